@@ -1,0 +1,5 @@
+"""TimeCrowd Tray: a system-tray timer for the TimeCrowd time-tracking service."""
+
+__version__ = "0.1.0"
+APP_NAME = "TimeCrowd Tray"
+APP_ID = "timecrowd-tray"

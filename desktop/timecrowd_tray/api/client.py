@@ -1,0 +1,323 @@
+"""Async TimeCrowd API v1 client over one ``httpx.AsyncClient``.
+
+It knows HTTP and the API's JSON, nothing of Qt. Every failure comes out as an
+:mod:`timecrowd_tray.api.errors` exception. It never retries a POST by itself
+(a retried start is a duplicate entry); a GET is retried once when the
+connection could not be made or was dropped.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from .. import APP_ID, __version__
+from ..core.models import (
+    Category,
+    ParseError,
+    Task,
+    TaskPage,
+    Team,
+    TimeEntry,
+    User,
+    WorkingUser,
+    to_unix_seconds,
+)
+from . import errors
+from ..core.endpoint import normalize_api_base
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=15.0, pool=5.0)
+USER_AGENT = f"{APP_ID}/{__version__} (+python-httpx/{httpx.__version__})"
+
+#: Called once after a 401 with the token that failed; returns a fresh token
+#: (an OAuth refresh) or None when there is none to be had.
+TokenRefresher = Callable[[str], Awaitable[str | None]]
+
+
+class _BearerAuth(httpx.Auth):
+    """Adds the token at send time, so it never sits in the client's default headers."""
+
+    def __init__(self, owner: TimeCrowdClient) -> None:
+        self._owner = owner
+
+    def auth_flow(self, request: httpx.Request):
+        request.headers["Authorization"] = f"Bearer {self._owner._token}"
+        yield request
+
+    def __repr__(self) -> str:
+        return "<BearerAuth [redacted]>"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _server_messages(response: httpx.Response) -> tuple[str, ...]:
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        return ()
+    if isinstance(body, dict):
+        messages = body.get("messages")
+        if isinstance(messages, list):
+            return tuple(str(m) for m in messages if isinstance(m, (str, int, float)))
+        if isinstance(messages, str):
+            return (messages,)
+        for key in ("error_description", "error", "message"):
+            if isinstance(body.get(key), str):
+                return (body[key],)
+    return ()
+
+
+def _error_for(response: httpx.Response, what: str) -> errors.ApiError:
+    status = response.status_code
+    messages = _server_messages(response)
+    summary = f"{what}: HTTP {status}"
+    if status == 401:
+        return errors.Unauthorized(f"{summary}: the token was rejected", messages=messages)
+    if status == 403:
+        return errors.Forbidden(summary, messages=messages)
+    if status == 404:
+        return errors.NotFound(summary, messages=messages)
+    if status == 422:
+        return errors.ValidationFailed(summary, messages=messages)
+    if status == 429:
+        return errors.RateLimited(summary, retry_after=_retry_after(response), messages=messages)
+    if status >= 500:
+        exc = errors.ServerError(summary, messages=messages, status=status)
+        exc.retry_after = _retry_after(response)
+        return exc
+    return errors.ProtocolError(f"{summary}: unexpected status", messages=messages, status=status)
+
+
+class TimeCrowdClient:
+    """The TimeCrowd API v1, typed.
+
+    ``transport`` lets tests put the emulator's ASGI app in-process
+    (``httpx.ASGITransport(app=...)``).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        token_refresher: TokenRefresher | None = None,
+    ) -> None:
+        self.base_url = normalize_api_base(base_url)
+        self._token = token
+        self._token_refresher = token_refresher
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            auth=_BearerAuth(self),
+            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+            trust_env=False,  # no proxy from the environment may see the token
+        )
+
+    def __repr__(self) -> str:
+        return f"<TimeCrowdClient {self.base_url}>"
+
+    def set_token(self, token: str) -> None:
+        self._token = token
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> TimeCrowdClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # -- transport -----------------------------------------------------------
+
+    async def _send(self, method: str, path: str, what: str, *, params: dict[str, Any] | None = None,
+                    body: Any = None) -> httpx.Response:
+        attempts = 2 if method == "GET" else 1
+        for attempt in range(attempts):
+            try:
+                return await self._http.request(method, path, params=params, json=body)
+            except httpx.TimeoutException as exc:
+                # A timed-out request may have reached the server: never resend it here.
+                raise errors.ApiTimeout(f"{what}: the server did not answer in time ({type(exc).__name__})") from None
+            except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                if attempt + 1 < attempts:
+                    log.debug("%s: %s, retrying once", what, type(exc).__name__)
+                    continue
+                raise errors.NetworkError(f"{what}: cannot reach the server ({type(exc).__name__})") from None
+            except httpx.TransportError as exc:
+                raise errors.NetworkError(f"{what}: network error ({type(exc).__name__})") from None
+        raise AssertionError("unreachable")
+
+    async def _request(self, method: str, path: str, what: str, *, params: dict[str, Any] | None = None,
+                       body: Any = None, expect_body: bool = True) -> Any:
+        response = await self._send(method, path, what, params=params, body=body)
+        if response.status_code == 401 and self._token_refresher is not None:
+            fresh = await self._token_refresher(self._token)
+            if fresh:
+                self._token = fresh
+                # The server refused before acting, so sending again cannot duplicate.
+                response = await self._send(method, path, what, params=params, body=body)
+        log.debug("%s %s -> %s", method, path, response.status_code)
+        if not response.is_success:
+            raise _error_for(response, what)
+        if not expect_body:
+            return None
+        try:
+            return json.loads(response.content.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            kind = response.headers.get("Content-Type", "unknown content")
+            raise errors.ProtocolError(f"{what}: the server's answer is not valid JSON ({kind})",
+                                       status=response.status_code) from None
+
+    @staticmethod
+    def _parse(what: str, parse: Callable[[Any], Any], data: Any) -> Any:
+        try:
+            return parse(data)
+        except ParseError as exc:
+            raise errors.ProtocolError(f"{what}: unexpected JSON ({exc})") from None
+
+    def _list(self, what: str, parse: Callable[[Any], Any], data: Any) -> list[Any]:
+        if not isinstance(data, list):
+            raise errors.ProtocolError(f"{what}: expected a list, got {type(data).__name__}")
+        return [self._parse(what, parse, item) for item in data]
+
+    # -- the signed-in user ------------------------------------------------------
+
+    async def user_info(self) -> User:
+        what = "user info"
+        return self._parse(what, User.from_json, await self._request("GET", "/api/v1/user/info", what))
+
+    async def working_users(self) -> list[WorkingUser]:
+        what = "working users"
+        return self._list(what, WorkingUser.from_json, await self._request("GET", "/api/v1/user/working_users", what))
+
+    async def running_entry(self, user_id: int) -> TimeEntry | None:
+        """My running entry: my own row of ``working_users``, or None when I am idle."""
+        for row in await self.working_users():
+            if row.user_id == user_id:
+                return row.entry
+        return None
+
+    async def time_entries(self, user_id: int, *, per_page: int = 50, page: int = 1) -> list[TimeEntry]:
+        what = "time entries"
+        data = await self._request("GET", "/api/v1/time_entries", what,
+                                   params={"user_id": user_id, "per_page": per_page, "page": page})
+        return self._list(what, TimeEntry.from_json, data)
+
+    async def my_time_entries(self, *, page: int = 1, task_id: int | None = None) -> list[TimeEntry]:
+        what = "my time entries"
+        params: dict[str, Any] = {"page": page}
+        if task_id is not None:
+            params["task_id"] = task_id
+        return self._list(what, TimeEntry.from_json,
+                          await self._request("GET", "/api/v1/user/time_entries", what, params=params))
+
+    async def time_entry(self, entry_id: int) -> TimeEntry:
+        what = "time entry"
+        return self._parse(what, TimeEntry.from_json,
+                           await self._request("GET", f"/api/v1/time_entries/{int(entry_id)}", what))
+
+    # -- tasks -------------------------------------------------------------------
+
+    async def task_suggestions(self, title: str, *, category_id: int | None = None) -> TaskPage:
+        what = "task suggestions"
+        params: dict[str, Any] = {"title": title}
+        if category_id is not None:
+            params["category_id"] = category_id
+        return self._parse(what, TaskPage.from_json,
+                           await self._request("GET", "/api/v1/tasks/suggestions", what, params=params))
+
+    async def team_tasks(self, team_id: int, *, page: int = 1) -> TaskPage:
+        what = "team tasks"
+        return self._parse(what, TaskPage.from_json,
+                           await self._request("GET", f"/api/v1/teams/{int(team_id)}/tasks", what,
+                                               params={"page": page}))
+
+    async def teams(self) -> list[Team]:
+        """Not on the vendor's pages (seen in public clients): optional."""
+        what = "teams"
+        data = await self._request("GET", "/api/v1/teams", what)
+        if isinstance(data, dict):
+            data = data.get("teams")
+        return self._list(what, Team.from_json, data)
+
+    async def categories(self, team_id: int) -> list[Category]:
+        """Not on the vendor's pages (seen in public clients): optional."""
+        what = "categories"
+        data = await self._request("GET", "/api/v1/categories", what, params={"team_id": team_id})
+        if isinstance(data, dict):
+            data = data.get("categories")
+        return self._list(what, Category.from_json, data)
+
+    # -- actions -----------------------------------------------------------------
+
+    async def start_task(self, team_id: int, task_id: int) -> TimeEntry:
+        what = "start"
+        return self._parse(what, TimeEntry.from_json, await self._request(
+            "POST", f"/api/v1/teams/{int(team_id)}/tasks/{int(task_id)}/start", what, body={}))
+
+    async def stop_entry(self, entry_id: int) -> TimeEntry:
+        what = "stop"
+        return self._parse(what, TimeEntry.from_json, await self._request(
+            "PATCH", f"/api/v1/time_entries/{int(entry_id)}/stop", what))
+
+    async def update_entry_times(self, entry_id: int, *, started_at: datetime | None = None,
+                                 stopped_at: datetime | None = None) -> TimeEntry:
+        what = "update times"
+        fields: dict[str, str] = {}
+        if started_at is not None:
+            fields["started_at"] = to_unix_seconds(started_at)
+        if stopped_at is not None:
+            fields["stopped_at"] = to_unix_seconds(stopped_at)
+        if not fields:
+            raise ValueError("update_entry_times needs started_at or stopped_at")
+        return self._parse(what, TimeEntry.from_json, await self._request(
+            "PATCH", f"/api/v1/time_entries/{int(entry_id)}", what, body={"time_entry": fields}))
+
+    async def add_comment(self, entry_id: int, content: str) -> TimeEntry:
+        what = "comment"
+        return self._parse(what, TimeEntry.from_json, await self._request(
+            "POST", f"/api/v1/time_entries/{int(entry_id)}/comments", what,
+            body={"comment": {"content": content}}))
+
+    async def create_task_entry(self, title: str, team_id: int, *, parent_id: int | None = None,
+                                key: str | None = None, url: str | None = None) -> TimeEntry:
+        """Create a task and start tracking it (``POST /api/v1/time_entries`` with a task)."""
+        what = "create task"
+        task: dict[str, Any] = {"title": title, "team_id": str(team_id)}
+        if parent_id is not None:
+            task["parent_id"] = str(parent_id)
+        if key:
+            task["key"] = key
+        if url:
+            task["url"] = url
+        return self._parse(what, TimeEntry.from_json,
+                           await self._request("POST", "/api/v1/time_entries", what, body={"task": task}))
+
+    async def delete_entry(self, entry_id: int) -> None:
+        await self._request("DELETE", f"/api/v1/time_entries/{int(entry_id)}", "delete", expect_body=False)

@@ -1,0 +1,64 @@
+"""``timecrowd-tray``: run the tray app, or one of its shell commands.
+
+Each group of commands lives in its own module and registers itself through
+``register(subparsers)``; the tray app itself is imported only when it runs,
+so ``timecrowd-tray status`` never pays for Qt Widgets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .. import APP_ID, __version__
+
+# Exit codes, documented in the README.
+EXIT_OK = 0
+EXIT_ERROR = 1          # the command failed (server error, invalid value, ...)
+EXIT_USAGE = 2          # bad command line (argparse's own code)
+EXIT_AUTH = 3           # not signed in, or the token was rejected
+EXIT_UNREACHABLE = 4    # the server (or the keyring) could not be reached
+EXIT_NOT_RUNNING = 5    # a command that needs the running app found none
+
+_COMMAND_MODULES = ("auth", "config", "control")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_ID,
+        description="A system-tray timer for TimeCrowd. Without a command, starts the tray app.",
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"{APP_ID} {__version__}")
+    parser.add_argument("--api-base", metavar="URL",
+                        help="TimeCrowd server (default: $TIMECROWD_API_BASE, the api_base setting, "
+                             "or https://timecrowd.net)")
+    parser.add_argument("--debug", action="store_true", help="log at debug level (secrets are redacted)")
+    parser.add_argument("--demo", action="store_true",
+                        help="run against a built-in TimeCrowd emulator on 127.0.0.1 with demo data")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from ..app import run_app
+
+        return run_app(args)
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
