@@ -30,6 +30,7 @@ from ..core.models import (
     WorkingUser,
     to_unix_seconds,
 )
+from ..core.secret import Secret
 from . import errors
 from ..core.endpoint import normalize_api_base
 
@@ -39,8 +40,9 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=15.0, pool=5.0)
 USER_AGENT = f"{APP_ID}/{__version__} (+python-httpx/{httpx.__version__})"
 
 #: Called once after a 401 with the token that failed; returns a fresh token
-#: (an OAuth refresh) or None when there is none to be had.
-TokenRefresher = Callable[[str], Awaitable[str | None]]
+#: (an OAuth refresh) or None when there is none to be had. Plain ``str`` or
+#: :class:`Secret` are both accepted.
+TokenRefresher = Callable[[Secret], Awaitable["str | Secret | None"]]
 
 
 class _BearerAuth(httpx.Auth):
@@ -50,7 +52,7 @@ class _BearerAuth(httpx.Auth):
         self._owner = owner
 
     def auth_flow(self, request: httpx.Request):
-        request.headers["Authorization"] = f"Bearer {self._owner._token}"
+        request.headers["Authorization"] = "Bearer " + self._owner._token.reveal()
         yield request
 
     def __repr__(self) -> str:
@@ -119,14 +121,14 @@ class TimeCrowdClient:
     def __init__(
         self,
         base_url: str,
-        token: str,
+        token: str | Secret,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         token_refresher: TokenRefresher | None = None,
     ) -> None:
         self.base_url = normalize_api_base(base_url)
-        self._token = token
+        self._token = Secret(token)
         self._token_refresher = token_refresher
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -141,8 +143,8 @@ class TimeCrowdClient:
     def __repr__(self) -> str:
         return f"<TimeCrowdClient {self.base_url}>"
 
-    def set_token(self, token: str) -> None:
-        self._token = token
+    def set_token(self, token: str | Secret) -> None:
+        self._token = Secret(token)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -179,7 +181,7 @@ class TimeCrowdClient:
         if response.status_code == 401 and self._token_refresher is not None:
             fresh = await self._token_refresher(self._token)
             if fresh:
-                self._token = fresh
+                self._token = Secret(fresh)
                 # The server refused before acting, so sending again cannot duplicate.
                 response = await self._send(method, path, what, params=params, body=body)
         log.debug("%s %s -> %s", method, path, response.status_code)
