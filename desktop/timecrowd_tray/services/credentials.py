@@ -1,0 +1,337 @@
+"""Credentials in the OS keyring, and nowhere else.
+
+One keyring entry per API server: service ``timecrowd-tray``, user name the
+API base URL, value a small JSON object (:class:`Credentials`). Every keyring
+call runs in a worker thread (``asyncio.to_thread``): a keyring may block on
+D-Bus or on an unlock prompt, and the UI thread must never wait for it.
+
+Only known-good backends are used (Secret Service, KWallet, macOS Keychain,
+Windows Credential Locker); a plaintext file keyring (``keyrings.alt``), the
+``fail`` / ``null`` backends or a chainer with nothing usable in it are
+refused. There is no plaintext fallback: when the keyring cannot be used, the
+caller gets one :class:`CredentialsUnavailable` whose ``user_message`` says
+what to do (the sign-in window adds the choice to keep the sign-in in memory
+for this session only).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..core.endpoint import normalize_api_base
+
+log = logging.getLogger(__name__)
+
+SERVICE = "timecrowd-tray"
+
+Kind = Literal["no_backend", "locked", "denied", "other"]
+
+# Fully qualified class names of the backends we trust, best first per platform.
+ALLOWED_BACKENDS = (
+    "keyring.backends.SecretService.Keyring",
+    "keyring.backends.libsecret.Keyring",
+    "keyring.backends.kwallet.DBusKeyring",
+    "keyring.backends.kwallet.DBusKeyringKWallet4",
+    "keyring.backends.macOS.Keyring",
+    "keyring.backends.Windows.WinVaultKeyring",
+)
+
+_MESSAGES: dict[str, str] = {
+    "no_backend": (
+        "No system keyring is available to keep your sign-in. Install and start a Secret Service "
+        "provider such as GNOME Keyring (package gnome-keyring) or KWallet, then try again."
+    ),
+    "locked": (
+        "Your system keyring is locked. Unlock it (log in to your desktop session, or open your "
+        "keyring manager such as Passwords and Keys and unlock the login keyring), then try again."
+    ),
+    "denied": (
+        "Access to the system keyring was refused. Allow TimeCrowd Tray to use the keyring when "
+        "your system asks, then try again."
+    ),
+    "other": (
+        "The system keyring could not be used ({detail}). Try again."
+    ),
+}
+
+
+class CredentialsUnavailable(Exception):
+    """The keyring cannot be used. ``kind`` says why, ``user_message`` what to do.
+
+    Neither the message nor the repr ever carries a secret: they are built from
+    fixed text and, at most, the name of the backend or of an exception class.
+    """
+
+    def __init__(self, kind: Kind, detail: str = "", *, user_message: str | None = None) -> None:
+        self.kind: Kind = kind
+        self.detail = detail
+        self.user_message = user_message or _MESSAGES[kind].format(detail=detail or "unknown error")
+        super().__init__(self.user_message)
+
+    def __repr__(self) -> str:
+        return f"CredentialsUnavailable(kind={self.kind!r}, detail={self.detail!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What one API server needs from us. ``expires_at`` is unix seconds (local clock)."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(default=None, repr=False)
+    expires_at: float | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:  # slots dataclasses honour repr=False, but be explicit
+        parts = ["access_token=[REDACTED]"]
+        if self.refresh_token is not None:
+            parts.append("refresh_token=[REDACTED]")
+        parts.append(f"expires_at={self.expires_at!r}")
+        parts.append(f"client_id={self.client_id!r}")
+        if self.client_secret is not None:
+            parts.append("client_secret=[REDACTED]")
+        return f"Credentials({', '.join(parts)})"
+
+    __str__ = __repr__
+
+    @property
+    def can_refresh(self) -> bool:
+        return bool(self.refresh_token and self.client_id and self.client_secret)
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value in here (for log redaction)."""
+        return tuple(s for s in (self.access_token, self.refresh_token, self.client_secret) if s)
+
+    def replace(self, **changes: Any) -> Credentials:
+        return dataclasses.replace(self, **changes)
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {"v": 1, "access_token": self.access_token}
+        for name in ("refresh_token", "expires_at", "client_id", "client_secret"):
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = value
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> Credentials:
+        """Parse what :meth:`to_json` wrote; a bare string (stored by hand) is an access token."""
+        text = text.strip()
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            if not text or text.startswith(("{", "[")):
+                raise ValueError("the stored credentials are not readable")
+            return cls(access_token=text)
+        token = data.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise ValueError("the stored credentials have no access token")
+
+        def opt_str(name: str) -> str | None:
+            value = data.get(name)
+            return value if isinstance(value, str) and value else None
+
+        expires = data.get("expires_at")
+        return cls(
+            access_token=token,
+            refresh_token=opt_str("refresh_token"),
+            expires_at=float(expires) if isinstance(expires, (int, float)) and not isinstance(expires, bool)
+            else None,
+            client_id=opt_str("client_id"),
+            client_secret=opt_str("client_secret"),
+        )
+
+
+def _qualname(obj: object) -> str:
+    cls = obj if isinstance(obj, type) else type(obj)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _check_allowed(backend: Any) -> Any:
+    """Return a trusted backend for ``backend`` (a chainer yields its best trusted member)."""
+    name = _qualname(backend)
+    if name == "keyring.backends.chainer.ChainerBackend":
+        for member in getattr(backend, "backends", ()):
+            if _qualname(member) in ALLOWED_BACKENDS:
+                return member
+        raise CredentialsUnavailable("no_backend", "no trusted keyring in the chain")
+    if name in ALLOWED_BACKENDS:
+        return backend
+    if name.startswith("keyrings.alt") or "plaintext" in name.lower():
+        raise CredentialsUnavailable(
+            "no_backend", name,
+            user_message=(
+                f"The configured keyring backend ({name}) keeps secrets in a plain file, which "
+                "TimeCrowd Tray refuses to use. Configure a system keyring (GNOME Keyring, KWallet, "
+                "macOS Keychain or Windows Credential Locker) instead, for example by removing the "
+                "PYTHON_KEYRING_BACKEND variable or the default-keyring line of keyringrc.cfg."),
+        )
+    if name.startswith("keyring.backends.null"):
+        raise CredentialsUnavailable(
+            "no_backend", name,
+            user_message=("The keyring is disabled in your keyring configuration (null backend). "
+                          "Enable a system keyring such as GNOME Keyring or KWallet."),
+        )
+    if name.startswith("keyring.backends.fail"):
+        raise CredentialsUnavailable("no_backend", name)
+    raise CredentialsUnavailable(
+        "no_backend", name,
+        user_message=(f"The configured keyring backend ({name}) is not one TimeCrowd Tray trusts. "
+                      "Use a system keyring (GNOME Keyring, KWallet, macOS Keychain or Windows "
+                      "Credential Locker)."),
+    )
+
+
+def detect_backend() -> Any:
+    """The keyring backend to use, checked against the allow-list (blocking: call in a thread).
+
+    An explicit choice (``PYTHON_KEYRING_BACKEND`` or keyringrc.cfg) is honoured
+    only when it is trusted. Otherwise the most preferred trusted backend that
+    is viable right now is picked; unlike ``keyring.get_keyring()`` nothing is
+    cached for the process, so a keyring daemon started later is found.
+    """
+    import keyring.core
+    from keyring.errors import KeyringError
+
+    try:
+        configured = keyring.core.load_env() or keyring.core.load_config()
+    except (ImportError, AttributeError, RuntimeError, KeyringError) as exc:
+        raise CredentialsUnavailable(
+            "no_backend", type(exc).__name__,
+            user_message=("The keyring backend named in PYTHON_KEYRING_BACKEND or keyringrc.cfg "
+                          f"cannot be used ({type(exc).__name__}). Fix or remove that setting."),
+        ) from exc
+    if configured is not None:
+        return _check_allowed(configured)
+
+    best: tuple[float, Any] | None = None
+    for qualified in ALLOWED_BACKENDS:
+        module_name, _, class_name = qualified.rpartition(".")
+        try:
+            module = __import__(module_name, fromlist=[class_name])
+            cls = getattr(module, class_name)
+            priority = float(cls.priority)  # raises when not viable here
+        except Exception as exc:  # noqa: BLE001 - any failure means "not viable"
+            log.debug("keyring backend %s not viable: %s", qualified, type(exc).__name__)
+            continue
+        if priority > 0 and (best is None or priority > best[0]):
+            best = (priority, cls)
+    if best is None:
+        raise CredentialsUnavailable("no_backend", "no viable system keyring")
+    return best[1]()
+
+
+def _classify(exc: BaseException) -> CredentialsUnavailable:
+    """Turn whatever a keyring backend raised into our one error type."""
+    from keyring import errors as kerrors
+
+    if isinstance(exc, CredentialsUnavailable):
+        return exc
+    name = type(exc).__name__
+    text = str(exc).lower()
+    if isinstance(exc, kerrors.NoKeyringError):
+        return CredentialsUnavailable("no_backend", name)
+    denied = ("denied" in text or "not allowed" in text or "not permitted" in text
+              or isinstance(exc, PermissionError) or "AccessDenied" in str(getattr(exc, "name", "")))
+    if denied:
+        return CredentialsUnavailable("denied", name)
+    if isinstance(exc, (kerrors.KeyringLocked, kerrors.InitError)) or "locked" in text or "prompt" in text:
+        return CredentialsUnavailable("locked", name)
+    if name in ("SecretServiceNotAvailableException",) or isinstance(exc, (ConnectionError, FileNotFoundError)):
+        return CredentialsUnavailable("no_backend", name)
+    return CredentialsUnavailable("other", name)
+
+
+class CredentialStore:
+    """Async access to the keyring entry of each API server.
+
+    ``backend`` injects a keyring backend object (tests, or a caller that
+    already chose one); it is trusted as given. Without it the backend is
+    detected lazily, under a lock, on first use, and detected again after a
+    failure (so starting the keyring daemon and retrying works).
+    """
+
+    def __init__(self, *, backend: Any | None = None, service: str = SERVICE) -> None:
+        self.service = service
+        self._backend = backend
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<CredentialStore service={self.service!r}>"
+
+    def _get_backend(self) -> Any:
+        with self._lock:
+            if self._backend is None:
+                self._backend = detect_backend()
+                log.debug("using keyring backend %s", _qualname(self._backend))
+            return self._backend
+
+    def _call(self, what: str, method: str, *args: str) -> Any:
+        try:
+            backend = self._get_backend()
+            return getattr(backend, method)(self.service, *args)
+        except Exception as exc:  # noqa: BLE001 - classified below, never swallowed
+            error = _classify(exc)
+            log.warning("keyring %s failed: %s (%s)", what, error.kind, error.detail)
+            raise error from exc
+
+    @staticmethod
+    def _user(api_base: str) -> str:
+        return normalize_api_base(api_base)
+
+    async def check(self) -> str:
+        """Make sure a trusted backend is there; return its name. Raises CredentialsUnavailable."""
+        def run() -> str:
+            try:
+                return _qualname(self._get_backend())
+            except Exception as exc:  # noqa: BLE001
+                raise _classify(exc) from exc
+        return await asyncio.to_thread(run)
+
+    async def load(self, api_base: str) -> Credentials | None:
+        """The stored credentials for ``api_base``, or None when there are none."""
+        user = self._user(api_base)
+        raw = await asyncio.to_thread(self._call, "read", "get_password", user)
+        if raw is None:
+            return None
+        try:
+            return Credentials.from_json(raw)
+        except ValueError:
+            log.warning("ignoring unreadable stored credentials for %s", user)
+            return None
+
+    async def save(self, api_base: str, credentials: Credentials) -> None:
+        user = self._user(api_base)
+        await asyncio.to_thread(self._call, "write", "set_password", user, credentials.to_json())
+
+    async def delete(self, api_base: str) -> bool:
+        """Delete the entry; True when there was one."""
+        from keyring.errors import PasswordDeleteError
+
+        user = self._user(api_base)
+
+        def run() -> bool:
+            # Read first: backends report "nothing to delete" in different ways.
+            if self._call("read", "get_password", user) is None:
+                return False
+            try:
+                backend = self._get_backend()
+                backend.delete_password(self.service, user)
+            except PasswordDeleteError as exc:
+                if "no such" in str(exc).lower() or "not found" in str(exc).lower():
+                    return False
+                error = _classify(exc)
+                raise error from exc
+            except Exception as exc:  # noqa: BLE001
+                raise _classify(exc) from exc
+            return True
+
+        return await asyncio.to_thread(run)
