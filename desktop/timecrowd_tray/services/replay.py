@@ -1,0 +1,259 @@
+"""Sending one outbox intent to the server, idempotently, at the time the user acted.
+
+:meth:`Replayer.run` takes a row already marked ``sending`` and returns
+:class:`Done` or :class:`Rejected`; any other failure comes out as the API
+client's exception (the sender decides: retry later, sign out...).
+
+Rules:
+
+* **Fast path.** An intent picked up for the first time, a few seconds after the
+  click (``fresh_seconds``), is sent as is: ``PATCH .../stop`` goes on the wire
+  with no request before it.
+* **Check first.** An intent that may already have reached the server (picked up
+  before: an error, a timeout, a crash) or that waited in the outbox (offline)
+  first looks at the server's state:
+
+  - stop: ``GET`` the entry; stopped already -> nothing to send;
+  - start/create: look for the entry a previous attempt made (my running entry,
+    then my latest entries: same task (or same title and team for a create),
+    started since the click minus ``SKEW`` seconds, and not one of the entries
+    known before the first attempt) -> adopt it instead of starting again;
+    otherwise, a running entry started *before* the click is stopped at the click
+    time, and one started *after* it means the user started something elsewhere
+    later: the offline start is dropped with a message (``superseded``) rather
+    than stopping newer work;
+  - comment: ``GET`` the entry; it already shows this text -> nothing to send.
+
+* **Times.** The server stamps starts and stops with its own clock. When it
+  recorded a stop (or a start) more than a second after the click, a
+  ``PATCH /api/v1/time_entries/:id`` moves ``stopped_at`` (``started_at``) to the
+  click time. Each confirmed step is saved in the row's ``progress``, so a
+  replay after a crash resumes where it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from ..api import errors
+from ..api.client import TimeCrowdClient
+from ..core.models import Task, TimeEntry
+from . import messages as M
+from .outbox import REJECTED, Intent, Outbox
+from .task_cache import task_from_json
+
+log = logging.getLogger(__name__)
+
+SKEW = 60.0          # tolerated clock difference between us and the server (s)
+TIME_SLACK = 1.0     # a server time this close to the click is left alone (s)
+LOOKBACK = 50        # entries read to find what a previous attempt made
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    entry: TimeEntry | None = None
+    stopped_first: TimeEntry | None = None  # an entry a late start had to stop at the click time
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    message: str
+    status: int | None = None
+    kind: str | None = None  # overrides the intent's kind in the event ("superseded")
+
+
+Outcome = Done | Rejected
+
+
+def utc(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, tz=timezone.utc)
+
+
+class Replayer:
+    def __init__(self, client: TimeCrowdClient, outbox: Outbox, user_id: int, *, clock: Callable[[], float],
+                 fresh_seconds: float = 10.0) -> None:
+        self.client = client
+        self.outbox = outbox
+        self.user_id = user_id
+        self.clock = clock
+        self.fresh_seconds = fresh_seconds
+
+    def is_stale(self, intent: Intent) -> bool:
+        return self.clock() - intent.acted_at > self.fresh_seconds
+
+    async def run(self, intent: Intent) -> Outcome:
+        if intent.kind == "stop":
+            return await self._stop(intent)
+        if intent.kind == "start":
+            return await self._start(intent)
+        if intent.kind == "create":
+            return await self._create(intent)
+        if intent.kind == "comment":
+            return await self._comment(intent)
+        return Rejected(f"unknown intent kind {intent.kind!r}")
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _target(self, intent: Intent) -> int | Rejected:
+        target = intent.payload.get("target") if isinstance(intent.payload.get("target"), dict) else {}
+        entry_id = target.get("entry_id")
+        if isinstance(entry_id, int):
+            return entry_id
+        local_id = target.get("local_id")
+        if isinstance(local_id, int):
+            resolved = self.outbox.resolve(local_id)
+            if resolved is not None:
+                return resolved
+            if self.outbox.state_of(local_id) == REJECTED:
+                return Rejected(M.tr(M.DEPENDENT_DROPPED))
+        return Rejected(M.tr(M.TARGET_LOST))
+
+    async def _stop_request(self, entry_id: int) -> TimeEntry:
+        try:
+            return await self.client.stop_entry(entry_id)
+        except (errors.Forbidden, errors.ValidationFailed):
+            # Refused: fine if it is stopped already (elsewhere); otherwise the refusal stands.
+            entry = await self.client.time_entry(entry_id)
+            if entry.stopped_at is not None:
+                return entry
+            raise
+
+    async def _fix_stopped_at(self, entry: TimeEntry, acted_at: float) -> TimeEntry:
+        if entry.stopped_at is None:
+            return entry
+        if entry.stopped_at.timestamp() > acted_at + TIME_SLACK and entry.started_at.timestamp() <= acted_at:
+            return await self.client.update_entry_times(entry.id, stopped_at=utc(acted_at))
+        return entry
+
+    async def _fix_started_at(self, entry: TimeEntry, acted_at: float) -> TimeEntry:
+        if entry.started_at.timestamp() > acted_at + TIME_SLACK:
+            if entry.stopped_at is not None and entry.stopped_at.timestamp() < acted_at:
+                return entry
+            return await self.client.update_entry_times(entry.id, started_at=utc(acted_at))
+        return entry
+
+    async def _stop_at(self, entry: TimeEntry, acted_at: float) -> TimeEntry:
+        stopped = await self._stop_request(entry.id)
+        return await self._fix_stopped_at(stopped, acted_at)
+
+    async def _find_made(self, intent: Intent, matches: Callable[[TimeEntry], bool]) -> TimeEntry | None:
+        """The entry a previous attempt of this start/create made, if the server has one."""
+        known = set(intent.progress.get("known_ids") or ())
+        since = min(intent.acted_at, intent.first_sent_at or intent.acted_at) - SKEW
+
+        def ours(entry: TimeEntry) -> bool:
+            return (entry.id not in known and matches(entry) and entry.started_at.timestamp() >= since
+                    and entry.user_id in (None, self.user_id))
+
+        running = await self.client.running_entry(self.user_id)
+        if running is not None and ours(running):
+            return running
+        for entry in await self.client.time_entries(self.user_id, per_page=LOOKBACK):
+            if ours(entry):
+                return entry
+        return None
+
+    async def _clear_the_way(self, intent: Intent, matches: Callable[[TimeEntry], bool]) \
+            -> TimeEntry | Rejected | tuple[()] | tuple[TimeEntry]:
+        """Before a late start: what runs on the server now?
+
+        Returns the running entry to adopt (same task, started since the click),
+        a Rejected (something else started after the click), ``(stopped,)`` (an
+        older entry stopped at the click time) or ``()`` (nothing runs).
+        """
+        running = await self.client.running_entry(self.user_id)
+        if running is None:
+            return ()
+        started = running.started_at.timestamp()
+        if matches(running) and started >= intent.acted_at - TIME_SLACK:
+            return running
+        if started > intent.acted_at + TIME_SLACK:
+            return Rejected(M.tr(M.SUPERSEDED), kind="superseded")
+        return (await self._stop_at(running, intent.acted_at),)
+
+    async def _begin(self, intent: Intent, matches: Callable[[TimeEntry], bool],
+                     send: Callable[[], "object"]) -> Outcome:
+        """The shared body of start and create."""
+        progress = dict(intent.progress)
+        stopped_first: TimeEntry | None = None
+        entry: TimeEntry | None = None
+        if isinstance(progress.get("entry_id"), int):
+            entry = await self.client.time_entry(progress["entry_id"])
+        else:
+            if intent.maybe_sent:
+                entry = await self._find_made(intent, matches)
+            if entry is None and (intent.maybe_sent or self.is_stale(intent)):
+                way = await self._clear_the_way(intent, matches)
+                if isinstance(way, Rejected):
+                    return way
+                if isinstance(way, TimeEntry):
+                    entry = way
+                elif way:
+                    stopped_first = way[0]
+            if entry is None:
+                entry = await send()  # type: ignore[misc]
+            progress["entry_id"] = entry.id
+            self.outbox.save_progress(intent.id, progress)
+        entry = await self._fix_started_at(entry, intent.acted_at)
+        return Done(entry, stopped_first)
+
+    # -- kinds -----------------------------------------------------------------
+
+    async def _stop(self, intent: Intent) -> Outcome:
+        target = self._target(intent)
+        if isinstance(target, Rejected):
+            return target
+        progress = dict(intent.progress)
+        if progress.get("stopped") or intent.maybe_sent or self.is_stale(intent):
+            entry = await self.client.time_entry(target)
+            if entry.stopped_at is None:
+                entry = await self._stop_request(target)
+        else:
+            entry = await self._stop_request(target)
+        if not progress.get("stopped"):
+            progress["stopped"] = True
+            self.outbox.save_progress(intent.id, progress)
+        entry = await self._fix_stopped_at(entry, intent.acted_at)
+        return Done(entry)
+
+    async def _start(self, intent: Intent) -> Outcome:
+        task = task_from_json(intent.payload.get("task"))
+        if task is None or task.team_id is None:
+            return Rejected(M.tr(M.TASK_HAS_NO_TEAM))
+        team_id, task_id = task.team_id, task.id
+        return await self._begin(intent, lambda e: e.task.id == task_id,
+                                 lambda: self.client.start_task(team_id, task_id))
+
+    async def _create(self, intent: Intent) -> Outcome:
+        title = str(intent.payload.get("title") or "").strip()
+        team_id = intent.payload.get("team_id")
+        category_id = intent.payload.get("category_id")
+        if not title or not isinstance(team_id, int):
+            return Rejected(M.tr(M.EMPTY_TITLE))
+
+        def matches(entry: TimeEntry) -> bool:
+            return entry.task.title.strip() == title and entry.task.team_id == team_id
+
+        return await self._begin(intent, matches, lambda: self.client.create_task_entry(
+            title, team_id, parent_id=category_id if isinstance(category_id, int) else None))
+
+    async def _comment(self, intent: Intent) -> Outcome:
+        target = self._target(intent)
+        if isinstance(target, Rejected):
+            return target
+        text = str(intent.payload.get("text") or "")
+        if intent.maybe_sent:
+            entry = await self.client.time_entry(target)
+            if entry.comment == text:
+                return Done(entry)
+        return Done(await self.client.add_comment(target, text))
+
+
+def placeholder_task(intent: Intent, team_name: str = "") -> Task:
+    """What a pending create shows until the server names the task."""
+    team_id = intent.payload.get("team_id")
+    return Task(id=-intent.id, title=str(intent.payload.get("title") or ""),
+                team_id=team_id if isinstance(team_id, int) else None, team_name=team_name)

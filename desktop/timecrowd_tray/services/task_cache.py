@@ -1,0 +1,139 @@
+"""Recent tasks: derived from my latest entries, kept on disk for an instant palette.
+
+The cache is one JSON file in the user cache dir, written atomically (a
+temporary file renamed over the old one), so a crash leaves either the old or
+the new list, never half of one. It is advisory: unreadable means empty.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..core.models import ParseError, Task, TimeEntry, User
+
+log = logging.getLogger(__name__)
+
+MENU_COUNT = 10
+CACHE_COUNT = 200
+_VERSION = 1
+
+
+def task_to_json(task: Task) -> dict[str, Any]:
+    """A task as JSON that :meth:`Task.from_json` reads back unchanged."""
+    data: dict[str, Any] = {"id": task.id, "title": task.title}
+    if task.team_id is not None:
+        data["team_id"] = task.team_id
+    data["team"] = {"id": task.team_id, "name": task.team_name} if task.team_id is not None else {
+        "name": task.team_name}
+    if task.category is not None:
+        c = task.category
+        data["category"] = {"id": c.id, "title": c.title, "color": c.color, "team_id": c.team_id}
+    for key in ("key", "url", "html_url", "parent_id", "total_time"):
+        value = getattr(task, key)
+        if value is not None:
+            data[key] = value
+    return data
+
+
+def task_from_json(data: Any) -> Task | None:
+    try:
+        return Task.from_json(data)
+    except ParseError:
+        return None
+
+
+def distinct_recent_tasks(entries: Iterable[TimeEntry], limit: int = CACHE_COUNT) -> list[Task]:
+    """Tasks of ``entries``, most recently started first, each once."""
+    seen: set[int] = set()
+    out: list[Task] = []
+    for entry in sorted(entries, key=lambda e: (e.started_at, e.id), reverse=True):
+        if entry.task.id in seen:
+            continue
+        seen.add(entry.task.id)
+        out.append(entry.task)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def merge_tasks(newest: Iterable[Task], older: Iterable[Task], limit: int = CACHE_COUNT) -> list[Task]:
+    """``newest`` first, then the ``older`` ones not already there, capped at ``limit``."""
+    seen: set[int] = set()
+    out: list[Task] = []
+    for task in (*newest, *older):
+        if task.id in seen or task.id <= 0:
+            continue
+        seen.add(task.id)
+        out.append(task)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def user_to_json(user: User) -> dict[str, Any]:
+    """A user as JSON that :meth:`User.from_json` reads back unchanged."""
+    return {"id": user.id, "nickname": user.nickname, "email": user.email, "time_zone": user.time_zone,
+            "time_zone_mapping": user.time_zone_name, "utc_offset": user.utc_offset, "locale": user.locale,
+            "html_url": user.html_url,
+            "teams": [{"id": t.id, "name": t.name, "tasks_readonly": t.tasks_readonly} for t in user.teams]}
+
+
+@dataclass(frozen=True, slots=True)
+class CacheData:
+    account: str | None = None
+    api_base: str | None = None
+    user: User | None = None
+    tasks: tuple[Task, ...] = ()
+
+
+class TaskCache:
+    """``recent-tasks.json``: the account, its user info and its recent tasks."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def load(self) -> CacheData:
+        """What is on disk; empty when missing or unreadable."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return CacheData()
+        if not isinstance(data, dict) or data.get("version") != _VERSION or not isinstance(data.get("tasks"), list):
+            return CacheData()
+        tasks = tuple(t for t in (task_from_json(item) for item in data["tasks"]) if t is not None)
+        account = data.get("account") if isinstance(data.get("account"), str) else None
+        api_base = data.get("api_base") if isinstance(data.get("api_base"), str) else None
+        try:
+            user = User.from_json(data["user"]) if isinstance(data.get("user"), dict) else None
+        except ParseError:
+            user = None
+        return CacheData(account, api_base, user, tasks)
+
+    def save(self, account: str | None, tasks: Iterable[Task], *, user: User | None = None,
+             api_base: str | None = None) -> None:
+        body = json.dumps({"version": _VERSION, "account": account, "api_base": api_base,
+                           "user": user_to_json(user) if user is not None else None,
+                           "tasks": [task_to_json(t) for t in tasks]}, ensure_ascii=False)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(prefix=".recent-", suffix=".tmp", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(body)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self.path)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except OSError as exc:
+            log.warning("could not write the task cache %s: %s", self.path, exc)
