@@ -25,3 +25,13 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) build dist artifacts .pytest_cache .hypothesis
+
+# Linux one-folder bundle (dist/timecrowd-tray/, see packaging/README.md) and its smoke test.
+.PHONY: bundle bundle-smoke
+bundle:
+	@scripts/system-deps.sh runtime
+	packaging/build_linux.sh
+
+bundle-smoke: bundle venv
+	@scripts/system-deps.sh test
+	$(PY) packaging/smoke_test.py

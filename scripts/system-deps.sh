@@ -9,7 +9,7 @@ runtime=(libegl1 libgl1 libfontconfig1 fonts-dejavu-core libglib2.0-0 libdbus-1-
          libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1)
 # A virtual screen with a tray host, a real Secret Service, Japanese fonts for screenshots.
 testing=(xvfb xdotool trayer x11-utils imagemagick dbus dbus-x11 gnome-keyring libsecret-tools
-         fonts-noto-cjk procps)
+         fonts-noto-cjk procps desktop-file-utils)
 
 case "$set_name" in
     runtime) wanted=("${runtime[@]}") ;;
