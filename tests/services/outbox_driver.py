@@ -4,8 +4,9 @@
     python outbox_driver.py BASE_URL TOKEN --replay   # restart mode
 
 Both sign in (files under $XDG_DATA_HOME / $XDG_CACHE_HOME, like the app) and
-print ``READY <pending>``. Record mode then reads one JSON line on stdin, a list
-of actions each with the click time ``at`` (unix seconds)::
+print ``READY <pending>`` (the sender starts during sign-in, so on restart this
+may already be fewer than the outbox held). Record mode then reads one JSON line
+on stdin, a list of actions each with the click time ``at`` (unix seconds)::
 
     {"op": "stop", "at": ...}
     {"op": "start", "task": {...task JSON...}, "at": ...}

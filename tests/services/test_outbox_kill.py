@@ -3,6 +3,11 @@ server ends right (no entry duplicated, every time at its click, comments once).
 
 The emulator runs in this process (uvicorn on loopback); the app is
 ``outbox_driver.py`` in a subprocess with its own XDG_DATA_HOME/XDG_CACHE_HOME.
+
+What survived the kill is read from the dead process's outbox file itself, not
+from the restarted driver's ``READY <pending>``: sign-in starts the sender before
+its first poll returns, so on a fast server the restarted process may already
+have replayed the head of the queue by the time it says READY.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import json
 import os
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,7 +24,10 @@ from pathlib import Path
 
 import pytest
 
+from timecrowd_tray import APP_ID
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorServer, EmulatorState
+from timecrowd_tray.services.outbox import DONE, PENDING_STATES
+from timecrowd_tray.services.paths import OUTBOX_FILE
 from timecrowd_tray.services.task_cache import task_to_json
 
 from services.timer_harness import comments_on, emulator_task, requests_to
@@ -67,6 +76,15 @@ class Driver:
     def read_log(self) -> str:
         self.log.flush()
         return Path(self.log.name).read_text()[-3000:]
+
+
+def outbox_rows(tmp: Path) -> list[tuple[str, str]]:
+    """(kind, state) of every intent in the driver's outbox file, in order, read-only."""
+    db = sqlite3.connect(f"{(tmp / 'data' / APP_ID / OUTBOX_FILE).as_uri()}?mode=ro", uri=True)
+    try:
+        return [(kind, st) for kind, st in db.execute("SELECT kind, state FROM intents ORDER BY id")]
+    finally:
+        db.close()
 
 
 def wait_until(predicate, timeout: float = 10.0) -> None:
@@ -121,13 +139,27 @@ def test_kill_9_mid_queue_then_restart_ends_right(tmp_path, kill_during):
         elif kill_during == "start-in-flight":
             wait_until(lambda: any(e["task_id"] == b.id and e["id"] > entry_a["id"] for e in state.entries_of(me)))
 
+        # What the kill left on disk: all six intents, in order, none dropped; only a head of the queue done.
+        rows = outbox_rows(tmp_path)
+        assert [kind for kind, _ in rows] == ["stop", "start", "comment", "comment", "stop", "start"], rows
+        assert all(st == DONE or st in PENDING_STATES for _, st in rows), rows
+        done = [st == DONE for _, st in rows]
+        assert done == sorted(done, reverse=True), rows
+        pending = done.count(False)
+        if kill_during == "server-down":
+            # the server only ever answered 503: nothing may be done yet, and nothing changed on it
+            assert pending == 6, rows
+            assert state.entry(entry_a["id"])["stopped_at"] is None
+
         second = Driver(tmp_path, server.url, replay=True)
         try:
-            assert second.expect("READY") == ["6"] or kill_during != "server-down"
+            # the sender runs during sign-in: by READY it may have sent some of them already (never more)
+            assert 0 <= int(second.expect("READY")[0]) <= pending
             second.expect("SYNCED")
             assert second.proc.wait(10) == 0
         finally:
             second.close()
+        assert [st for _, st in outbox_rows(tmp_path)] == [DONE] * 6
 
     new = [e for e in state.entries_of(me) if e["id"] > entry_a["id"]]
     by_task = {task.id: [e for e in new if e["task_id"] == task.id] for task in (b, c)}
