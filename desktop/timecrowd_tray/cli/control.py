@@ -1,0 +1,442 @@
+"""``toggle``, ``start``, ``stop``, ``status``, ``palette``: the timer from a shell.
+
+Each command goes to the running app first, through its per-user local
+socket (:mod:`timecrowd_tray.platform.single_instance`), so the tray, its
+outbox and its comment dialog stay the one source of truth. When no app runs,
+``toggle``/``start``/``stop``/``status`` talk to the TimeCrowd API directly
+with the sign-in stored in the keyring; ``palette`` needs the app.
+
+``status --json`` prints one JSON object (see docs/controls.md)::
+
+    {"state": "running"|"idle"|"signed_out"|"offline",
+     "task": {"id": 1, "title": "...", "team": "..."} | null,
+     "started_at": "2025-10-21T09:00:00+09:00" | null,
+     "elapsed_seconds": 2530 | null, "pending": 0, "source": "app"|"api"}
+
+No Qt is imported on the way to the running app; the API fallback imports
+QtCore only (for the settings file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import datetime, timezone
+from typing import Any
+
+from . import EXIT_AUTH, EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+
+#: The app's error codes (single-instance answers) -> exit codes.
+_APP_CODES = {
+    "signed_out": EXIT_AUTH,
+    "bad_request": EXIT_USAGE,
+    "not_found": EXIT_ERROR,
+    "not_running": EXIT_ERROR,
+    "failed": EXIT_ERROR,
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    toggle = subparsers.add_parser(
+        "toggle", help="start the most recent task, or stop the running one",
+        description="Idle: start the most recent task. Running: stop it (the running app then asks for a "
+                    "comment when that setting is on). Bind a desktop shortcut to this command where "
+                    "global shortcuts do not work.")
+    toggle.set_defaults(handler=_toggle)
+
+    start = subparsers.add_parser(
+        "start", help="start a task (the best match of QUERY, or --task ID, or the most recent one)",
+        description="Start timing a task: the best fuzzy match of QUERY among recent tasks (then the "
+                    "server's suggestions), the task with --task ID, or without either the most recent task.")
+    start.add_argument("query", nargs="*", metavar="QUERY", help="words of the task's title")
+    start.add_argument("--task", type=int, metavar="ID", dest="task_id", help="the task's id")
+    start.set_defaults(handler=_start)
+
+    stop = subparsers.add_parser("stop", help="stop the running timer",
+                                 description="Stop the running timer, optionally adding a comment to the entry.")
+    stop.add_argument("--comment", metavar="TEXT", help="add this comment to the stopped entry")
+    stop.set_defaults(handler=_stop)
+
+    status = subparsers.add_parser(
+        "status", help="show what is being timed (--json for status bars)",
+        description="Print the timer's state: one line, or with --json one JSON object for status bars "
+                    "(waybar, polybar, i3blocks). Exits 0 whenever it could tell the state.")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.set_defaults(handler=_status)
+
+    palette = subparsers.add_parser("palette", help="open the running app's task palette",
+                                    description="Open the task palette of the running app.")
+    palette.set_defaults(handler=_palette)
+
+
+# -- output --------------------------------------------------------------------
+
+def _out(message: str) -> None:
+    sys.stdout.write(message + "\n")
+    sys.stdout.flush()
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"timecrowd-tray: {message}\n")
+    sys.stderr.flush()
+
+
+def _print_status(doc: dict[str, Any], as_json: bool) -> None:
+    from ..platform.single_instance import format_status
+
+    if as_json:
+        _out(json.dumps(doc, ensure_ascii=False))
+    else:
+        _out(format_status(doc))
+
+
+def _describe_task(task: dict[str, Any] | None) -> str:
+    if not task:
+        return ""
+    label = task.get("title") or f"task {task.get('id')}"
+    return f"{label} ({task['team']})" if task.get("team") else label
+
+
+def _report_action(action: str | None, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    from ..core.durations import format_hms
+
+    if action == "started":
+        _out(f"▶ started {_describe_task(after.get('task'))}")
+    elif action == "already_running":
+        _out(f"▶ already running {_describe_task(after.get('task'))}")
+    elif action == "stopped":
+        if before and before.get("task"):
+            elapsed = before.get("elapsed_seconds")
+            clock = f" {format_hms(elapsed)}" if elapsed is not None else ""
+            _out(f"■ stopped {_describe_task(before['task'])}{clock}")
+        else:
+            _out("■ stopped")
+    elif action == "not_running":
+        _out("■ not running (nothing to stop)")
+    if after.get("state") == "offline" or after.get("pending"):
+        _err("offline: the app will send this to the server when it can")
+
+
+# -- the running app -------------------------------------------------------------
+
+class _NoApp(Exception):
+    """No app answers on the socket: fall back to the API."""
+
+
+def _ask_app(request: dict[str, Any]) -> dict[str, Any] | int:
+    """The app's answer; an exit code after an error was printed; _NoApp when none runs."""
+    from ..platform.single_instance import InstanceError, NoAnswer, UntrustedSocket, send_request
+
+    try:
+        answer = send_request(request)
+    except UntrustedSocket as exc:
+        _err(f"ignoring the app socket: {exc}")
+        raise _NoApp() from None
+    except NoAnswer as exc:
+        _err(f"TimeCrowd Tray is running but {exc}")
+        return EXIT_ERROR
+    except InstanceError as exc:
+        _err(str(exc))
+        return EXIT_ERROR
+    if answer is None:
+        raise _NoApp()
+    return answer
+
+
+def _app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: bool = False) -> int:
+    doc = answer.get("status")
+    if not answer.get("ok"):
+        _err(str(answer.get("error") or "the running app refused the command"))
+        return _APP_CODES.get(str(answer.get("code")), EXIT_ERROR)
+    if status_only:
+        if isinstance(doc, dict):
+            _print_status(doc, as_json)
+        return EXIT_OK
+    if isinstance(doc, dict):
+        _report_action(answer.get("action"), answer.get("stopped"), doc)
+    return EXIT_OK
+
+
+def _via_app_or_api(args: argparse.Namespace, request: dict[str, Any], api_body, **result_kw) -> int:
+    try:
+        answer = _ask_app(request)
+    except _NoApp:
+        return _run_api(args, api_body)
+    if isinstance(answer, int):
+        return answer
+    return _app_result(answer, **result_kw)
+
+
+# -- straight to the API -----------------------------------------------------------
+
+class _Api:
+    """One signed-in API client and what the commands need from it."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self._user = None
+
+    async def user(self):
+        if self._user is None:
+            self._user = await self.client.user_info()
+        return self._user
+
+    async def team_names(self) -> dict[int, str]:
+        return {t.id: t.name for t in (await self.user()).teams}
+
+    async def running(self):
+        return await self.client.running_entry((await self.user()).id)
+
+    async def recent_tasks(self, pages: int = 2) -> list:
+        from ..services.task_cache import distinct_recent_tasks
+
+        entries = []
+        for page in range(1, pages + 1):
+            batch = await self.client.my_time_entries(page=page)
+            entries.extend(batch)
+            if not batch:
+                break
+        names = await self.team_names()
+        tasks = []
+        for task in distinct_recent_tasks(entries):
+            if not task.team_name and task.team_id in names:
+                task = task.with_team_name(names[task.team_id])
+            tasks.append(task)
+        return tasks
+
+    async def find_task(self, task_id: int):
+        for task in await self.recent_tasks():
+            if task.id == task_id:
+                return task
+        user = await self.user()
+        for team in user.teams:
+            for page in range(1, 21):
+                result = await self.client.team_tasks(team.id, page=page)
+                for task in result.tasks:
+                    if task.id == task_id:
+                        return task if task.team_id else _with_team(task, team.id, team.name)
+                if result.is_last_page or not result.tasks:
+                    break
+        return None
+
+    def doc(self, entry, *, state: str | None = None) -> dict[str, Any]:
+        from ..platform.single_instance import status_document
+
+        names = {t.id: t.name for t in (self._user.teams if self._user else ())}
+        if entry is None:
+            return status_document(state=state or "idle", source="api")
+        task = entry.task
+        return status_document(state=state or "running", task=task, team=names.get(task.team_id or entry.team_id, ""),
+                               started_at=entry.started_at, now=datetime.now(timezone.utc), source="api")
+
+
+def _with_team(task, team_id: int, team_name: str):
+    from dataclasses import replace
+
+    return replace(task, team_id=team_id, team_name=task.team_name or team_name)
+
+
+def _best_match(query: str, tasks: list):
+    from ..core.fuzzy import FuzzyIndex
+
+    if not tasks:
+        return None
+    index = FuzzyIndex(tasks, title_of=lambda t: t.title,
+                       extra_of=lambda t: " ".join(filter(None, (t.team_name, t.key or ""))))
+    found = index.search(query, limit=1)
+    return found[0].item if found else None
+
+
+def _run_api(args: argparse.Namespace, body) -> int:
+    """Run ``body(api)`` with the stored sign-in; maps failures to the documented exit codes."""
+    from ..api import errors
+    from ..core.settings import InvalidSetting
+    from ..platform.settings_store import resolve_api_base
+    from ..services.credentials import CredentialStore, CredentialsUnavailable
+    from ..services.session import SessionManager
+
+    if getattr(args, "debug", False):
+        from ..logs import setup_logging
+
+        setup_logging(True, to_file=False)
+    try:
+        api_base = resolve_api_base(getattr(args, "api_base", None))
+    except InvalidSetting as exc:
+        _err(f"invalid server URL: {exc}")
+        return EXIT_USAGE
+    session = SessionManager(api_base, CredentialStore())
+
+    async def main() -> int:
+        try:
+            client = await session.restore()
+            return await body(_Api(client) if client is not None else None, api_base)
+        finally:
+            await session.aclose()
+
+    try:
+        return asyncio.run(main())
+    except CredentialsUnavailable as exc:
+        _err(exc.user_message)
+        return EXIT_UNREACHABLE
+    except errors.AuthError as exc:
+        _err(f"the server rejected the sign-in stored for {api_base} ({exc.user_message}); sign in again "
+             "(timecrowd-tray login --with-token)")
+        return EXIT_AUTH
+    except errors.TransientError as exc:
+        _err(f"cannot reach {api_base}: {exc.user_message}")
+        return EXIT_UNREACHABLE
+    except errors.ApiError as exc:
+        _err(f"{api_base}: {exc.user_message}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return EXIT_ERROR
+
+
+def _not_signed_in(api_base: str) -> int:
+    _err(f"TimeCrowd Tray is not running and you are not signed in to {api_base} "
+         "(run: timecrowd-tray login --with-token)")
+    return EXIT_AUTH
+
+
+# -- commands ------------------------------------------------------------------
+
+def _toggle(args: argparse.Namespace) -> int:
+    async def body(api: _Api | None, api_base: str) -> int:
+        if api is None:
+            return _not_signed_in(api_base)
+        running = await api.running()
+        if running is not None:
+            before = api.doc(running)
+            await api.client.stop_entry(running.id)
+            _report_action("stopped", before, api.doc(None))
+            return EXIT_OK
+        recent = await api.recent_tasks(pages=1)
+        if not recent:
+            _err("no recent task to start: use `timecrowd-tray start QUERY`")
+            return EXIT_ERROR
+        return await _start_task(api, recent[0])
+
+    return _via_app_or_api(args, {"cmd": "toggle"}, body)
+
+
+async def _start_task(api: _Api, task) -> int:
+    from ..api import errors
+
+    running = await api.running()
+    if running is not None and running.task.id == task.id:
+        _report_action("already_running", None, api.doc(running))
+        return EXIT_OK
+    team_id = task.team_id
+    if team_id is None:
+        _err(f"cannot start {task.title!r}: its team is unknown")
+        return EXIT_ERROR
+    try:
+        entry = await api.client.start_task(team_id, task.id)
+    except (errors.Forbidden, errors.NotFound, errors.ValidationFailed) as exc:
+        _err(f"the server refused to start {task.title!r}: {exc.user_message}")
+        return EXIT_ERROR
+    _report_action("started", None, api.doc(entry))
+    return EXIT_OK
+
+
+def _start(args: argparse.Namespace) -> int:
+    query = " ".join(args.query).strip() or None
+    if query and args.task_id is not None:
+        _err("give either QUERY or --task ID, not both")
+        return EXIT_USAGE
+    request: dict[str, Any] = {"cmd": "start", "query": query, "task_id": args.task_id}
+
+    async def body(api: _Api | None, api_base: str) -> int:
+        if api is None:
+            return _not_signed_in(api_base)
+        if args.task_id is not None:
+            task = await api.find_task(args.task_id)
+            if task is None:
+                _err(f"task {args.task_id} is not one of your teams' tasks")
+                return EXIT_ERROR
+        else:
+            recent = await api.recent_tasks()
+            if not query:
+                if not recent:
+                    _err("no recent task to start: give a QUERY or --task ID")
+                    return EXIT_ERROR
+                task = recent[0]
+            else:
+                task = _best_match(query, recent)
+                if task is None:
+                    page = await api.client.task_suggestions(query)
+                    suggestions = list(page.tasks)
+                    task = _best_match(query, suggestions) or (suggestions[0] if suggestions else None)
+                if task is None:
+                    _err(f"no task matches {query!r}")
+                    return EXIT_ERROR
+                if task.team_id is None:
+                    found = await api.find_task(task.id)
+                    task = found or task
+        return await _start_task(api, task)
+
+    return _via_app_or_api(args, request, body)
+
+
+def _stop(args: argparse.Namespace) -> int:
+    comment = args.comment.strip() if args.comment else None
+    if args.comment is not None and not comment:
+        _err("--comment needs some text")
+        return EXIT_USAGE
+
+    async def body(api: _Api | None, api_base: str) -> int:
+        if api is None:
+            return _not_signed_in(api_base)
+        running = await api.running()
+        if running is None:
+            if comment:
+                _err("the timer is not running: the comment was not added")
+                return EXIT_ERROR
+            _report_action("not_running", None, api.doc(None))
+            return EXIT_OK
+        before = api.doc(running)
+        await api.client.stop_entry(running.id)
+        if comment:
+            await api.client.add_comment(running.id, comment)
+        _report_action("stopped", before, api.doc(None))
+        return EXIT_OK
+
+    return _via_app_or_api(args, {"cmd": "stop", "comment": comment}, body)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from ..api import errors
+
+    async def body(api: _Api | None, api_base: str) -> int:
+        from ..platform.single_instance import status_document
+
+        if api is None:
+            _print_status(status_document(state="signed_out", source="api"), args.json)
+            return EXIT_OK
+        try:
+            running = await api.running()
+        except errors.AuthError:
+            _print_status(status_document(state="signed_out", source="api"), args.json)
+            return EXIT_OK
+        except errors.TransientError as exc:
+            _err(f"cannot reach {api_base}: {exc.user_message}")
+            _print_status(status_document(state="offline", source="api"), args.json)
+            return EXIT_OK
+        _print_status(api.doc(running), args.json)
+        return EXIT_OK
+
+    return _via_app_or_api(args, {"cmd": "status"}, body, as_json=args.json, status_only=True)
+
+
+def _palette(args: argparse.Namespace) -> int:
+    try:
+        answer = _ask_app({"cmd": "palette"})
+    except _NoApp:
+        _err("TimeCrowd Tray is not running: start it with `timecrowd-tray` (the palette needs the app)")
+        return EXIT_NOT_RUNNING
+    if isinstance(answer, int):
+        return answer
+    return _app_result(answer)

@@ -1,0 +1,114 @@
+"""Global shortcuts behind one small interface, the backend picked at run time.
+
+Priority (the first that initialises wins, as Vorta picks its keyring):
+
+* Linux, Wayland session (``WAYLAND_DISPLAY``, or ``XDG_SESSION_TYPE=wayland``):
+  the desktop portal when it offers ``GlobalShortcuts``; otherwise none: an
+  X11 grab through XWayland only sees keys typed into X11 windows, which is
+  worse than useless for a global shortcut.
+* Linux, X11 session (``DISPLAY``): XGrabKey, then the portal.
+* Windows: RegisterHotKey. macOS: Carbon RegisterEventHotKey.
+* Everywhere else, or when every candidate fails: :class:`NullBackend`,
+  whose message tells the user to bind a desktop shortcut to
+  ``timecrowd-tray toggle``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Mapping
+
+from .base import (
+    FALLBACK_HINT,
+    HotkeyBackend,
+    HotkeyConflict,
+    HotkeyError,
+    HotkeyUnsupported,
+    InvalidKeySequence,
+    KeySequence,
+    NullBackend,
+    parse_sequence,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "FALLBACK_HINT", "HotkeyBackend", "HotkeyConflict", "HotkeyError", "HotkeyUnsupported",
+    "InvalidKeySequence", "KeySequence", "NullBackend", "backend_candidates", "create_hotkey_backend",
+    "parse_sequence",
+]
+
+#: Set to a backend name (x11, portal, windows, macos, none) to override the choice.
+BACKEND_ENV = "TIMECROWD_TRAY_HOTKEY_BACKEND"
+
+
+def is_wayland_session(env: Mapping[str, str]) -> bool:
+    return bool(env.get("WAYLAND_DISPLAY")) or env.get("XDG_SESSION_TYPE", "").lower() == "wayland"
+
+
+def backend_candidates(platform: str | None = None, env: Mapping[str, str] | None = None) -> list[str]:
+    """Backend names to try, best first, for a platform and environment (pure)."""
+    platform = platform or sys.platform
+    env = os.environ if env is None else env
+    forced = env.get(BACKEND_ENV, "").strip().lower()
+    if forced:
+        return [forced]
+    if platform == "win32":
+        return ["windows"]
+    if platform == "darwin":
+        return ["macos"]
+    if platform.startswith("linux") or "bsd" in platform:
+        if is_wayland_session(env):
+            return ["portal"]
+        if env.get("DISPLAY"):
+            return ["x11", "portal"]
+        return ["portal"]
+    return []
+
+
+def _make(name: str) -> HotkeyBackend:
+    if name == "x11":
+        from .x11 import X11Backend
+
+        return X11Backend()
+    if name == "portal":
+        from .portal import PortalBackend, portal_version
+
+        if portal_version() is None:
+            raise HotkeyUnsupported("the desktop offers no org.freedesktop.portal.GlobalShortcuts")
+        return PortalBackend()
+    if name == "windows":
+        from .windows import WindowsBackend
+
+        return WindowsBackend()
+    if name == "macos":
+        from .macos import MacOSBackend
+
+        return MacOSBackend()
+    if name == "none":
+        return NullBackend("turned off by " + BACKEND_ENV)
+    raise HotkeyUnsupported(f"unknown shortcut backend {name!r}")
+
+
+def create_hotkey_backend(candidates: list[str] | None = None,
+                          factory: Callable[[str], HotkeyBackend] = _make) -> HotkeyBackend:
+    """The first backend that initialises, or a :class:`NullBackend` saying why there is none."""
+    reasons = []
+    for name in candidates if candidates is not None else backend_candidates():
+        try:
+            backend = factory(name)
+        except HotkeyError as exc:
+            log.info("global shortcuts: %s backend unavailable: %s", name, exc)
+            reasons.append(f"{name}: {exc}")
+            continue
+        except Exception as exc:  # noqa: BLE001 - a broken backend must not stop the app
+            log.warning("global shortcuts: %s backend failed to start: %s", name, exc, exc_info=True)
+            reasons.append(f"{name}: {exc}")
+            continue
+        log.info("global shortcuts: using the %s backend", backend.name)
+        return backend
+    reason = "; ".join(reasons) or "no backend for this platform"
+    log.info("global shortcuts: none available (%s)", reason)
+    return NullBackend(reason)

@@ -1,0 +1,354 @@
+"""Wayland global shortcuts: the desktop portal ``org.freedesktop.portal.GlobalShortcuts``.
+
+Wayland lets no client grab keys; the desktop (KDE Plasma, recent GNOME,
+Hyprland...) binds shortcuts on the app's behalf through the portal, usually
+after showing the user a dialog where the keys can be changed. The messages are
+built with jeepney (PySide6's QtDBus cannot marshal ``a(sa{sv})``) and the
+connection runs on the asyncio loop (qasync in the app).
+
+Flow: ``CreateSession`` -> Request::Response gives the session handle;
+``BindShortcuts(session, [(id, {description, preferred_trigger})], "", {})``
+-> Response lists what was bound; then ``Activated(session, id, t, {})``
+signals arrive. A session binds once, so a change of settings closes it and
+opens a new one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .base import (
+    Callback,
+    HotkeyBackend,
+    HotkeyConflict,
+    HotkeyUnsupported,
+    KeySequence,
+    parse_sequence,
+)
+from .keysyms import xdg_trigger
+
+log = logging.getLogger(__name__)
+
+PORTAL_BUS_NAME = "org.freedesktop.portal.Desktop"
+PORTAL_PATH = "/org/freedesktop/portal/desktop"
+SHORTCUTS_INTERFACE = "org.freedesktop.portal.GlobalShortcuts"
+REQUEST_INTERFACE = "org.freedesktop.portal.Request"
+SESSION_INTERFACE = "org.freedesktop.portal.Session"
+BIND_SIGNATURE = "oa(sa{sv})sa{sv}"
+
+#: Request::Response codes.
+RESPONSE_SUCCESS, RESPONSE_CANCELLED, RESPONSE_OTHER = 0, 1, 2
+
+#: What each of the app's shortcuts does, shown by the desktop's dialog.
+DESCRIPTIONS = {
+    "toggle": "TimeCrowd: start or stop the timer",
+    "palette": "TimeCrowd: open the task palette",
+}
+
+
+# -- pure message building (tested without a bus) ----------------------------------
+
+
+def new_token(prefix: str = "timecrowd") -> str:
+    """A handle token: must be a valid object path element."""
+    return f"{prefix}_{secrets.token_hex(6)}"
+
+
+def request_path(unique_name: str, token: str) -> str:
+    """The Request object a portal call will answer on (known before the call, so no race)."""
+    sender = unique_name.lstrip(":").replace(".", "_")
+    return f"{PORTAL_PATH}/request/{sender}/{token}"
+
+
+@dataclass(frozen=True, slots=True)
+class PortalShortcut:
+    id: str
+    description: str
+    preferred_trigger: str | None
+
+    def as_dbus(self) -> tuple[str, dict[str, tuple[str, Any]]]:
+        info: dict[str, tuple[str, Any]] = {"description": ("s", self.description)}
+        if self.preferred_trigger:
+            info["preferred_trigger"] = ("s", self.preferred_trigger)
+        return (self.id, info)
+
+
+def portal_shortcut(name: str, seq: KeySequence, description: str | None = None) -> PortalShortcut:
+    return PortalShortcut(name, description or DESCRIPTIONS.get(name, f"TimeCrowd: {name}"), xdg_trigger(seq))
+
+
+def _address(path: str = PORTAL_PATH, interface: str = SHORTCUTS_INTERFACE):
+    from jeepney import DBusAddress
+
+    return DBusAddress(path, bus_name=PORTAL_BUS_NAME, interface=interface)
+
+
+def create_session_message(handle_token: str, session_token: str):
+    from jeepney import new_method_call
+
+    options = {"handle_token": ("s", handle_token), "session_handle_token": ("s", session_token)}
+    return new_method_call(_address(), "CreateSession", "a{sv}", (options,))
+
+
+def bind_shortcuts_message(session_handle: str, shortcuts: list[PortalShortcut], handle_token: str,
+                           parent_window: str = ""):
+    from jeepney import new_method_call
+
+    body = (session_handle, [s.as_dbus() for s in shortcuts], parent_window,
+            {"handle_token": ("s", handle_token)})
+    return new_method_call(_address(), "BindShortcuts", BIND_SIGNATURE, body)
+
+
+def close_session_message(session_handle: str):
+    from jeepney import new_method_call
+
+    return new_method_call(_address(session_handle, SESSION_INTERFACE), "Close")
+
+
+def version_message():
+    from jeepney import Properties
+
+    return Properties(_address()).get("version")
+
+
+def response_rule(path: str):
+    from jeepney import MatchRule
+
+    return MatchRule(type="signal", interface=REQUEST_INTERFACE, member="Response", path=path)
+
+
+def activated_rule():
+    from jeepney import MatchRule
+
+    return MatchRule(type="signal", interface=SHORTCUTS_INTERFACE, member="Activated", path=PORTAL_PATH)
+
+
+def _variant_value(value: Any) -> Any:
+    # a{sv} values come back from jeepney as (signature, value)
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
+        return value[1]
+    return value
+
+
+def bound_ids(results: dict[str, Any]) -> dict[str, str]:
+    """{shortcut id: trigger description} from a BindShortcuts Response."""
+    out: dict[str, str] = {}
+    for item in _variant_value(results.get("shortcuts", ("a(sa{sv})", []))) or []:
+        sid, info = item
+        out[sid] = str(_variant_value(info.get("trigger_description", ("s", ""))) or "")
+    return out
+
+
+# -- availability --------------------------------------------------------------------
+
+
+def portal_version(timeout: float = 2.0) -> int | None:
+    """The GlobalShortcuts portal's version on the session bus, or None when there is none."""
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") and not os.environ.get("XDG_RUNTIME_DIR"):
+        return None
+    try:
+        from jeepney.io.blocking import open_dbus_connection
+    except ImportError:
+        return None
+    try:
+        with open_dbus_connection(bus="SESSION") as conn:
+            reply = conn.send_and_get_reply(version_message(), timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 - no bus, no portal, a timeout: all mean "not here"
+        log.debug("GlobalShortcuts portal not available: %s", exc)
+        return None
+    from jeepney.low_level import MessageType
+
+    if reply.header.message_type != MessageType.method_return:
+        log.debug("GlobalShortcuts portal not available: %s", reply.body)
+        return None
+    return int(_variant_value(reply.body[0]))
+
+
+# -- the backend ---------------------------------------------------------------------
+
+
+class PortalBackend(HotkeyBackend):
+    """Registers are collected and bound together on the asyncio loop; late problems go to on_problem."""
+
+    name = "portal"
+    grabs_keys = False
+
+    def __init__(self, bus: str = "SESSION", loop: asyncio.AbstractEventLoop | None = None) -> None:
+        super().__init__()
+        try:
+            import jeepney  # noqa: F401
+        except ImportError:
+            raise HotkeyUnsupported("jeepney is not installed") from None
+        self._bus = bus
+        self._loop = loop
+        self._wanted: dict[str, tuple[KeySequence, Callback]] = {}
+        self._conn = None
+        self._router = None
+        self._session: str | None = None
+        self._bind_task: asyncio.Task | None = None
+        self._listen_task: asyncio.Task | None = None
+        self._closed = False
+        #: {id: the trigger the desktop reports} after the last successful bind.
+        self.bound: dict[str, str] = {}
+        #: Set (and replaced) at each bind; tests and the app may await it.
+        self.bind_done: asyncio.Future | None = None
+
+    def register(self, name: str, sequence: str, callback: Callback) -> None:
+        if self._closed:
+            raise HotkeyUnsupported("the portal shortcut backend was closed")
+        seq = parse_sequence(sequence)
+        for other_name, (other, _cb) in self._wanted.items():
+            if other == seq and other_name != name:
+                raise HotkeyConflict(f"{seq.text} is already used by this app for {other_name}")
+        self._wanted[name] = (seq, callback)
+        self._schedule_bind()
+
+    def unregister(self, name: str) -> None:
+        if self._wanted.pop(name, None) is not None and not self._closed:
+            self._schedule_bind()
+
+    def unregister_all(self) -> None:
+        if self._wanted:
+            self._wanted.clear()
+            if not self._closed:
+                self._schedule_bind()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._wanted.clear()
+        loop = self._get_loop()
+        for task in (self._bind_task, self._listen_task):
+            if task is not None and not task.done():
+                task.cancel()
+        if self._conn is not None and loop.is_running():
+            loop.create_task(self._shutdown())
+
+    # -- asyncio side ----------------------------------------------------------------
+
+    def _get_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.get_event_loop()
+        return self._loop
+
+    def _schedule_bind(self) -> None:
+        loop = self._get_loop()
+        if self.bind_done is None or self.bind_done.done():
+            self.bind_done = loop.create_future()
+        if self._bind_task is None or self._bind_task.done():
+            # Registrations made in the same turn of the loop are bound together.
+            self._bind_task = loop.create_task(self._bind_soon())
+
+    async def _bind_soon(self) -> None:
+        await asyncio.sleep(0)
+        done = self.bind_done
+        try:
+            await self._bind()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported to the user, never raised into Qt
+            log.warning("portal: binding shortcuts failed: %s", exc)
+            self._report_problem("*", HotkeyUnsupported(f"the desktop portal refused the shortcuts: {exc}"))
+        finally:
+            if done is not None and not done.done():
+                done.set_result(dict(self.bound))
+
+    async def _ensure_connection(self) -> None:
+        if self._router is not None:
+            return
+        from jeepney import message_bus
+        from jeepney.io.asyncio import DBusRouter, Proxy, open_dbus_connection
+
+        self._conn = await open_dbus_connection(self._bus)
+        self._router = DBusRouter(self._conn)
+        await Proxy(message_bus, self._router).AddMatch(activated_rule())
+        self._listen_task = self._get_loop().create_task(self._listen())
+
+    async def _call_with_response(self, make_message: Callable[[str], Any], timeout: float = 120.0
+                                  ) -> tuple[int, dict[str, Any]]:
+        """Send a portal call and wait for its Request::Response (the user may be looking at a dialog)."""
+        from jeepney import message_bus
+        from jeepney.io.asyncio import Proxy
+        from jeepney.wrappers import unwrap_msg
+
+        router = self._router
+        token = new_token()
+        path = request_path(router.unique_name, token)
+        rule = response_rule(path)
+        bus = Proxy(message_bus, router)
+        await bus.AddMatch(rule)
+        try:
+            with router.filter(rule) as queue:
+                reply = await router.send_and_get_reply(make_message(token))
+                unwrap_msg(reply)  # raises DBusErrorResponse for an error reply
+                response = await asyncio.wait_for(queue.get(), timeout)
+        finally:
+            await bus.RemoveMatch(rule)
+        code, results = response.body
+        return int(code), dict(results)
+
+    async def _bind(self) -> None:
+        if self._closed:
+            return
+        await self._ensure_connection()
+        if self._session is not None:
+            old, self._session = self._session, None
+            self.bound = {}
+            await self._router.send(close_session_message(old))
+        if not self._wanted:
+            return
+        session_token = new_token("session")
+        code, results = await self._call_with_response(
+            lambda token: create_session_message(token, session_token))
+        if code != RESPONSE_SUCCESS:
+            raise HotkeyUnsupported(f"CreateSession answered {code}")
+        self._session = str(_variant_value(results.get("session_handle")))
+        shortcuts = [portal_shortcut(name, seq) for name, (seq, _cb) in self._wanted.items()]
+        code, results = await self._call_with_response(
+            lambda token: bind_shortcuts_message(self._session, shortcuts, token))
+        if code == RESPONSE_CANCELLED:
+            for name, (seq, _cb) in self._wanted.items():
+                self._report_problem(name, HotkeyUnsupported(f"{seq.text}: the shortcut was not confirmed"))
+            return
+        if code != RESPONSE_SUCCESS:
+            raise HotkeyUnsupported(f"BindShortcuts answered {code}")
+        self.bound = bound_ids(results)
+        log.info("portal: bound %s", self.bound)
+        for name, (seq, _cb) in self._wanted.items():
+            if name not in self.bound:
+                self._report_problem(name, HotkeyConflict(f"{seq.text} was not bound by the desktop "
+                                                          "(already used, or refused)"))
+
+    async def _listen(self) -> None:
+        with self._router.filter(activated_rule(), bufsize=16) as queue:
+            while True:
+                message = await queue.get()
+                try:
+                    session, shortcut_id, *_rest = message.body
+                except ValueError:
+                    continue
+                if session != self._session:
+                    continue
+                wanted = self._wanted.get(shortcut_id)
+                if wanted is None:
+                    continue
+                try:
+                    wanted[1]()
+                except Exception:  # noqa: BLE001 - one failing action must not stop the listener
+                    log.exception("the action of the %s shortcut failed", shortcut_id)
+
+    async def _shutdown(self) -> None:
+        try:
+            if self._session is not None:
+                await self._router.send(close_session_message(self._session))
+            await self._conn.close()
+        except Exception:  # noqa: BLE001 - best effort on the way out
+            pass
+        self._router = self._conn = None

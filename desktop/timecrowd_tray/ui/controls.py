@@ -1,0 +1,395 @@
+"""Global shortcuts and shell commands: two thin clients of the timer service.
+
+``install_controls(tray, service, settings, notify)`` is called by the app once
+the tray is up. It
+
+* registers the ``hotkey.toggle`` and ``hotkey.palette`` shortcuts with the
+  backend that works on this desktop (toggle -> ``tray.toggle()``, palette ->
+  ``tray.open_palette()``) and re-registers them on
+  :meth:`Controls.apply_settings`; a combination another app holds, or a desktop
+  without global shortcuts, is told to the user through ``notify`` (and logged);
+* answers the shell commands (``timecrowd-tray toggle|start|stop|status|palette``)
+  and a second launch (``activate``) on the single-instance socket.
+
+No widget is created here: whatever the user sees goes through the tray
+controller and ``notify``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from ..core.fuzzy import FuzzyIndex
+from ..core.models import Task
+from ..platform.hotkeys import (
+    HotkeyBackend,
+    HotkeyConflict,
+    HotkeyError,
+    HotkeyUnsupported,
+    InvalidKeySequence,
+    create_hotkey_backend,
+)
+from ..platform.single_instance import AlreadyRunning, InstanceError, InstanceServer, status_document
+
+log = logging.getLogger(__name__)
+
+#: The shortcuts, their setting keys, and what they call on the tray controller.
+SHORTCUTS = (("toggle", "hotkey.toggle", "toggle"), ("palette", "hotkey.palette", "open_palette"))
+#: How long a command waits for the server to confirm an action before answering.
+SETTLE_TIMEOUT = 5.0
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Controls", text)
+
+
+def fallback_hint() -> str:
+    """What the settings dialog shows where no backend works."""
+    return tr("Global shortcuts are not available on this desktop. Bind a desktop shortcut to "
+              "the command “timecrowd-tray toggle” (and “timecrowd-tray palette”) instead: "
+              "see the README, “Global shortcuts”.")
+
+
+class Controls:
+    def __init__(self, tray: Any, service: Any, settings: Any, notify: Callable[[str], None], *,
+                 backend: HotkeyBackend | None = None, server: InstanceServer | None = None) -> None:
+        self.tray = tray
+        self.service = service
+        self.settings = settings
+        self.notify = notify
+        self.backend = backend if backend is not None else create_hotkey_backend()
+        self.backend.on_problem = self._late_problem
+        self.server = server
+        #: {"toggle": "Ctrl+Alt+Shift+T", ...}: what is registered now.
+        self.registered: dict[str, str] = {}
+        #: {"palette": "Ctrl+Alt+K is already used by another application"}: for the settings dialog.
+        self.problems: dict[str, str] = {}
+        self._told_unsupported = False
+        self._closed = False
+
+    # -- hotkeys ------------------------------------------------------------------
+
+    @property
+    def shortcuts_available(self) -> bool:
+        return self.backend.name != "none"
+
+    def apply_settings(self) -> dict[str, str]:
+        """(Re-)register both shortcuts from the settings; returns :attr:`problems`."""
+        self.backend.unregister_all()
+        self.registered.clear()
+        self.problems.clear()
+        for name, key, method in SHORTCUTS:
+            sequence = str(self.settings.get(key) or "").strip()
+            if not sequence:
+                continue  # the user turned this shortcut off
+            try:
+                self.backend.register(name, sequence, self._action(method))
+            except HotkeyConflict as exc:
+                self._problem(name, sequence, exc)
+            except InvalidKeySequence as exc:
+                self._problem(name, sequence, exc)
+            except HotkeyUnsupported as exc:
+                self._unsupported(name, exc)
+            except HotkeyError as exc:  # pragma: no cover - a backend's own failure
+                self._problem(name, sequence, exc)
+            else:
+                self.registered[name] = sequence
+                log.info("global shortcut %s -> %s (%s)", sequence, name, self.backend.name)
+        return dict(self.problems)
+
+    def on_settings_changed(self, changed: dict[str, Any]) -> None:
+        """The settings dialog saved ``changed``: re-register shortcuts, switch start-at-login."""
+        if any(str(key).startswith("hotkey.") for key in changed):
+            self.apply_settings()
+        if "autostart" in changed:
+            self.apply_autostart(bool(changed["autostart"]))
+
+    def apply_autostart(self, enabled: bool) -> bool:
+        from ..platform.autostart import AutostartError, apply_autostart
+
+        try:
+            apply_autostart(enabled)
+        except AutostartError as exc:
+            log.warning("start at login: %s", exc)
+            self.notify(tr("Could not change “start at login”: {reason}").format(reason=exc))
+            return False
+        log.info("start at login %s", "on" if enabled else "off")
+        return True
+
+    def _action(self, method: str) -> Callable[[], None]:
+        def run() -> None:
+            log.debug("global shortcut: %s", method)
+            getattr(self.tray, method)()
+        return run
+
+    def _problem(self, name: str, sequence: str, exc: HotkeyError) -> None:
+        self.problems[name] = str(exc)
+        log.warning("global shortcut %s (%s) not registered: %s", sequence, name, exc)
+        if isinstance(exc, HotkeyConflict):
+            message = tr("The shortcut {shortcut} is already used by another application, so it does "
+                         "nothing in TimeCrowd. Choose another one in Settings.").format(shortcut=sequence)
+        else:
+            message = tr("The shortcut {shortcut} cannot be used: {reason}").format(shortcut=sequence, reason=exc)
+        self.notify(message)
+
+    def _unsupported(self, name: str, exc: HotkeyError) -> None:
+        self.problems[name] = str(exc)
+        log.warning("global shortcut for %s not available: %s", name, exc)
+        if not self._told_unsupported:
+            self._told_unsupported = True
+            self.notify(fallback_hint())
+
+    def _late_problem(self, name: str, exc: HotkeyError) -> None:
+        """A backend that answers later (the portal) found a problem."""
+        if name in self.registered:
+            sequence = self.registered.pop(name)
+            self._problem(name, sequence, exc)
+        elif isinstance(exc, HotkeyUnsupported):
+            self.registered.clear()
+            self._unsupported(name, exc)
+        else:
+            self.problems[name] = str(exc)
+            log.warning("global shortcuts: %s", exc)
+
+    # -- single instance ----------------------------------------------------------
+
+    def start_server(self) -> bool:
+        """Listen for shell commands; False (logged) when that is impossible."""
+        if self.server is None:
+            self.server = InstanceServer(self.handle)
+        try:
+            self.server.start()
+        except AlreadyRunning as exc:
+            log.warning("shell commands go to the other instance: %s", exc)
+            return False
+        except InstanceError as exc:
+            log.warning("shell commands will not reach this app: %s", exc)
+            return False
+        return True
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.backend.close()
+        finally:
+            if self.server is not None:
+                self.server.close()
+
+    # -- commands -----------------------------------------------------------------
+
+    def handle(self, request: dict[str, Any]):
+        """The single-instance handler: a dict, or an awaitable of one."""
+        cmd = request.get("cmd")
+        if cmd in ("palette", "activate"):
+            self.tray.open_palette()
+            return {"ok": True, "status": self.status()}
+        if cmd == "status":
+            return self._status_when_settled()
+        if cmd == "toggle":
+            return self._toggle()
+        if cmd == "start":
+            return self._start(request)
+        if cmd == "stop":
+            return self._stop(request)
+        return {"ok": False, "error": f"unknown command {cmd!r}", "code": "bad_request"}
+
+    def status(self) -> dict[str, Any]:
+        state = self.service.state
+        phase = getattr(state.phase, "value", str(state.phase))
+        pending = int(getattr(state, "pending_count", 0) or 0)
+        running = phase in ("running", "starting")
+        if phase == "signed_out":
+            kind = "signed_out"
+        elif getattr(state, "offline", False) or phase == "loading":
+            kind = "offline"
+        else:
+            kind = "running" if running else "idle"
+        task = state.task if running else None
+        return status_document(state=kind, task=task, team=self._team_name(state, task),
+                               started_at=state.started_at if task is not None else None,
+                               now=datetime.now(timezone.utc), pending=pending, source="app")
+
+    @staticmethod
+    def _team_name(state: Any, task: Task | None) -> str:
+        if task is None or task.team_name:
+            return ""
+        user = getattr(state, "user", None)
+        for team in getattr(user, "teams", ()) or ():
+            if team.id == task.team_id:
+                return team.name
+        return ""
+
+    def _phase(self) -> str:
+        phase = self.service.state.phase
+        return getattr(phase, "value", str(phase))
+
+    def _settled(self, state: Any) -> bool:
+        phase = getattr(state.phase, "value", str(state.phase))
+        if getattr(state, "offline", False) or phase == "signed_out":
+            return True
+        return phase not in ("starting", "stopping", "loading") and not getattr(state, "pending_count", 0)
+
+    async def _settle(self, timeout: float = SETTLE_TIMEOUT) -> None:
+        """Wait (bounded) until the server confirmed what was asked, or the app knows it is offline."""
+        if self._settled(self.service.state):
+            return
+        loop = asyncio.get_running_loop()
+        done = asyncio.Event()
+        add_listener = getattr(self.service, "add_listener", None)
+        remove = add_listener(lambda state: done.set() if self._settled(state) else None) if add_listener else None
+        try:
+            deadline = loop.time() + timeout
+            while not self._settled(self.service.state):
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    log.debug("command: not confirmed by the server within %s s", timeout)
+                    return
+                # The listener wakes us at once; the short cap covers a service without listeners.
+                try:
+                    await asyncio.wait_for(done.wait(), min(remaining, 0.25 if remove is None else remaining))
+                except asyncio.TimeoutError:
+                    pass
+                done.clear()
+        finally:
+            if callable(remove):
+                remove()
+
+    async def _status_when_settled(self) -> dict[str, Any]:
+        if self._phase() == "loading":
+            await self._settle()
+        return {"ok": True, "status": self.status()}
+
+    def _not_signed_in(self) -> dict[str, Any] | None:
+        if self._phase() == "signed_out":
+            return {"ok": False, "code": "signed_out", "status": self.status(),
+                    "error": "not signed in: sign in from the tray menu or with `timecrowd-tray login`"}
+        return None
+
+    async def _toggle(self) -> dict[str, Any]:
+        refusal = self._not_signed_in()
+        if refusal:
+            return refusal
+        was_running = self._phase() in ("running", "starting")
+        if not was_running and not list(getattr(self.service, "recent_tasks", []) or []):
+            return {"ok": False, "code": "not_found", "status": self.status(),
+                    "error": "no recent task to start: use `timecrowd-tray start QUERY`"}
+        before = self.status()
+        result = self.tray.toggle()
+        if inspect.isawaitable(result):
+            await result
+        await self._settle()
+        answer = {"ok": True, "action": "stopped" if was_running else "started", "status": self.status()}
+        if was_running:
+            answer["stopped"] = before
+        return answer
+
+    def _candidates(self) -> list[Task]:
+        seen: set[int] = set()
+        tasks: list[Task] = []
+        for task in [*(getattr(self.service, "recent_tasks", None) or []),
+                     *(getattr(self.service, "cached_tasks", None) or [])]:
+            if task.id not in seen:
+                seen.add(task.id)
+                tasks.append(task)
+        return tasks
+
+    async def _resolve(self, query: str | None, task_id: int | None) -> Task | None:
+        candidates = self._candidates()
+        if task_id is not None:
+            return next((t for t in candidates if t.id == task_id), None)
+        if not query:
+            return candidates[0] if candidates else None
+        found = best_match(query, candidates)
+        if found is not None:
+            return found
+        results = await self.service.search_tasks(query)
+        return best_match(query, list(results)) or (list(results)[0] if results else None)
+
+    async def _start(self, request: dict[str, Any]) -> dict[str, Any]:
+        refusal = self._not_signed_in()
+        if refusal:
+            return refusal
+        query = (request.get("query") or "").strip() or None
+        task_id = request.get("task_id")
+        if task_id is not None:
+            try:
+                task_id = int(task_id)
+            except (TypeError, ValueError):
+                return {"ok": False, "code": "bad_request", "error": f"not a task id: {task_id!r}"}
+        task = await self._resolve(query, task_id)
+        if task is None:
+            if task_id is not None:
+                what = f"task {task_id} is not among the app's recent or cached tasks"
+            elif query:
+                what = f"no task matches {query!r}"
+            else:
+                what = "no recent task to start: give a QUERY or --task ID"
+            return {"ok": False, "code": "not_found", "error": what, "status": self.status()}
+        state = self.service.state
+        if self._phase() in ("running", "starting") and state.task is not None and state.task.id == task.id:
+            return {"ok": True, "action": "already_running", "status": self.status()}
+        result = self.service.start(task)
+        if inspect.isawaitable(result):
+            await result
+        await self._settle()
+        return {"ok": True, "action": "started", "status": self.status()}
+
+    async def _stop(self, request: dict[str, Any]) -> dict[str, Any]:
+        refusal = self._not_signed_in()
+        if refusal:
+            return refusal
+        comment = request.get("comment")
+        comment = comment.strip() if isinstance(comment, str) else None
+        state = self.service.state
+        if self._phase() not in ("running", "starting"):
+            if comment:
+                return {"ok": False, "code": "not_running", "status": self.status(),
+                        "error": "the timer is not running: the comment was not added"}
+            return {"ok": True, "action": "not_running", "status": self.status()}
+        limit = getattr(self.service, "COMMENT_MAX_CHARS", None)
+        if comment and limit and len(comment) > limit:
+            return {"ok": False, "code": "bad_request", "status": self.status(),
+                    "error": f"the comment is {len(comment)} characters long; the limit is {limit} "
+                             "(the timer was not stopped)"}
+        stopped = self.status()
+        ref = getattr(state, "ref", None)
+        result = self.service.stop()
+        if inspect.isawaitable(result):
+            result = await result
+        if comment:
+            target = getattr(result, "ref", None) or ref
+            done = self.service.comment(target, comment)
+            if inspect.isawaitable(done):
+                await done
+        await self._settle()
+        return {"ok": True, "action": "stopped", "stopped": stopped, "status": self.status()}
+
+
+def best_match(query: str, tasks: list[Task]) -> Task | None:
+    """The best fuzzy match for ``query`` among ``tasks`` (ordered most recent first)."""
+    if not tasks:
+        return None
+    matches = FuzzyIndex(tasks, title_of=lambda t: t.title,
+                         extra_of=lambda t: " ".join(filter(None, (t.team_name, t.key or "",
+                                                                   t.category.title if t.category else "")))
+                         ).search(query, limit=1)
+    return matches[0].item if matches else None
+
+
+def install_controls(tray_controller: Any, service: Any, settings: Any, notify: Callable[[str], None],
+                     *, backend: HotkeyBackend | None = None, start_server: bool = True) -> Controls:
+    """Wire the global shortcuts and the shell commands to the running app (see the module doc)."""
+    controls = Controls(tray_controller, service, settings, notify, backend=backend)
+    if start_server:
+        controls.start_server()
+    controls.apply_settings()
+    return controls
