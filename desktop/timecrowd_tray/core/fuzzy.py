@@ -1,0 +1,300 @@
+"""Fuzzy ranking of tasks for the quick-start palette (pure Python, no Qt, no I/O).
+
+The palette filters every cached task on each keystroke, so this module is
+built for that loop:
+
+* every item's search keys are normalised once, when the index is built
+  (NFKC, casefolded, katakana folded to hiragana so ``かいぎ`` finds ``カイギ``
+  and full-width ``ＡＢＣ`` finds ``abc``);
+* a query that extends the previous one only looks at the previous matches
+  (a match of ``desi`` is a match of ``des``), and a stack of earlier results
+  makes backspace free;
+* a subsequence test is one compiled regular expression per term, run in C.
+
+A query is split on white space into terms, and every term must match (AND),
+as in most launchers. A term matches an item when it is a substring of the
+title, a subsequence of the title (``dsgn`` in ``design``), or a substring of
+the item's other text (team, category, key). Ranking, best first:
+
+1. the whole query as a substring of the title (``design review``), and
+   exact or prefix titles;
+2. substrings over subsequences; matches at the start of a word
+   (after a space or punctuation, or at the start of the title) over matches
+   inside a word; earlier and tighter matches over later and looser ones;
+3. ties: the item's recency (its position in the list the index was built
+   from, which the caller orders most recent first).
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from array import array
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+# Katakana U+30A1..U+30F6 fold onto hiragana U+3041..U+3096.
+_KATA_TO_HIRA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+_WORD_SEPARATORS = frozenset(" \t-_/.,:;()[]{}<>#@!?&+*=|\\\"'`~「」『』（）【】・、。　")
+
+
+_SEPARATOR_RE = re.compile("[" + re.escape("".join(sorted(_WORD_SEPARATORS))) + "\n]")
+
+
+def normalize(text: str) -> str:
+    """The form both keys and queries are compared in."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_KATA_TO_HIRA)
+
+
+def _terms(query: str) -> tuple[str, ...]:
+    return tuple(normalize(query).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Match(Generic[T]):
+    item: T
+    score: int
+    rank: int  # position in the list the index was built from (0 = most recent)
+
+
+class _Term:
+    """One query term, with its precompiled subsequence pattern."""
+
+    __slots__ = ("text", "subseq")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        if len(text) > 1:
+            # a[^b]*b[^c]*c: the leftmost, tightest-at-each-step subsequence, no backtracking blow-up.
+            parts = [re.escape(text[0])]
+            for ch in text[1:]:
+                parts.append(f"[^{re.escape(ch)}\\n]*{re.escape(ch)}")
+            self.subseq: re.Pattern[str] | None = re.compile("".join(parts))
+        else:
+            self.subseq = None  # one character: a subsequence is a substring
+
+
+_PREFIX_SCORE = 220  # the title starts with the term
+_EXACT_BONUS = 200   # ... and is nothing else
+_WHOLE_BONUS = 120   # several terms, found together as typed
+
+
+def _term_score(term: _Term, title: str, extra: str) -> int:
+    """0 when the term does not match; otherwise higher is better."""
+    t = term.text
+    pos = title.find(t)
+    if pos >= 0:
+        score = 100
+        if pos == 0:
+            return _PREFIX_SCORE + (_EXACT_BONUS if len(title) == len(t) else 0)
+        if title[pos - 1] in _WORD_SEPARATORS:
+            score += 25
+        return score - min(pos, 30)
+    if term.subseq is not None:
+        m = term.subseq.search(title)
+        if m is not None:
+            start = m.start()
+            gaps = (m.end() - start) - len(t)
+            score = 60 - min(gaps, 40) - min(start, 10) // 2
+            if start == 0 or title[start - 1] in _WORD_SEPARATORS:
+                score += 10
+            return max(score, 5)
+    if t in extra:
+        return 15
+    return 0
+
+
+class _Column:
+    """One searchable text per item, also joined into one string for scans in C."""
+
+    __slots__ = ("texts", "big", "starts", "line_of", "word_start")
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.big = "\n".join(texts)
+        starts = []
+        offset = 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text) + 1
+        starts.append(offset)  # sentinel: the start of the line after the last
+        self.starts = starts
+        # line_of[offset] = the item whose text holds that offset (the "\n" after it included).
+        line_of = array("i", bytes(4 * max(offset, 1)))
+        for i, text in enumerate(texts):
+            line_of[starts[i]:starts[i + 1]] = array("i", [i]) * (len(text) + 1)
+        self.line_of = line_of
+        # word_start[offset]: a word starts there (the start of the text, or after a separator).
+        flags = bytearray(len(self.big) + 1)
+        flags[0] = 1
+        for m in _SEPARATOR_RE.finditer(self.big):
+            flags[m.end()] = 1
+        self.word_start = bytes(flags)
+
+
+# Above this many candidates (or this fraction of all items), one scan of the joined titles (in C)
+# beats testing them one by one.
+_SCAN_THRESHOLD = 1500
+_SCAN_FRACTION = 3
+
+
+class FuzzyIndex(Generic[T]):
+    """Items with precomputed search keys, ranked against queries.
+
+    ``items`` must be ordered most recent first (that order breaks ties).
+    ``title_of`` gives the main text, ``extra_of`` other searchable text
+    (team, category, key), which matches only as a substring and ranks low.
+    """
+
+    def __init__(self, items: Iterable[T], title_of: Callable[[T], str],
+                 extra_of: Callable[[T], str] | None = None) -> None:
+        self._items: list[T] = list(items)
+        self._titles = _Column([_key(title_of(item)) for item in self._items])
+        self._extras = _Column([_key(extra_of(item)) if extra_of else "" for item in self._items])
+        # Stack of (terms, indices of the items that matched them), for incremental narrowing.
+        self._history: list[tuple[tuple[str, ...], list[int]]] = []
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def items(self) -> Sequence[T]:
+        return self._items
+
+    def _candidates(self, terms: tuple[str, ...]) -> list[int] | None:
+        """Indices to test for ``terms``: the matches of an earlier query they extend, or None (all)."""
+        while self._history:
+            prev_terms, prev_matches = self._history[-1]
+            if prev_terms == terms or _extends(terms, prev_terms):
+                return prev_matches
+            self._history.pop()  # backspace or a new query: this entry no longer narrows anything
+        return None
+
+    def search(self, query: str, limit: int | None = 50) -> list[Match[T]]:
+        """The items matching ``query``, best first, at most ``limit`` (None: all).
+
+        An empty query returns the items in their recency order.
+        """
+        terms = _terms(query)
+        if not terms:
+            self._history.clear()
+            count = len(self._items) if limit is None else min(limit, len(self._items))
+            return [Match(self._items[i], 0, i) for i in range(count)]
+
+        candidates = self._candidates(terms)
+        scores = self._score(terms, candidates)
+        if not self._history or self._history[-1][0] != terms:
+            self._history.append((terms, list(scores)))
+        # One int per match, score first and then recency, so the heap compares ints only.
+        span = len(self._items) + 1
+        keyed = [s * span - i for i, s in scores.items()]
+        best = sorted(keyed, reverse=True) if limit is None else heapq.nlargest(limit, keyed)
+        items = self._items
+        out = []
+        for k in best:
+            i = -k % span
+            out.append(Match(items[i], (k + i) // span, i))
+        return out
+
+    def _score(self, terms: tuple[str, ...], candidates: list[int] | None) -> dict[int, int]:
+        """{item index: score} of the items matching every term."""
+        compiled = sorted((_Term(t) for t in terms), key=lambda term: -len(term.text))  # rarest first
+        scores: dict[int, int] | None = None
+        pool: Sequence[int] | None = candidates
+        for term in compiled:
+            if pool is not None and len(pool) <= max(_SCAN_THRESHOLD, len(self._items) // _SCAN_FRACTION):
+                found = self._score_each(term, pool)
+            else:
+                found = self._scan(term)
+                if pool is not None:
+                    found = {i: found[i] for i in pool if i in found}
+            if scores is None:
+                scores = found
+            else:
+                scores = {i: s + found[i] for i, s in scores.items() if i in found}
+            pool = list(scores)
+            if not scores:
+                break
+        assert scores is not None
+        if len(terms) > 1:
+            whole = " ".join(terms)
+            titles = self._titles.texts
+            for i in scores:
+                title = titles[i]
+                if whole in title:
+                    scores[i] += _WHOLE_BONUS + (_EXACT_BONUS if title == whole else 0)
+        return scores
+
+    def _score_each(self, term: _Term, pool: Iterable[int]) -> dict[int, int]:
+        titles, extras = self._titles.texts, self._extras.texts
+        found = {}
+        for i in pool:
+            s = _term_score(term, titles[i], extras[i])
+            if s:
+                found[i] = s
+        return found
+
+    def _scan(self, term: _Term) -> dict[int, int]:
+        """The same scores as :meth:`_score_each` over every item, from scans of the joined texts."""
+        t = term.text
+        n = len(t)
+        col = self._titles
+        big, starts, line_of, word_start = col.big, col.starts, col.line_of, col.word_start
+        find = big.find
+        found: dict[int, int] = {}
+        pos = find(t)
+        while pos >= 0:
+            i = line_of[pos]
+            p = pos - starts[i]
+            if p == 0:
+                found[i] = _PREFIX_SCORE + (_EXACT_BONUS if starts[i + 1] - starts[i] - 1 == n else 0)
+            elif word_start[pos]:
+                found[i] = 125 - (p if p < 30 else 30)
+            else:
+                found[i] = 100 - (p if p < 30 else 30)
+            pos = find(t, starts[i + 1])
+        if term.subseq is not None:
+            for m in term.subseq.finditer(big):
+                start, end = m.span()
+                i = line_of[start]
+                if i in found:
+                    continue
+                p = start - starts[i]
+                gaps = end - start - n
+                s = 60 - (gaps if gaps < 40 else 40) - (p if p < 10 else 10) // 2
+                if word_start[start]:
+                    s += 10
+                found[i] = s if s > 5 else 5
+        col = self._extras
+        big, starts, line_of = col.big, col.starts, col.line_of
+        find = big.find
+        pos = find(t)
+        while pos >= 0:
+            i = line_of[pos]
+            if i not in found:
+                found[i] = 15
+            pos = find(t, starts[i + 1])
+        return found
+
+
+def _key(text: str) -> str:
+    # One line per item in the joined column: a newline inside a title would split it.
+    return normalize(text).replace("\n", " ")
+
+
+def _extends(terms: tuple[str, ...], prev: tuple[str, ...]) -> bool:
+    """True when every match of ``terms`` is a match of ``prev`` (each prev term is a prefix of one here)."""
+    if len(terms) < len(prev):
+        return False
+    for i, p in enumerate(prev):
+        t = terms[i]
+        if i == len(prev) - 1:
+            if not t.startswith(p):
+                return False
+        elif t != p:
+            return False
+    return True

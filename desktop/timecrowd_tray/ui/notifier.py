@@ -1,0 +1,117 @@
+"""Desktop notifications: errors, changes made elsewhere, sign-in needed.
+
+* Errors are always shown, with the server's words verbatim (the service
+  hands them over untouched, or its own message already translated).
+* A timer started, stopped or switched elsewhere (the web app, a phone) is
+  always shown: the user did not do it here.
+* Routine news (our own start and stop, changes sent after being offline,
+  offline/online) only with the ``notifications`` setting on.
+
+Through ``QSystemTrayIcon.showMessage`` when the icon is docked; without a
+tray the message goes to standard error and the log, so it is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from ..core.durations import format_hms
+from ..services import events as ev
+
+log = logging.getLogger(__name__)
+
+ERROR_MS = 10_000
+INFO_MS = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    kind: str      # "error", "elsewhere", "routine", "signin"
+    title: str
+    message: str
+
+
+class Notifier(QObject):
+    def __init__(self, tray: QSystemTrayIcon, routine_enabled: Callable[[], bool],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tray = tray
+        self._routine_enabled = routine_enabled
+        self.history: list[Notice] = []  # every notice shown (or printed), newest last
+
+    # -- kinds ---------------------------------------------------------------------------
+
+    def error(self, message: str, title: str | None = None) -> None:
+        self._show(Notice("error", title or self.tr("TimeCrowd"), message), QSystemTrayIcon.MessageIcon.Warning,
+                   ERROR_MS)
+
+    def elsewhere(self, title: str, message: str) -> None:
+        self._show(Notice("elsewhere", title, message), QSystemTrayIcon.MessageIcon.Information, INFO_MS)
+
+    def routine(self, title: str, message: str) -> None:
+        if self._routine_enabled():
+            self._show(Notice("routine", title, message), QSystemTrayIcon.MessageIcon.Information, INFO_MS)
+
+    def sign_in_needed(self, reason: str) -> None:
+        self._show(Notice("signin", self.tr("Sign in needed"), reason), QSystemTrayIcon.MessageIcon.Warning,
+                   ERROR_MS)
+
+    # -- the service's events ------------------------------------------------------------------
+
+    def handle(self, event: object) -> None:
+        if isinstance(event, ev.ActionFailed):
+            self.error(event.message)
+        elif isinstance(event, ev.IntentRejected):
+            titles = {
+                "start": self.tr("TimeCrowd did not start the timer"),
+                "stop": self.tr("TimeCrowd did not stop the timer"),
+                "comment": self.tr("TimeCrowd did not save the comment"),
+                "create": self.tr("TimeCrowd did not create the task"),
+            }
+            title = titles.get(event.kind, self.tr("TimeCrowd refused a change"))
+            if event.task is not None and event.task.title:
+                title = f"{title}: {event.task.title}"
+            self.error(event.message, title)
+        elif isinstance(event, ev.SignedOut):
+            self.sign_in_needed(event.reason)
+        elif isinstance(event, ev.StartedElsewhere):
+            self.elsewhere(self.tr("Timer started elsewhere"), _entry_line(event.entry.task))
+        elif isinstance(event, ev.SwitchedElsewhere):
+            self.elsewhere(self.tr("Task switched elsewhere"), _entry_line(event.entry.task))
+        elif isinstance(event, ev.StoppedElsewhere):
+            self.elsewhere(self.tr("Timer stopped elsewhere"), _entry_line(event.task))
+        elif isinstance(event, ev.SyncedPending):
+            self.routine(self.tr("Changes sent"),
+                         self.tr("%n change(s) made offline reached TimeCrowd.", "", event.count))
+        elif isinstance(event, ev.WentOffline):
+            self.routine(self.tr("Offline"),
+                         self.tr("TimeCrowd cannot be reached. Your changes are kept and sent when it can."))
+        elif isinstance(event, ev.BackOnline):
+            self.routine(self.tr("Back online"), self.tr("TimeCrowd can be reached again."))
+
+    def started(self, task_title: str) -> None:
+        self.routine(self.tr("Timer started"), task_title)
+
+    def stopped(self, task_title: str, duration: float) -> None:
+        self.routine(self.tr("Timer stopped"), f"{task_title} ({format_hms(duration)})")
+
+    # -- output ----------------------------------------------------------------------------
+
+    def _show(self, notice: Notice, icon: QSystemTrayIcon.MessageIcon, ms: int) -> None:
+        self.history.append(notice)
+        del self.history[:-50]
+        log.info("notification (%s): %s: %s", notice.kind, notice.title, notice.message)
+        if self._tray.isVisible() and QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
+            self._tray.showMessage(notice.title, notice.message, icon, ms)
+        elif notice.kind in ("error", "signin", "elsewhere"):
+            print(f"{notice.title}: {notice.message}", file=sys.stderr, flush=True)
+
+
+def _entry_line(task) -> str:  # noqa: ANN001
+    return f"{task.title} ({task.team_name})" if task.team_name else task.title

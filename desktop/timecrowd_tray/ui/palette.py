@@ -1,0 +1,397 @@
+"""The quick-start palette: type, pick, Enter.
+
+A search field over the cached tasks (recent first), filtered on every
+keystroke by :class:`timecrowd_tray.core.fuzzy.FuzzyIndex` (10,000 tasks in
+a few milliseconds, see ``benchmarks/bench_palette.py``). Once typing pauses,
+the server's suggestions are asked for in the background and merged below the
+local matches as they arrive (a newer query makes older answers moot). The
+last row offers to create a task with the typed title in the team and
+category chosen below the list.
+
+Keys: Up/Down/PageUp/PageDown move, Enter starts the selection (or creates),
+Esc closes. The palette also closes when it loses the focus, like the
+launchers it imitates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QCursor, QFont, QGuiApplication, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.fuzzy import FuzzyIndex
+from ..core.models import Category, Task, Team
+from .comment_dialog import take_focus
+
+log = logging.getLogger(__name__)
+
+LOCAL_LIMIT = 50
+SUGGEST_DELAY_MS = 250
+
+# search(query) -> the server's suggestions (may raise; cancelled by a newer query).
+SearchFn = Callable[[str], Awaitable[Sequence[Task]]]
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteRow:
+    kind: str                   # "task" or "create"
+    title: str
+    subtitle: str
+    task: Task | None = None
+    from_server: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where a created task goes: a team, and a category of it or none."""
+
+    team: Team
+    category: Category | None = None
+
+    def label(self) -> str:
+        return f"{self.team.name} / {self.category.title}" if self.category else self.team.name
+
+
+def task_subtitle(task: Task) -> str:
+    parts = [p for p in (task.team_name, task.category.title if task.category else "") if p]
+    return " · ".join(parts)
+
+
+def _extra(task: Task) -> str:
+    return " ".join(p for p in (task.team_name, task.category.title if task.category else "", task.key or "") if p)
+
+
+class PaletteModel(QAbstractListModel):
+    RowRole = Qt.ItemDataRole.UserRole + 1
+    SubtitleRole = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[PaletteRow] = []
+
+    def set_rows(self, rows: list[PaletteRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.title
+        if role in (self.SubtitleRole, Qt.ItemDataRole.ToolTipRole):
+            return row.subtitle
+        if role == self.RowRole:
+            return row
+        return None
+
+
+class PaletteDelegate(QStyledItemDelegate):
+    """Two lines per row: the title, and the team and category in a smaller, muted font."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        metrics = option.fontMetrics
+        return QSize(option.rect.width(), int(metrics.height() * 2.3) + 8)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        title, subtitle = opt.text, index.data(PaletteModel.SubtitleRole) or ""
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else QGuiApplication.instance().style()  # type: ignore[union-attr]
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        text_color = opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        muted = QColor(text_color)
+        muted.setAlphaF(0.65)
+        rect = opt.rect.adjusted(10, 4, -10, -4)
+        half = rect.height() // 2
+        painter.save()
+        font = QFont(opt.font)
+        row: PaletteRow | None = index.data(PaletteModel.RowRole)
+        if row is not None and row.kind == "create":
+            font.setItalic(True)
+        painter.setFont(font)
+        painter.setPen(text_color)
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), half),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         opt.fontMetrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()))
+        small = QFont(opt.font)
+        small.setPointSizeF(max(6.0, opt.font.pointSizeF() * 0.85))
+        painter.setFont(small)
+        painter.setPen(muted)
+        painter.drawText(QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, subtitle)
+        painter.restore()
+
+
+class Palette(QFrame):
+    """The palette window. Give it tasks with :meth:`set_tasks`; it emits what the user chose."""
+
+    task_chosen = Signal(object)                 # Task
+    create_requested = Signal(str, object)       # title, Destination
+    closed = Signal()
+
+    def __init__(self, search: SearchFn | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._search = search
+        self._index: FuzzyIndex[Task] = FuzzyIndex([], lambda t: t.title, _extra)
+        self._local_ids: set[int] = set()
+        self._server: dict[str, list[Task]] = {}  # query -> the server's answer
+        self._suggest_task: asyncio.Task | None = None
+        self._was_active = False
+
+        self.setObjectName("palette")
+        self.setWindowTitle(self.tr("Start a task - TimeCrowd Tray"))
+        self.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
+                            | Qt.WindowType.WindowStaysOnTopHint)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("#palette { border: 1px solid palette(mid); border-radius: 8px; }")
+        self.resize(560, 420)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 8)
+        layout.setSpacing(6)
+        self.field = QLineEdit()
+        self.field.setObjectName("paletteField")
+        self.field.setPlaceholderText(self.tr("Search tasks, or type a new task title"))
+        self.field.setClearButtonEnabled(True)
+        big = self.field.font()
+        big.setPointSizeF(big.pointSizeF() * 1.25)
+        self.field.setFont(big)
+        self.field.textChanged.connect(self._on_text)
+        self.field.installEventFilter(self)
+        layout.addWidget(self.field)
+
+        self.model = PaletteModel(self)
+        self.view = QListView()
+        self.view.setObjectName("paletteList")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(PaletteDelegate(self.view))
+        self.view.setUniformItemSizes(True)
+        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.clicked.connect(lambda index: self.activate(index.row()))
+        layout.addWidget(self.view, 1)
+
+        footer = QHBoxLayout()
+        footer.setSpacing(6)
+        self.destination_label = QLabel(self.tr("New tasks go to:"))
+        footer.addWidget(self.destination_label)
+        self.destination = QComboBox()
+        self.destination.setObjectName("paletteDestination")
+        footer.addWidget(self.destination, 1)
+        self.hint = QLabel(self.tr("↑↓ choose · Enter start · Esc close"))
+        self.hint.setObjectName("paletteHint")
+        hint_font = self.hint.font()
+        hint_font.setPointSizeF(hint_font.pointSizeF() * 0.85)
+        self.hint.setFont(hint_font)
+        footer.addWidget(self.hint)
+        layout.addLayout(footer)
+
+        self._suggest_timer = QTimer(self)
+        self._suggest_timer.setSingleShot(True)
+        self._suggest_timer.setInterval(SUGGEST_DELAY_MS)
+        self._suggest_timer.timeout.connect(self._ask_server)
+        self._refresh()
+
+    # -- data ------------------------------------------------------------------------------
+
+    def set_tasks(self, tasks: Sequence[Task]) -> None:
+        """The local tasks, most recent first (each once)."""
+        seen: set[int] = set()
+        unique = [t for t in tasks if not (t.id in seen or seen.add(t.id))]  # type: ignore[func-returns-value]
+        self._index = FuzzyIndex(unique, lambda t: t.title, _extra)
+        self._local_ids = seen
+        self._refresh()
+
+    def set_destinations(self, destinations: Sequence[Destination], preferred: Destination | None = None) -> None:
+        current = self.current_destination() if preferred is None else preferred
+        self.destination.clear()
+        for dest in destinations:
+            self.destination.addItem(dest.label(), dest)
+        if current is not None:
+            for i in range(self.destination.count()):
+                if self.destination.itemData(i) == current:
+                    self.destination.setCurrentIndex(i)
+                    break
+
+    def current_destination(self) -> Destination | None:
+        data = self.destination.currentData()
+        return data if isinstance(data, Destination) else None
+
+    @property
+    def query(self) -> str:
+        return self.field.text()
+
+    def rows(self) -> list[PaletteRow]:
+        return list(self.model.rows)
+
+    def current_row(self) -> int:
+        index = self.view.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    # -- filtering ---------------------------------------------------------------------------
+
+    def _on_text(self, _text: str) -> None:
+        self._refresh()
+        if self._search is not None and self.query.strip():
+            self._suggest_timer.start()
+        else:
+            self._suggest_timer.stop()
+
+    def _refresh(self) -> None:
+        query = self.query.strip()
+        rows = [PaletteRow("task", m.item.title, task_subtitle(m.item), m.item)
+                for m in self._index.search(query, LOCAL_LIMIT)]
+        shown = {r.task.id for r in rows if r.task is not None}
+        for task in self._server.get(query, ()):
+            if task.id not in shown:
+                shown.add(task.id)
+                rows.append(PaletteRow("task", task.title, task_subtitle(task), task, from_server=True))
+        if query:
+            dest = self.current_destination()
+            subtitle = (self.tr("Create a new task in %1").replace("%1", dest.label()) if dest
+                        else self.tr("Create a new task"))
+            rows.append(PaletteRow("create", self.tr("Create “%1”").replace("%1", query), subtitle))
+        self.model.set_rows(rows)
+        if rows:
+            self.view.setCurrentIndex(self.model.index(0))
+
+    def _ask_server(self) -> None:
+        query = self.query.strip()
+        if not query or self._search is None or query in self._server:
+            return
+        if self._suggest_task is not None and not self._suggest_task.done():
+            self._suggest_task.cancel()
+        self._suggest_task = asyncio.ensure_future(self._fetch(query))
+
+    async def _fetch(self, query: str) -> None:
+        assert self._search is not None
+        try:
+            tasks = list(await self._search(query))
+        except asyncio.CancelledError:
+            return
+        except Exception as exc:  # offline, server error: the local matches are enough
+            log.info("task suggestions for the palette failed: %s", exc)
+            return
+        self._server[query] = tasks
+        if len(self._server) > 50:
+            self._server.pop(next(iter(self._server)))
+        if self.query.strip() == query:
+            keep = self.current_row()
+            self._refresh()
+            if keep > 0:
+                self.view.setCurrentIndex(self.model.index(min(keep, self.model.rowCount() - 1)))
+
+    # -- keys and choices ---------------------------------------------------------------------
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.field and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            count = self.model.rowCount()
+            row = self.current_row()
+            moves = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8, Qt.Key.Key_PageUp: -8}
+            if key in moves and count:
+                target = max(0, min(count - 1, (row if row >= 0 else 0) + moves[key]))
+                self.view.setCurrentIndex(self.model.index(target))
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.activate(row)
+                return True
+            if key == Qt.Key.Key_Escape:
+                self.close_palette()
+                return True
+        return super().eventFilter(obj, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape:
+            self.close_palette()
+            return
+        super().keyPressEvent(event)
+
+    def activate(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        chosen = self.model.rows[row]
+        if chosen.kind == "create":
+            dest = self.current_destination()
+            if dest is None:
+                self.destination.setFocus()
+                return
+            self.close_palette()
+            self.create_requested.emit(self.query.strip(), dest)
+        elif chosen.task is not None:
+            self.close_palette()
+            self.task_chosen.emit(chosen.task)
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    def popup(self) -> None:
+        """Open empty, centred near the top of the pointer's screen, with the focus in the field."""
+        self.field.clear()
+        self._server.clear()
+        self._refresh()
+        screen = QGuiApplication.screenAt(QCursor.pos()) or QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            self.move(area.left() + (area.width() - self.width()) // 2, area.top() + area.height() // 5)
+        self._was_active = False
+        self.show()
+        take_focus(self, self.field)
+
+    def close_palette(self) -> None:
+        if self.isVisible():
+            self.close()  # -> closeEvent
+        else:
+            self._cancel_suggestions()
+
+    def _cancel_suggestions(self) -> None:
+        self._suggest_timer.stop()
+        if self._suggest_task is not None and not self._suggest_task.done():
+            self._suggest_task.cancel()
+        self._suggest_task = None
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.ActivationChange:
+            if self.isActiveWindow():
+                self._was_active = True
+            elif self._was_active and self.isVisible():
+                # Clicked elsewhere: go away like a launcher (only once it really had the focus).
+                QTimer.singleShot(0, self, self._close_if_inactive)
+        super().changeEvent(event)
+
+    def _close_if_inactive(self) -> None:
+        if self.isVisible() and not self.isActiveWindow() and QGuiApplication.activeModalWidget() is None:
+            app_active = QGuiApplication.focusWindow()
+            if app_active is None or app_active is not self.windowHandle():
+                self.close_palette()
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001
+        self._cancel_suggestions()
+        was_visible = self.isVisible()
+        super().closeEvent(event)
+        if was_visible:
+            self.closed.emit()

@@ -1,0 +1,100 @@
+"""``timecrowd-tray config list|get|set|reset`` over the settings store."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from timecrowd_tray.cli import EXIT_ERROR, EXIT_OK, main
+from timecrowd_tray.core.settings import SCHEMA
+from timecrowd_tray.platform.settings_store import SettingsStore
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path, monkeypatch):
+    """Each test gets its own settings folder (QSettings caches the XDG path per process: reset it)."""
+    original = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    config = tmp_path / "config"
+    config.mkdir()
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(config))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config))
+    yield config
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, original)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, original)
+
+
+def run(capsys, *argv):
+    code = main(["config", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_shows_every_key_with_defaults(capsys, private_settings):
+    code, out, err = run(capsys, "list")
+    assert code == EXIT_OK and err == ""
+    lines = out.splitlines()
+    for key in SCHEMA:
+        assert any(line.startswith(key + " ") and "(default)" in line for line in lines), key
+    assert "poll_interval   = 30  (default)" in lines
+    assert lines[-1].startswith("# stored in ") and str(private_settings) in lines[-1]
+
+
+def test_set_get_reset_round_trip(capsys):
+    assert run(capsys, "set", "poll_interval", "120") == (EXIT_OK, "poll_interval = 120\n", "")
+    assert run(capsys, "get", "poll_interval") == (EXIT_OK, "120\n", "")
+    assert SettingsStore().get("poll_interval") == 120  # the same store the app reads
+    assert run(capsys, "set", "comment_on_stop", "off")[1] == "comment_on_stop = false\n"
+    assert run(capsys, "set", "language", "JA")[1] == "language = ja\n"
+    assert run(capsys, "set", "hotkey.toggle", "ctrl+alt+k")[1] == "hotkey.toggle = Ctrl+Alt+K\n"
+    assert run(capsys, "set", "hotkey.palette", "")[1] == "hotkey.palette = \n"  # turned off
+    assert run(capsys, "set", "api_base", "http://127.0.0.1:8080/")[1] == "api_base = http://127.0.0.1:8080\n"
+    code, out, _ = run(capsys, "list")
+    assert "poll_interval   = 120\n" in out and "language        = ja\n" in out
+    assert run(capsys, "reset", "poll_interval") == (EXIT_OK, "poll_interval = 30  (default)\n", "")
+    assert not SettingsStore().is_set("poll_interval")
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("poll_interval", "5", "between 10 and 3600"),
+    ("poll_interval", "soon", "whole number"),
+    ("api_base", "http://example.com", "loopback"),
+    ("api_base", "ftp://x", "https://"),
+    ("hotkey.toggle", "T", "modifier"),
+    ("hotkey.toggle", "Hyper+T", "unknown modifier"),
+    ("language", "fr", "system, ja, en"),
+    ("comment_on_stop", "maybe", "true or false"),
+    ("autostart", "2", "true or false"),
+])
+def test_invalid_values_are_refused_with_a_clear_message(capsys, key, value, words):
+    code, out, err = run(capsys, "set", key, value)
+    assert code == EXIT_ERROR and out == ""
+    assert err.startswith("timecrowd-tray: invalid value") and key in err and words in err
+    assert not SettingsStore().is_set(key)
+
+
+def test_unknown_key(capsys):
+    for argv in (("get", "colour"), ("set", "colour", "red"), ("reset", "colour")):
+        code, out, err = run(capsys, *argv)
+        assert code == EXIT_ERROR and "unknown setting 'colour'" in err and "poll_interval" in err
+
+
+def test_autostart_is_stored_and_applied(capsys, private_settings):
+    code, out, _ = run(capsys, "set", "autostart", "true")
+    assert code == EXIT_OK and out == "autostart = true\n"
+    assert SettingsStore().get("autostart") is True
+    entry = private_settings / "autostart" / "timecrowd-tray.desktop"
+    assert entry.exists()
+    assert run(capsys, "set", "autostart", "false")[0] == EXIT_OK
+    assert not entry.exists()
+
+
+def test_a_broken_value_in_the_file_shows_the_default(capsys, private_settings, caplog):
+    folder = private_settings / "timecrowd-tray"
+    folder.mkdir()
+    (folder / "timecrowd-tray.conf").write_text("[General]\npoll_interval=often\n", encoding="utf-8")
+    code, out, _ = run(capsys, "get", "poll_interval")
+    assert (code, out) == (EXIT_OK, "30\n")
+    assert any("poll_interval" in r.getMessage() for r in caplog.records)

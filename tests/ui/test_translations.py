@@ -1,0 +1,140 @@
+"""Every user-visible string has a Japanese translation, and the compiled .qm matches the .ts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+from timecrowd_tray.services import messages
+from timecrowd_tray.ui import service_strings
+from timecrowd_tray.ui.i18n import Translations, qm_path, resolve_language
+from timecrowd_tray.ui.resources import TRANSLATIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+JA_TS = TRANSLATIONS / "timecrowd_tray_ja.ts"
+EN_TS = TRANSLATIONS / "timecrowd_tray_en.ts"
+PLACEHOLDER = re.compile(r"%\d|%n|\{[a-z_]+\}")
+
+
+def messages_of(path: Path):
+    for context in ET.parse(path).getroot().findall("context"):
+        name = context.findtext("name") or ""
+        for message in context.findall("message"):
+            yield name, message
+
+
+def test_every_japanese_string_is_translated():
+    problems = []
+    count = 0
+    for context, message in messages_of(JA_TS):
+        count += 1
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        where = f"{context}: {source!r}"
+        if translation is None or translation.get("type") in ("unfinished", "vanished", "obsolete"):
+            problems.append(f"{where} is not translated")
+            continue
+        forms = [f.text or "" for f in translation.findall("numerusform")] if message.get("numerus") == "yes" \
+            else [translation.text or ""]
+        if not all(f.strip() for f in forms):
+            problems.append(f"{where} has an empty translation")
+        for form in forms:
+            if sorted(PLACEHOLDER.findall(form)) != sorted(PLACEHOLDER.findall(source)):
+                problems.append(f"{where}: placeholders differ in {form!r}")
+    assert count > 50
+    assert not problems, "\n".join(problems)
+
+
+def test_english_plural_forms_are_filled():
+    for context, message in messages_of(EN_TS):
+        assert message.get("numerus") == "yes"
+        forms = [f.text for f in message.find("translation").findall("numerusform")]
+        assert len(forms) == 2 and all(forms), (context, message.findtext("source"))
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_compiled_qm_matches_the_ts(qapp, language):
+    ts = TRANSLATIONS / f"timecrowd_tray_{language}.ts"
+    translator = QTranslator()
+    assert translator.load(str(qm_path(language))), f"{qm_path(language)} missing: run scripts/translations.sh"
+    stale = []
+    for context, message in messages_of(ts):
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        if message.get("numerus") == "yes":
+            forms = [f.text for f in translation.findall("numerusform")]
+            pairs = [(1, forms[0]), (5, forms[-1])]
+        else:
+            pairs = [(-1, translation.text)]
+        for n, expected in pairs:
+            got = translator.translate(context, source, None, n)
+            if got != expected:
+                stale.append(f"{context}: {source!r} -> {got!r}, .ts says {expected!r}")
+    assert not stale, "the .qm is older than the .ts: run scripts/translations.sh\n" + "\n".join(stale)
+
+
+def test_the_ts_has_every_string_of_the_code(tmp_path):
+    """Extract again (as scripts/translations.sh does) and compare: a new tr() string fails here."""
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    if not lupdate.exists():
+        lupdate = Path(shutil.which("pyside6-lupdate") or "")
+    assert lupdate.is_file(), "pyside6-lupdate not found (it comes with PySide6)"
+    sources = sorted(str(p) for p in (ROOT / "desktop/timecrowd_tray/ui").glob("*.py"))
+    sources.append(str(ROOT / "desktop/timecrowd_tray/app.py"))
+    fresh = tmp_path / "fresh.ts"
+    subprocess.run([str(lupdate), "-silent", "-locations", "none", *sources, "-ts", str(fresh)], check=True,
+                   cwd=ROOT, timeout=120)
+    subprocess.run([sys.executable, str(ROOT / "scripts/ts_contexts.py"), str(fresh), *sources], check=True,
+                   cwd=ROOT, timeout=60, capture_output=True)
+    in_code = {(c, m.findtext("source")) for c, m in messages_of(fresh)}
+    in_ts = {(c, m.findtext("source")) for c, m in messages_of(JA_TS)}
+    missing = sorted(in_code - in_ts)
+    assert not missing, "strings without a Japanese translation (run scripts/translations.sh, then translate):\n" + \
+        "\n".join(f"  {c}: {s!r}" for c, s in missing)
+
+
+def test_service_messages_are_listed_for_lupdate():
+    constants = {value for name, value in vars(messages).items()
+                 if name.isupper() and isinstance(value, str) and name != "CONTEXT"}
+    assert set(service_strings.texts()) == constants
+
+
+def test_language_setting_and_system_language(qapp, monkeypatch):
+    translations = Translations(qapp)
+    try:
+        assert translations.apply("ja") == "ja"
+        assert QCoreApplication.translate("TrayMenu", "Stop with comment…") == "コメントを付けて停止…"
+        assert messages.tr(messages.COMMENT_TOO_LONG, limit=1000, length=1200) == \
+            "コメントは 1000 文字以内にしてください（現在 1200 文字）。"
+        assert translations.apply("en") == "en"
+        assert QCoreApplication.translate("TrayMenu", "Stop with comment…") == "Stop with comment…"
+        assert QCoreApplication.translate("TrayMenu", "Pending changes (%n)", None, 3) == "Pending changes (3)"
+        monkeypatch.setattr(QLocale, "system", staticmethod(lambda: QLocale(QLocale.Language.Japanese)))
+        assert resolve_language("system") == "ja"
+        monkeypatch.setattr(QLocale, "system", staticmethod(lambda: QLocale(QLocale.Language.German)))
+        assert resolve_language("system") == "en"
+    finally:
+        translations.apply("en")
+
+
+def test_menu_in_japanese(qapp, app_under_test):
+    translations = Translations(qapp)
+    try:
+        translations.apply("ja")
+        app = app_under_test
+        app.tray.menu.aboutToShow.emit()
+        texts = [a.text() for a in app.tray.menu.actions()]
+        assert "計測していません" in texts
+        assert "開始…" in texts and "最近のタスク" in texts and "TimeCrowdで開く" in texts
+        assert any(t.startswith("今日の合計: ") for t in texts)
+        assert texts[-3:] == ["設定…", "サインアウト", "終了"]
+        app.tray.menu.aboutToHide.emit()
+    finally:
+        translations.apply("en")

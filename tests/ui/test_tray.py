@@ -1,0 +1,287 @@
+"""The tray controller with the real service against the in-process emulator.
+
+Clicks go through ``QSystemTrayIcon.activated`` (what Qt emits for a real
+click), and every effect is checked where it matters: on the emulated server.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from timecrowd_tray.core.timer import Phase
+from timecrowd_tray.services import events as ev
+from timecrowd_tray.ui.icon_painter import Badge, Look
+
+from .conftest import flush_deletes, ime_commit, run_async
+
+Reason = QSystemTrayIcon.ActivationReason
+
+
+def click(app, reason=Reason.Trigger):
+    app.tray.tray.activated.emit(reason)
+
+
+def busy_timers(app):
+    """The controller's timers, less the 30 s check for a tray (offscreen has none)."""
+    return [t for t in app.tray.live_timers() if t != "tray-watch"]
+
+
+def menu_names(menu):
+    return [a.objectName() for a in menu.actions() if a.objectName()]
+
+
+def open_menu(app):
+    app.tray.menu.aboutToShow.emit()  # what Qt emits before showing it (rebuild + live timer)
+    return app.tray.menu
+
+
+def close_menu(app):
+    app.tray.menu.aboutToHide.emit()
+
+
+def test_starts_idle_with_the_idle_icon(app_under_test):
+    app = app_under_test
+    assert app.service.state.phase is Phase.IDLE
+    assert app.tray.icon_spec.look is Look.IDLE
+    assert "TimeCrowd Tray" in app.tray.tray.toolTip()
+    assert busy_timers(app) == []  # idle: nothing ticks at all
+
+
+def test_left_click_starts_the_latest_task_then_stops_and_asks_for_a_comment(qtbot, app_under_test):
+    app = app_under_test
+    latest_task_id = app.latest_entry()["task_id"]
+    click(app)
+    # optimistic: the icon runs at once, before the server answered
+    assert app.tray.icon_spec.look is Look.RUNNING
+    qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
+    assert app.running()["task_id"] == latest_task_id
+    qtbot.waitUntil(lambda: app.service.state.phase is Phase.RUNNING, timeout=5000)
+    assert app.tray.icon_spec.badge is Badge.NONE
+    entry_id = app.running()["id"]
+
+    app.clock.advance(25 * 60 + 7)
+    with qtbot.waitSignal(app.tray.comment_dialog_shown, timeout=2000) as shown:
+        click(app)
+    dialog = shown.args[0]
+    qtbot.waitUntil(lambda: app.running() is None, timeout=5000)
+    assert dialog.isVisible()
+    assert dialog.task_label.text() == app.task_record(latest_task_id)["title"]
+    assert "0:25:07" in dialog.detail_label.text()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.edit, timeout=2000)
+    ime_commit(dialog.edit, "レビュー完了")
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(dialog.edit, "done")
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+
+    def comment():
+        entry = app.emulator.entry(entry_id)
+        record = app.emulator.comment_of(entry)
+        return record["content"] if record else None
+
+    qtbot.waitUntil(lambda: comment() is not None, timeout=5000)
+    assert comment() == "レビュー完了\ndone"
+
+
+def test_no_comment_dialog_when_the_setting_is_off(qtbot, app_under_test):
+    app = app_under_test
+    app.settings.set("comment_on_stop", False)
+    click(app)
+    qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
+    click(app)
+    qtbot.waitUntil(lambda: app.running() is None, timeout=5000)
+    assert app.tray.comment_dialogs == []
+    # "Stop with comment…" asks anyway
+    click(app)
+    qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
+    app.tray.stop_with_comment()
+    assert len(app.tray.comment_dialogs) == 1
+
+
+def test_menu_when_idle(app_under_test):
+    app = app_under_test
+    menu = open_menu(app)
+    names = menu_names(menu)
+    assert names[0] == "header" and menu.actions()[0].text() == "Not tracking"
+    assert names.index("startLatest") < names.index("palette") < names.index("recent") < names.index("today")
+    assert "stop" not in names and "pending" not in names
+    assert names[-3:] == ["settings", "signOut", "quit"]
+    latest = app.service.recent_tasks[0]
+    assert latest.title in menu.action_named("startLatest").text()
+    recent = [a for a in menu.recent_menu.actions()]
+    assert 1 <= len(recent) <= 10
+    assert all(" — " in a.text() for a in recent)  # with their team
+    assert menu.action_named("today").text().startswith("Today: ")
+    close_menu(app)
+
+
+def test_menu_when_running_is_live_and_switches_tasks(qtbot, app_under_test):
+    app = app_under_test
+    click(app)
+    qtbot.waitUntil(lambda: app.service.state.phase is Phase.RUNNING, timeout=5000)
+    task = app.service.state.task
+    menu = open_menu(app)
+    names = menu_names(menu)
+    assert names[0] == "header"
+    assert menu.actions()[0].text() == "● " + task.title
+    detail = menu.actions()[1].text()
+    assert "0:00:00" in detail and task.team_name in detail
+    assert {"stop", "stopWithComment", "palette", "recent", "openInBrowser"} <= set(names)
+    assert "startLatest" not in names
+    assert "second" in busy_timers(app)  # ticking while the menu is open
+
+    app.clock.advance(65)
+    qtbot.waitUntil(lambda: "0:01:05" in menu.actions()[1].text(), timeout=3000)
+    assert menu.action_named("openInBrowser").isEnabled()
+    menu.action_named("openInBrowser").trigger()
+    assert app.opened_urls == [app.service.state.html_url]
+
+    other = next(a for a in menu.recent_menu.actions() if a.isEnabled())
+    other_id = other.data()
+    other.trigger()
+    qtbot.waitUntil(lambda: (app.running() or {}).get("task_id") == other_id, timeout=5000)
+    close_menu(app)
+    qtbot.waitUntil(lambda: "second" not in busy_timers(app), timeout=3000)
+
+
+def test_menu_when_signed_out(qtbot, app_under_test):
+    app = app_under_test
+    run_async(qtbot, app.service.sign_out())
+    assert app.tray.icon_spec.look is Look.SIGNED_OUT
+    menu = open_menu(app)
+    assert menu_names(menu) == ["header", "signIn", "settings", "quit"]
+    with qtbot.waitSignal(app.tray.sign_in_requested, timeout=1000):
+        menu.action_named("signIn").trigger()
+    with qtbot.waitSignal(app.tray.sign_in_requested, timeout=1000):
+        click(app)  # a click while signed out asks to sign in
+    close_menu(app)
+
+
+def test_offline_actions_are_kept_and_shown_pending(qtbot, app_under_test):
+    app = app_under_test
+    app.emulator.faults.fail_next(status=503, count=1000)  # the server is down for a while
+    click(app)
+    assert app.tray.icon_spec.look is Look.RUNNING
+    assert app.service.state.pending_count > 0  # kept in the outbox at once
+    qtbot.waitUntil(lambda: app.service.state.offline, timeout=5000)
+    assert app.tray.icon_spec.badge is Badge.OFFLINE
+    menu = open_menu(app)
+    pending = menu.action_named("pending")
+    assert pending is not None and pending.text() == f"Pending changes ({app.service.state.pending_count})"
+    assert any(a.text().startswith("Offline") for a in menu.actions())
+    close_menu(app)
+    app.emulator.faults.clear()
+    app.tray.sync_now()
+    qtbot.waitUntil(lambda: app.running() is not None and app.service.state.pending_count == 0, timeout=10_000)
+    assert app.tray.icon_spec.badge is Badge.NONE
+
+
+def test_minute_timer_only_while_running(qtbot, app_under_test):
+    app = app_under_test
+    tray = app.tray
+    assert not tray.minute_timer.isActive()
+    app.clock.advance(20)
+    click(app)
+    qtbot.waitUntil(lambda: app.service.state.phase is Phase.RUNNING, timeout=5000)
+    assert tray.minute_timer.isActive() and not tray.second_timer.isActive()
+    assert 0 < tray.minute_timer.remainingTime() <= 60_020
+    renders = tray.painter.renders
+    # within the same minute the icon is not painted again, whatever happens
+    app.clock.advance(30)
+    tray._on_minute()
+    app.service.request_refresh(0)
+    assert tray.painter.renders == renders
+    # the next minute repaints (the ring moved)
+    app.clock.advance(31)
+    tray._on_minute()
+    assert tray.painter.renders > renders and tray.icon_spec.minutes == 1
+    click(app)
+    qtbot.waitUntil(lambda: app.service.state.phase is Phase.IDLE, timeout=5000)
+    assert busy_timers(app) == []
+
+
+def test_middle_click_opens_the_palette_and_enter_starts_the_choice(qtbot, app_under_test):
+    app = app_under_test
+    click(app, Reason.MiddleClick)
+    palette = app.tray.palette
+    assert palette is not None and palette.isVisible()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is palette.field, timeout=2000)
+    wanted = app.service.recent_tasks[2]
+    ime_commit(palette.field, wanted.title)
+    assert palette.rows()[0].task.id == wanted.id
+    qtbot.keyClick(palette.field, Qt.Key.Key_Return)
+    assert not palette.isVisible()
+    qtbot.waitUntil(lambda: (app.running() or {}).get("task_id") == wanted.id, timeout=5000)
+
+
+def test_double_click_does_nothing_more(app_under_test):
+    app = app_under_test
+    click(app, Reason.DoubleClick)
+    assert app.tray.palette is None and app.service.state.phase is Phase.IDLE
+
+
+def test_palette_creates_a_task(qtbot, app_under_test):
+    app = app_under_test
+    palette = app.tray.open_palette()
+    ime_commit(palette.field, "新しいタスク")
+    assert palette.rows()[-1].kind == "create"
+    dest = palette.current_destination()
+    assert dest is not None
+    palette.view.setCurrentIndex(palette.model.index(len(palette.rows()) - 1))
+    qtbot.keyClick(palette.field, Qt.Key.Key_Return)
+
+    def created():
+        entry = app.running()
+        return entry is not None and app.task_record(entry["task_id"])["title"] == "新しいタスク"
+
+    qtbot.waitUntil(created, timeout=5000)
+    assert app.task_record(app.running()["task_id"])["team_id"] == dest.team.id
+
+
+def test_server_error_is_notified_verbatim(app_under_test):
+    app = app_under_test
+    app.tray._on_event(ev.IntentRejected("選択中のチームでタスクの作成・編集・削除は許可されていません", "create"))
+    notice = app.tray.notifier.history[-1]
+    assert notice.kind == "error" and notice.message == "選択中のチームでタスクの作成・編集・削除は許可されていません"
+
+
+def test_routine_notifications_follow_the_setting(qtbot, app_under_test):
+    app = app_under_test
+    app.settings.set("notifications", False)
+    click(app)
+    qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
+    assert [n for n in app.tray.notifier.history if n.kind == "routine"] == []
+    app.settings.set("notifications", True)
+    app.settings.set("comment_on_stop", False)
+    click(app)
+    assert app.tray.notifier.history[-1].kind == "routine"
+
+
+def test_changes_made_elsewhere_are_notified(qtbot, app_under_test):
+    app = app_under_test
+    task = app.service.recent_tasks[1]
+    app.emulator.start_task(app.me, task.team_id, task.id)  # from the web app, say
+    app.service.request_refresh(0)
+    qtbot.waitUntil(lambda: any(n.kind == "elsewhere" for n in app.tray.notifier.history), timeout=5000)
+    assert app.tray.icon_spec.look is Look.RUNNING
+
+
+def test_without_a_tray_says_so_and_docks_when_one_appears(qtbot, qapp, settings_store, monkeypatch):
+    from timecrowd_tray.ui import tray as tray_module
+
+    controller = tray_module.TrayController(settings_store, announce_no_tray=True)
+    monkeypatch.setattr(tray_module.QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: False))
+    controller.show()
+    notice = controller.no_tray_notice
+    assert notice is not None and notice.isVisible()
+    assert "AppIndicator" in notice.message("Ctrl+Alt+Shift+T")
+    assert controller.tray_watch.isActive() and controller.tray_watch.interval() == 30_000
+    monkeypatch.setattr(tray_module.QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    controller.tray_watch.timeout.emit()
+    assert not controller.tray_watch.isActive()
+    qtbot.waitUntil(lambda: controller.no_tray_notice is None, timeout=2000)
+    assert controller.tray.isVisible()
+    controller.shutdown()
+    controller.deleteLater()
+    flush_deletes()
