@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-import statistics
-import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -154,27 +152,4 @@ def test_scan_and_per_item_paths_agree_with_a_naive_oracle(titles, queries):
     finally:
         fuzzy._SCAN_THRESHOLD, fuzzy._SCAN_FRACTION = saved
 
-
-def test_filtering_ten_thousand_tasks_stays_under_10ms_per_keystroke():
-    rng = random.Random(11)
-    en = "design review weekly sync customer support invoice release deploy research report".split()
-    ja = "会議 設計 レビュー 定例 顧客 対応 請求 リリース 開発 調査 資料".split()
-    titles = []
-    for i in range(10_000):
-        words = ja if rng.random() < 0.4 else en
-        titles.append(("" if words is ja else " ").join(rng.choice(words) for _ in range(rng.randint(2, 5)))
-                      + f" #{i}")
-    index = index_of(titles, extras=[rng.choice(["Engineering", "営業部", "Support"]) for _ in titles])
-    sessions = [["design review"[:k] for k in range(1, 14)], ["会", "会議", "会議資", "会議資料"],
-                ["deploy", "deplo", "depl", "dep", "de"], ["qqqq zzzz"]]
-    worst = 0.0
-    for session in sessions:
-        runs = {q: [] for q in session}
-        for _ in range(3):
-            index.search("")
-            for q in session:
-                start = time.perf_counter()
-                index.search(q)
-                runs[q].append((time.perf_counter() - start) * 1000)
-        worst = max(worst, max(statistics.median(v) for v in runs.values()))
-    assert worst < 10.0, f"slowest keystroke {worst:.2f} ms"
+# Speed over 10,000 tasks is measured by benchmarks/bench_palette.py, never asserted here.

@@ -100,7 +100,7 @@ def test_metainfo_identity_and_licences():
     assert launchable is not None and launchable.get("type") == "desktop-id"
     assert launchable.text == DESKTOP.name
     assert root.findtext("metadata_license") == "CC0-1.0"
-    assert root.findtext("project_license") == PYPROJECT["project"]["license"]["text"]
+    assert root.findtext("project_license") == PYPROJECT["project"]["license"]
     assert root.findtext("provides/binary") == COMMAND
     assert root.find("content_rating").get("type", "").startswith("oars-")
     assert root.findtext("url[@type='homepage']", "").startswith("https://")

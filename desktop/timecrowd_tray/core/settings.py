@@ -105,7 +105,7 @@ SCHEMA: dict[str, Setting] = {s.key: s for s in (
     Setting("hotkey.palette", "Ctrl+Alt+Shift+Space", _parse_hotkey, "global shortcut: open the task palette"),
     Setting("poll_interval", 30, _parse_poll_interval, "seconds between checks of the running entry"),
     Setting("comment_on_stop", True, _parse_bool, "ask for a comment when the timer stops"),
-    Setting("notifications", True, _parse_bool, "notify on every start/stop (errors are always shown)"),
+    Setting("notifications", False, _parse_bool, "also notify on your own starts/stops (errors and changes made elsewhere are always shown)"),
     Setting("language", "system", _parse_language, "user interface language: system, ja or en"),
     Setting("autostart", False, _parse_bool, "start TimeCrowd Tray at login"),
 )}
