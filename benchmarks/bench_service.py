@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -36,17 +35,12 @@ from pathlib import Path
 
 import httpx
 
+from _common import summary
 from timecrowd_tray.api.client import TimeCrowdClient
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorServer, EmulatorState
 from timecrowd_tray.services.timer_service import TimerService
 
 LAG_BUDGET_MS = 50.0
-
-
-def summary(samples: list[float]) -> str:
-    if not samples:
-        return "-"
-    return f"{statistics.median(samples):8.3f}  ({min(samples):.3f} - {max(samples):.3f})"
 
 
 class Ticker:

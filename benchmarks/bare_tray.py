@@ -1,0 +1,64 @@
+"""The baseline of benchmarks/run_all.py: the least a Qt tray app can be.
+
+A QApplication and a QSystemTrayIcon whose QIcon comes from a pixmap drawn at
+start-up (a disc in the app's "running" green, so the benchmark recognises
+both icons on screen with the same test). Nothing else: no asyncio, no
+network, no keyring, no settings.
+
+The one addition a click benchmark needs: on a left click (``activated`` with
+``Trigger``) it prints ``activated <time.monotonic()>`` and swaps its icon
+between the green disc and a grey one, which gives the baselines "click ->
+the app hears it" and "click -> the icon repainted". It prints ``ready`` once
+the icon is shown.
+
+    .venv/bin/python benchmarks/bare_tray.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+GREEN = "#0f9d76"   # timecrowd_tray.ui.icon_painter.ACCENT (not imported: the baseline imports no app code)
+GREY = "#808080"
+APP_NAME = "bare-tray"  # the WM_CLASS class of the docked icon's window
+
+
+def disc(color: str, size: int = 64) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    painter.drawEllipse(0, 0, size, size)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setQuitOnLastWindowClosed(False)
+    icons = [disc(GREEN), disc(GREY)]
+    tray = QSystemTrayIcon(icons[0])
+    shown = [0]
+
+    def activated(reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            print(f"activated {time.monotonic():.6f}", flush=True)
+            shown[0] ^= 1
+            tray.setIcon(icons[shown[0]])
+
+    tray.activated.connect(activated)
+    tray.show()
+    print("ready", flush=True)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
