@@ -247,3 +247,14 @@ def test_real_secret_service_locked(locked_secret_service):  # noqa: F811
             run(call)
         assert caught.value.kind == "locked"
         assert "Unlock" in caught.value.user_message
+
+
+def test_only_this_platforms_backends_are_probed():
+    from timecrowd_tray.services.credentials import ALLOWED_BACKENDS, _candidates_for
+
+    assert _candidates_for("darwin") == ("keyring.backends.macOS.Keyring",)
+    assert _candidates_for("win32") == ("keyring.backends.Windows.WinVaultKeyring",)
+    linux = _candidates_for("linux")
+    assert "keyring.backends.SecretService.Keyring" in linux and "keyring.backends.kwallet.DBusKeyring" in linux
+    assert not any(".macOS." in b or ".Windows." in b for b in linux)
+    assert set(linux) | set(_candidates_for("darwin")) | set(_candidates_for("win32")) == set(ALLOWED_BACKENDS)

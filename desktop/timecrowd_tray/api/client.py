@@ -37,6 +37,8 @@ from ..core.endpoint import normalize_api_base
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=15.0, pool=5.0)
+# Longer than the 30 s poll: httpx's default 5 s would make every poll a new TCP + TLS handshake.
+DEFAULT_LIMITS = httpx.Limits(max_connections=4, max_keepalive_connections=2, keepalive_expiry=75.0)
 USER_AGENT = f"{APP_ID}/{__version__} (+python-httpx/{httpx.__version__})"
 
 #: Called once after a 401 with the token that failed; returns a fresh token
@@ -135,6 +137,7 @@ class TimeCrowdClient:
             auth=_BearerAuth(self),
             headers={"Accept": "application/json", "User-Agent": USER_AGENT},
             timeout=timeout,
+            limits=DEFAULT_LIMITS,
             transport=transport,
             follow_redirects=False,
             trust_env=False,  # no proxy from the environment may see the token

@@ -20,6 +20,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -41,6 +42,21 @@ ALLOWED_BACKENDS = (
     "keyring.backends.macOS.Keyring",
     "keyring.backends.Windows.WinVaultKeyring",
 )
+
+
+
+def _candidates_for(platform: str) -> tuple[str, ...]:
+    """The trusted backends worth probing on ``platform``.
+
+    Probing a foreign one is not free: importing keyring's macOS backend on Linux
+    runs ``ctypes.util.find_library`` (ldconfig, gcc) three times, ~70 ms at start-up.
+    """
+    if platform == "darwin":
+        return tuple(b for b in ALLOWED_BACKENDS if ".macOS." in b)
+    if platform == "win32":
+        return tuple(b for b in ALLOWED_BACKENDS if ".Windows." in b)
+    return tuple(b for b in ALLOWED_BACKENDS if ".macOS." not in b and ".Windows." not in b)
+
 
 _MESSAGES: dict[str, str] = {
     "no_backend": (
@@ -213,7 +229,7 @@ def detect_backend() -> Any:
         return _check_allowed(configured)
 
     best: tuple[float, Any] | None = None
-    for qualified in ALLOWED_BACKENDS:
+    for qualified in _candidates_for(sys.platform):
         module_name, _, class_name = qualified.rpartition(".")
         try:
             module = __import__(module_name, fromlist=[class_name])
