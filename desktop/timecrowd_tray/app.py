@@ -26,20 +26,33 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 SIGN_IN_RETRY_S = 30.0
+# The id of the packaged .desktop file (packaging/net.timecrowd.TimeCrowdTray.desktop).
+DESKTOP_FILE_ID = "net.timecrowd.TimeCrowdTray"
+
+
+def tr(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("App", text)
 
 
 def run_app(args: Any) -> int:
     """Run the tray app; returns the process exit code."""
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
+    import os
+
     from .core.settings import InvalidSetting
-    from .platform.settings_store import SettingsStore, resolve_api_base
+    from .platform.settings_store import API_BASE_ENV, SettingsStore, resolve_api_base
     from .ui.qt_compat import guard_none_refcount
 
     guard_none_refcount()
     demo = bool(getattr(args, "demo", False))
     store = SettingsStore()
     api_base = None
+    # Where the server comes from when not from the setting (which then cannot change it).
+    fixed_by = "--api-base" if getattr(args, "api_base", None) else (
+        f"${API_BASE_ENV}" if os.environ.get(API_BASE_ENV) else None)
     if not demo:
         try:
             api_base = resolve_api_base(getattr(args, "api_base", None), store)
@@ -49,7 +62,7 @@ def run_app(args: Any) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_ID)
-    app.setDesktopFileName(APP_ID)
+    app.setDesktopFileName(DESKTOP_FILE_ID)
     app.setQuitOnLastWindowClosed(False)
 
     # 1. The icon, as early as possible: "loading" until the account is known.
@@ -69,11 +82,9 @@ def run_app(args: Any) -> int:
 
     setup_logging(bool(getattr(args, "debug", False)))
     log.info("tray icon shown")
-    try:
-        from .platform.single_instance import hand_over_to_running_instance
-    except ImportError:  # pragma: no cover - the module is optional for the tray itself
-        hand_over_to_running_instance = None
-    if hand_over_to_running_instance is not None and hand_over_to_running_instance("activate"):
+    from .platform.single_instance import hand_over_to_running_instance
+
+    if hand_over_to_running_instance("activate"):
         icon.hide()
         print(f"{APP_NAME} is already running: its task palette was opened.", flush=True)
         return EXIT_OK
@@ -93,7 +104,8 @@ def run_app(args: Any) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    runner = AppRunner(app, tray, store, translations, demo=demo, api_base=api_base)
+    runner = AppRunner(app, tray, store, translations, demo=demo, api_base=api_base,
+                       api_base_fixed_by=fixed_by)
     with loop:
         try:
             loop.run_until_complete(runner.main())
@@ -142,7 +154,7 @@ class AppRunner:
     """Everything after the icon: the service, the session, the sign-in window, the controls."""
 
     def __init__(self, app: Any, tray: Any, store: Any, translations: Any, *, demo: bool,
-                 api_base: str | None) -> None:
+                 api_base: str | None, api_base_fixed_by: str | None = None) -> None:
         import asyncio
 
         self.app = app
@@ -151,6 +163,7 @@ class AppRunner:
         self.translations = translations
         self.demo = demo
         self.api_base = api_base
+        self.api_base_fixed_by = api_base_fixed_by  # "--api-base" or "$TIMECROWD_API_BASE": wins over the setting
         self.exit_code = EXIT_OK
         self.quit_event = asyncio.Event()
         self.service: Any = None
@@ -158,8 +171,11 @@ class AppRunner:
         self.controls: Any = None
         self.emulator: Any = None
         self.signin_window: Any = None
+        self.network: Any = None  # QNetworkInformation, when this platform has a backend
         self._tasks: set[asyncio.Task[Any]] = set()
         self._retry: asyncio.TimerHandle | None = None
+        self._sign_in_task: asyncio.Task[Any] | None = None
+        self._switching = asyncio.Lock()  # one server switch at a time
 
     def spawn(self, coro: Any) -> Any:
         import asyncio
@@ -177,6 +193,8 @@ class AppRunner:
     # -- main ------------------------------------------------------------------------------
 
     async def main(self) -> None:
+        import asyncio
+
         from .services.timer_service import TimerService
 
         tray = self.tray
@@ -190,6 +208,8 @@ class AppRunner:
         tray.attach(self.service)
         self.service.add_event_listener(self._on_event)
         self._install_controls()
+        # Network changes: set up while the sign-in waits for the keyring or the server.
+        asyncio.get_running_loop().call_soon(self.watch_network)
         try:
             if self.demo:
                 await self._start_demo()
@@ -197,7 +217,7 @@ class AppRunner:
                 await self._restore()
         except Exception as exc:  # never die silently at start-up
             log.exception("start-up failed")
-            tray.notifier.error(str(exc))
+            tray.notifier.error(self.error_text(exc))
         await self.quit_event.wait()
         await self.shutdown()
 
@@ -212,11 +232,19 @@ class AppRunner:
                                              lambda message: self.tray.notifier.error(message))
         except Exception:
             log.exception("global shortcuts and shell commands could not be set up")
+            return
+        controls = self.controls
+        self.tray.shortcut_problems = lambda: dict(controls.problems)  # shown in the settings dialog
 
     async def shutdown(self) -> None:
         log.info("quitting")
-        if self._retry is not None:
-            self._retry.cancel()
+        self._cancel_retry()
+        if self.network is not None:
+            try:
+                self.network.reachabilityChanged.disconnect(self._on_reachability)
+            except (RuntimeError, TypeError):
+                pass
+            self.network = None
         if self.signin_window is not None:
             self.signin_window.close()
         self.tray.shutdown()
@@ -236,7 +264,28 @@ class AppRunner:
 
             await asyncio.get_running_loop().run_in_executor(None, self.emulator.stop)
 
+    def error_text(self, exc: BaseException) -> str:
+        """``exc`` in words for the user, in their language (the server's own words verbatim)."""
+        from .api import errors
+        from .services.credentials import CredentialsUnavailable
+        from .services.messages import api_error_text
+        from .ui.service_strings import keyring_text
+
+        if isinstance(exc, errors.ApiError):
+            return api_error_text(exc)
+        if isinstance(exc, CredentialsUnavailable):
+            return keyring_text(exc)
+        return tr("Something went wrong ({error}). The details are in the log.").format(
+            error=type(exc).__name__)
+
     # -- signing in -------------------------------------------------------------------------
+
+    def make_session(self, api_base: str) -> Any:
+        """The sign-in state of ``api_base``, remembered in the system keyring."""
+        from .services.credentials import CredentialStore
+        from .services.session import SessionManager
+
+        return SessionManager(api_base, CredentialStore())
 
     async def _start_demo(self) -> None:
         import asyncio
@@ -251,28 +300,29 @@ class AppRunner:
         print(f"Emulator: {url} (its state: {url}/_emulator/state)", flush=True)
         self.session = SessionManager(url, None)
         user, client = await self.session.sign_in_with_token(DEMO_TOKEN, remember=False)
-        if await self.sign_in_service(client):
+        if await self._sign_in_and_wait(client):
             print(f"Signed in to the demo account as {user.nickname or user.id}: ready "
                   "(left click the tray icon to start or stop, right click for the menu).", flush=True)
 
     async def _restore(self) -> None:
-        from .services.credentials import CredentialStore, CredentialsUnavailable
-        from .services.session import SessionManager
+        from .services.credentials import CredentialsUnavailable
 
-        self.session = SessionManager(self.api_base, CredentialStore())
+        session = self.session = self.make_session(self.api_base)
         try:
-            client = await self.session.restore()
+            client = await session.restore()
         except CredentialsUnavailable as exc:
             log.warning("keyring unavailable at start-up: %r", exc)
-            self.tray.notifier.error(exc.user_message)
+            self.tray.notifier.error(self.error_text(exc), tr("Your saved sign-in could not be read"))
             client = None
+        if session is not self.session:
+            return  # the server changed meanwhile: that switch signs in
         if client is None:
             from .core import timer as T
 
             self.tray.show_state(T.initial())
             self.show_sign_in()
             return
-        await self.sign_in_service(client)
+        await self._sign_in_and_wait(client)
 
     async def sign_in_service(self, client: Any) -> bool:
         from .api import errors
@@ -284,21 +334,68 @@ class AppRunner:
             return False
         except errors.ApiError as exc:
             # No cached account to start offline with: say so and try again a little later.
-            self.tray.notifier.error(exc.user_message)
-            self._schedule_retry(client)
+            retry = tr("TimeCrowd Tray tries again in {seconds} seconds.").format(seconds=int(SIGN_IN_RETRY_S))
+            self.tray.notifier.error(f"{self.error_text(exc)}\n{retry}", tr("Not signed in to TimeCrowd"))
+            self._schedule_retry()
             return False
         log.info("signed in as user %s", user.id)
+        self._cancel_retry()
         if self.signin_window is not None:
             self.signin_window.close()
         return True
 
-    def _schedule_retry(self, client: Any) -> None:
+    def _spawn_sign_in(self, client: Any) -> Any:
+        """Sign the service in with ``client`` in the background (a newer sign-in replaces an older one)."""
+        if self._sign_in_task is not None and not self._sign_in_task.done():
+            self._sign_in_task.cancel()
+        task = self._sign_in_task = self.spawn(self.sign_in_service(client))
+        return task
+
+    async def _sign_in_and_wait(self, client: Any) -> bool:
+        """:meth:`_spawn_sign_in`, then its outcome (False when a newer sign-in or a sign-out cancelled it)."""
         import asyncio
 
+        task = self._spawn_sign_in(client)
+        await asyncio.wait({task})
+        if task.cancelled():
+            return False
+        return bool(task.result())
+
+    async def _cancel_sign_in(self) -> None:
+        import asyncio
+
+        task, self._sign_in_task = self._sign_in_task, None
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            task.cancel()
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):
+                pass
+
+    def _schedule_retry(self) -> None:
+        import asyncio
+
+        self._cancel_retry()
+        self._retry = asyncio.get_running_loop().call_later(SIGN_IN_RETRY_S, self._retry_sign_in)
+
+    def _cancel_retry(self) -> None:
         if self._retry is not None:
             self._retry.cancel()
-        self._retry = asyncio.get_running_loop().call_later(
-            SIGN_IN_RETRY_S, lambda: self.spawn(self.sign_in_service(client)))
+            self._retry = None
+
+    def _retry_sign_in(self) -> None:
+        """The retry after a failed sign-in: with the session's client *now* (a new sign-in replaced
+        the old one and closed it), or not at all when there is none (signed out meanwhile)."""
+        self._retry = None
+        client = self.session.current_client if self.session is not None else None
+        if client is None:
+            log.info("sign-in retry skipped: no sign-in to retry")
+            return
+        self._spawn_sign_in(client)
+
+    def _signed_in_from_window(self, client: Any) -> None:
+        self._cancel_retry()
+        self._spawn_sign_in(client)
 
     def show_sign_in(self, expired: bool = False) -> None:
         if self.session is None:
@@ -311,22 +408,62 @@ class AppRunner:
         from .ui.signin_window import SignInWindow
 
         window = SignInWindow(self.session, expired=expired)
-        window.signed_in.connect(lambda _user, client: self.spawn(self.sign_in_service(client)))
-        window.finished.connect(lambda *_: setattr(self, "signin_window", None))
+        window.signed_in.connect(lambda _user, client: self._signed_in_from_window(client))
+        window.finished.connect(lambda *_: self._window_closed(window))
         self.signin_window = window
         window.show()
         window.raise_()
         window.activateWindow()
 
+    def _window_closed(self, window: Any) -> None:
+        if self.signin_window is window:
+            self.signin_window = None
+
     async def sign_out(self) -> None:
+        self._cancel_retry()
+        await self._cancel_sign_in()
         if self.service is not None:
             await self.service.sign_out()
         if self.session is not None:
             try:
                 await self.session.sign_out()
             except Exception as exc:  # the keyring refused to delete: say so, we are signed out anyway
-                message = getattr(exc, "user_message", str(exc))
-                self.tray.notifier.error(message)
+                self.tray.notifier.error(self.error_text(exc))
+
+    async def switch_server(self, api_base: str) -> None:
+        """The server setting changed: leave the current server, then sign in to ``api_base``.
+
+        The timer service signs out of the old account (its outbox stays on disk, sent
+        when that account signs in again) and the old session is closed, its stored
+        sign-in kept; the new server's stored sign-in is restored, or the sign-in window
+        asks for one.
+        """
+        async with self._switching:
+            await self._switch_server(api_base)
+
+    async def _switch_server(self, api_base: str) -> None:
+        from .core.endpoint import normalize_api_base
+
+        api_base = normalize_api_base(api_base)
+        if self.session is not None and self.session.api_base == api_base:
+            return
+        log.info("server changed: %s -> %s", self.session.api_base if self.session else None, api_base)
+        self._cancel_retry()
+        await self._cancel_sign_in()
+        if self.signin_window is not None:  # it signs in to the old server
+            window, self.signin_window = self.signin_window, None
+            window.close()
+        old, self.session = self.session, None
+        self.api_base = api_base
+        if self.service is not None:
+            await self.service.sign_out()
+        if old is not None:
+            await old.aclose()
+        try:
+            await self._restore()
+        except Exception as exc:
+            log.exception("signing in to the new server failed")
+            self.tray.notifier.error(self.error_text(exc))
 
     def _on_event(self, event: Any) -> None:
         from .services.events import SignedOut
@@ -334,23 +471,79 @@ class AppRunner:
         if isinstance(event, SignedOut):
             self.show_sign_in(expired=True)
 
+    # -- the network ----------------------------------------------------------------------
+
+    def watch_network(self) -> None:
+        """Follow the system's reachability (QNetworkInformation), where the platform reports it.
+
+        Back online: the service polls and sends what waits at once. Disconnected: it shows
+        "offline" at once, without waiting for a request to time out.
+        """
+        try:
+            from PySide6.QtNetwork import QNetworkInformation
+
+            if not QNetworkInformation.loadDefaultBackend():
+                log.info("no network information on this platform: relying on the polls")
+                return
+            info = QNetworkInformation.instance()
+            if info is None or not info.supports(QNetworkInformation.Feature.Reachability):
+                log.info("the network information backend does not report reachability")
+                return
+            info.reachabilityChanged.connect(self._on_reachability)
+            self.network = info
+            log.info("network reachability from the %s backend: %s", info.backendName(),
+                     info.reachability().name)
+        except Exception:  # ImportError included: this is a nicety, never a reason to fail
+            log.exception("network information unavailable")
+
+    def _on_reachability(self, reachability: Any) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
+        Reachability = QNetworkInformation.Reachability  # noqa: N806
+        log.info("network reachability: %s", getattr(reachability, "name", reachability))
+        if self.service is None or reachability == Reachability.Unknown:
+            return
+        if reachability == Reachability.Disconnected:
+            if self._server_is_local():
+                return  # a server on this computer does not need the network
+            self.service.notify_network_changed(False)
+        else:
+            # Online, or a local network only: let a poll find out whether the server answers.
+            self.service.notify_network_changed(True)
+
+    def _server_is_local(self) -> bool:
+        from urllib.parse import urlsplit
+
+        from .core.endpoint import is_loopback_host
+
+        base = self.session.api_base if self.session is not None else self.api_base
+        return bool(base) and is_loopback_host(urlsplit(base).hostname or "")
+
     # -- settings ---------------------------------------------------------------------------
 
     def apply_settings(self, changed: dict) -> None:
         if "language" in changed:
             self.translations.apply(changed["language"])
             self.tray.retranslate()
-        if ("hotkey.toggle" in changed or "hotkey.palette" in changed) and self.controls is not None:
+        if self.controls is not None:
             try:
-                self.controls.apply_settings()
+                self.controls.on_settings_changed(changed)  # the shortcuts, start at login
             except Exception:
-                log.exception("re-registering the global shortcuts")
-        if "autostart" in changed:
+                log.exception("applying the settings to the shortcuts and start at login")
+        elif "autostart" in changed:  # the controls could not be set up: start at login still follows
             try:
-                from .platform.autostart import apply_autostart
-
-                apply_autostart(bool(changed["autostart"]))
-            except ImportError:  # pragma: no cover
-                pass
-            except OSError as exc:
-                self.tray.notifier.error(str(exc))
+                from .ui.controls import apply_autostart_setting
+            except ImportError:  # pragma: no cover - as in _install_controls
+                log.exception("start at login unavailable")
+            else:
+                apply_autostart_setting(self.store, bool(changed["autostart"]), self.tray.notifier.error)
+        if "api_base" in changed:
+            if self.demo:
+                log.info("demo mode: the server setting applies outside the demo")
+            elif self.api_base_fixed_by:
+                log.info("the server setting is overridden by %s", self.api_base_fixed_by)
+                self.tray.notifier.error(tr("TimeCrowd Tray was started with {source}, which chooses the server: "
+                                            "the new server setting applies once it is started without it.")
+                                         .format(source=self.api_base_fixed_by))
+            else:
+                self.spawn(self.switch_server(str(changed["api_base"])))

@@ -25,6 +25,25 @@
         </message>
     </context>
     <context>
+        <name>Keyring</name>
+        <message>
+            <source>Your system keyring is locked. Unlock it (for example by logging in to your desktop or opening your keyring manager), then try again.</source>
+            <translation>システムのキーリングがロックされています。ロックを解除してから（デスクトップにログインする、キーリングの管理ツールを開くなど）、もう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>Access to the system keyring was refused. Allow TimeCrowd Tray to use it when your system asks, then try again.</source>
+            <translation>システムのキーリングへのアクセスが拒否されました。システムに尋ねられたら TimeCrowd Tray による使用を許可してから、もう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>The system keyring could not be used (%1). Try again.</source>
+            <translation>システムのキーリングを使用できませんでした（%1）。もう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>No system keyring is available to keep your sign-in. Install and start GNOME Keyring or KWallet, then try again.</source>
+            <translation>サインイン情報を保存できるシステムのキーリングがありません。GNOME Keyring または KWallet をインストールして起動してから、もう一度お試しください。</translation>
+        </message>
+    </context>
+    <context>
         <name>NoTrayNotice</name>
         <message>
             <source>No system tray - TimeCrowd Tray</source>
@@ -174,8 +193,8 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>TimeCrowd サーバー:</translation>
         </message>
         <message>
-            <source>A new server applies the next time you sign in.</source>
-            <translation>サーバーの変更は次回のサインインから有効になります。</translation>
+            <source>A new server applies at once: TimeCrowd Tray leaves the current one (its sign-in stays saved) and signs in to the new server, or asks you to.</source>
+            <translation>サーバーの変更はすぐに反映されます。TimeCrowd Tray は現在のサーバーから切り替え（そのサインイン情報は保存されたままです）、新しいサーバーにサインインします。保存されたサインイン情報がなければサインインを求めます。</translation>
         </message>
         <message>
             <source>Start/stop shortcut:</source>
@@ -317,20 +336,8 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>現在サーバーに接続できません。接続を確認して、もう一度お試しください。</translation>
         </message>
         <message>
-            <source>The server answered with an error: %1</source>
-            <translation>サーバーがエラーを返しました: %1</translation>
-        </message>
-        <message>
-            <source>Your system keyring is locked. Unlock it (for example by logging in to your desktop or opening your keyring manager), then press Try again. Or use the sign-in for this session only.</source>
-            <translation>システムのキーリングがロックされています。ロックを解除してから（デスクトップにログインする、キーリングの管理ツールを開くなど）「再試行」を押してください。または、今回のセッションだけサインインを使うこともできます。</translation>
-        </message>
-        <message>
-            <source>Access to the system keyring was refused. Allow TimeCrowd Tray to use it when your system asks, then press Try again. Or use the sign-in for this session only.</source>
-            <translation>システムのキーリングへのアクセスが拒否されました。システムに尋ねられたら TimeCrowd Tray による使用を許可してから「再試行」を押してください。または、今回のセッションだけサインインを使うこともできます。</translation>
-        </message>
-        <message>
-            <source>No system keyring is available to keep your sign-in. Install and start GNOME Keyring or KWallet, then press Try again. Or use the sign-in for this session only.</source>
-            <translation>サインイン情報を保存できるシステムのキーリングがありません。GNOME Keyring または KWallet をインストールして起動してから「再試行」を押してください。または、今回のセッションだけサインインを使うこともできます。</translation>
+            <source>You can also use the sign-in for this session only.</source>
+            <translation>または、今回のセッションだけサインインを使うこともできます。</translation>
         </message>
         <message>
             <source>Checking the token…</source>
@@ -418,6 +425,42 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>Your action could not be saved on this computer (the disk refused the write), so it was not done. Check the free space and try again.</source>
             <translation>この操作をこのコンピューターに保存できなかったため（ディスクへの書き込みが拒否されました）、実行しませんでした。空き容量を確認して、もう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused this: your account is not allowed to do it.</source>
+            <translation>TimeCrowd がこの操作を拒否しました。このアカウントには実行する権限がありません。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd no longer has what this was about (it may have been deleted).</source>
+            <translation>対象のデータが TimeCrowd に見つかりません（削除された可能性があります）。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd did not accept this change.</source>
+            <translation>TimeCrowd がこの変更を受け付けませんでした。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd is receiving too many requests. Try again in a moment.</source>
+            <translation>TimeCrowd へのリクエストが多すぎます。少ししてからもう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd has a problem right now (HTTP {status}). Try again later.</source>
+            <translation>TimeCrowd で問題が発生しています（HTTP {status}）。しばらくしてからもう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd cannot be reached. Check your connection.</source>
+            <translation>TimeCrowd に接続できません。ネットワーク接続を確認してください。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd did not answer in time. Check your connection.</source>
+            <translation>TimeCrowd から時間内に応答がありませんでした。ネットワーク接続を確認してください。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd's answer was not understood. Check the server address in Settings.</source>
+            <translation>TimeCrowd からの応答を解釈できませんでした。設定のサーバーアドレスを確認してください。</translation>
+        </message>
+        <message>
+            <source>Something went wrong while talking to TimeCrowd.</source>
+            <translation>TimeCrowd との通信中に問題が発生しました。</translation>
         </message>
     </context>
     <context>
@@ -538,17 +581,56 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>このデスクトップではグローバルショートカットを使えません。代わりにデスクトップのショートカットにコマンド「timecrowd-tray toggle」（と「timecrowd-tray palette」）を割り当ててください。詳しくは README の「Global shortcuts」を参照してください。</translation>
         </message>
         <message>
+            <source>This combination is already used by another application: choose another one.</source>
+            <translation>このキーの組み合わせは他のアプリケーションが使用しています。別の組み合わせを選んでください。</translation>
+        </message>
+        <message>
+            <source>This combination cannot be used: {reason}</source>
+            <translation>このキーの組み合わせは使用できません: {reason}</translation>
+        </message>
+        <message>
+            <source>No global shortcut on this desktop: bind a desktop shortcut to “{command}”.</source>
+            <translation>このデスクトップではグローバルショートカットを使えません。デスクトップのショートカットにコマンド「{command}」を割り当ててください。</translation>
+        </message>
+        <message>
+            <source>Not registered: {reason}</source>
+            <translation>登録できませんでした: {reason}</translation>
+        </message>
+        <message>
             <source>Could not change “start at login”: {reason}</source>
-            <extracomment>{"toggle": "Ctrl+Alt+Shift+T", ...}: what is registered now. {"palette": "Ctrl+Alt+K is already used by another application"}: for the settings dialog.</extracomment>
             <translation>「ログイン時に起動」を変更できませんでした: {reason}</translation>
         </message>
         <message>
             <source>The shortcut {shortcut} is already used by another application, so it does nothing in TimeCrowd. Choose another one in Settings.</source>
+            <extracomment>{"toggle": "Ctrl+Alt+Shift+T", ...}: what is registered now. {"palette": "This combination is already used by another application: …"}: for the settings dialog.</extracomment>
             <translation>ショートカット {shortcut} は他のアプリケーションが使用しているため、TimeCrowd では動作しません。設定で別のショートカットを選んでください。</translation>
         </message>
         <message>
             <source>The shortcut {shortcut} cannot be used: {reason}</source>
             <translation>ショートカット {shortcut} は使用できません: {reason}</translation>
+        </message>
+    </context>
+    <context>
+        <name>App</name>
+        <message>
+            <source>Something went wrong ({error}). The details are in the log.</source>
+            <translation>問題が発生しました（{error}）。詳細はログを確認してください。</translation>
+        </message>
+        <message>
+            <source>Your saved sign-in could not be read</source>
+            <translation>保存されたサインイン情報を読み込めませんでした</translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray tries again in {seconds} seconds.</source>
+            <translation>{seconds} 秒後に再試行します。</translation>
+        </message>
+        <message>
+            <source>Not signed in to TimeCrowd</source>
+            <translation>TimeCrowd にサインインできませんでした</translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray was started with {source}, which chooses the server: the new server setting applies once it is started without it.</source>
+            <translation>TimeCrowd Tray は {source} を指定して起動されているため、サーバーはそちらで決まります。新しいサーバーの設定は、それを指定せずに起動したときに反映されます。</translation>
         </message>
     </context>
 </TS>

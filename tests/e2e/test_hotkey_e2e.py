@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from support.processes import ProcessOutput
 from support.tools import require
 from support.virtual_screen import REQUIRED_TOOLS, VirtualScreen, wait_for
 
@@ -35,10 +33,11 @@ pytestmark = pytest.mark.e2e
 COMMENT_TITLES = ("Comment - TimeCrowd Tray", "コメント - TimeCrowd Tray")
 
 
-class App:
+class App(ProcessOutput):
     """``python -m timecrowd_tray --demo`` in its own home on ``screen``; its output is collected."""
 
     def __init__(self, screen: VirtualScreen, home: Path) -> None:
+        super().__init__()
         self.env = screen.env()
         for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
                          ("XDG_STATE_HOME", "state")):
@@ -49,8 +48,6 @@ class App:
                         PYTHONUNBUFFERED="1", LANG="C.UTF-8")
         self.env.pop("TIMECROWD_TRAY_HOTKEY_BACKEND", None)
         self.env.pop("LANGUAGE", None)
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.transcript: list[str] = []
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 
@@ -61,33 +58,11 @@ class App:
     def start(self) -> App:
         self.proc = subprocess.Popen([sys.executable, "-m", "timecrowd_tray", "--demo"], env=self.env,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
-        for stream, tag in ((self.proc.stdout, ""), (self.proc.stderr, "stderr: ")):
-            threading.Thread(target=self._read, args=(stream, tag), daemon=True).start()
+        self.attach(self.proc)
         line = self.wait_line(lambda l: l.startswith("Emulator: "), 60, "the emulator's URL")
         self.url = re.search(r"https?://\S+", line).group(0)
         self.wait_line(lambda l: ": ready" in l, 60, "the demo sign-in")
         return self
-
-    def _read(self, stream: Any, tag: str) -> None:
-        for line in stream:
-            self.lines.put(tag + line.rstrip("\n"))
-
-    def wait_line(self, predicate, timeout: float, what: str) -> str:
-        for line in self.transcript:
-            if predicate(line):
-                return line
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"timed out waiting for {what}; output:\n" + "\n".join(self.transcript))
-            try:
-                line = self.lines.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            self.transcript.append(line)
-            if predicate(line):
-                return line
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -193,7 +168,7 @@ def test_a_combination_another_client_holds_is_reported(screen, xclient, tmp_pat
     try:
         app.start()
         line = app.wait_line(lambda l: "Ctrl+Alt+Shift+Space" in l and "already used" in l, 30,
-                             "the app to report the taken palette shortcut")
+                             "the app to report the taken palette shortcut", seen=True)
         assert line.startswith("stderr: ") and "palette" in line
         # The other one still works: the toggle shortcut was registered regardless.
         wait_for(lambda: grabbed_elsewhere(xclient, "t", palette_mask), 30, "the app to grab Ctrl+Alt+Shift+T")

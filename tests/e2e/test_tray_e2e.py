@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import queue
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from support.processes import ProcessOutput
 from support.tools import require
 from support.virtual_screen import REQUIRED_TOOLS, VirtualScreen, wait_for
 
@@ -51,10 +49,11 @@ def _launcher() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "timecrowd_tray"]
 
 
-class DemoApp:
+class DemoApp(ProcessOutput):
     """``timecrowd-tray --demo`` in its own home, on ``screen``."""
 
     def __init__(self, screen: VirtualScreen, home: Path, language: str, name: str) -> None:
+        super().__init__()
         self.screen = screen
         self.language = language
         self.env = screen.env()
@@ -71,8 +70,6 @@ class DemoApp:
         self.env.pop("TIMECROWD_TRAY_PANEL", None)
         self.env.pop("LANGUAGE", None)
         self.env["LANG"] = "C.UTF-8"
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.transcript: list[str] = []
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 
@@ -84,43 +81,12 @@ class DemoApp:
     def start(self, wait_ready: bool = True) -> DemoApp:
         self.proc = subprocess.Popen([*_launcher(), "--demo"], env=self.env, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, encoding="utf-8")
-        for stream, tag in ((self.proc.stdout, ""), (self.proc.stderr, "stderr: ")):
-            threading.Thread(target=self._read, args=(stream, tag), daemon=True).start()
+        self.attach(self.proc)
         line = self.wait_line(lambda l: l.startswith("Emulator: "), 60, "the emulator's URL on stdout")
         self.url = line.split()[1]
         if wait_ready:
             self.wait_line(lambda l: ": ready" in l, 60, "the demo sign-in")
         return self
-
-    def _read(self, stream: Any, tag: str) -> None:
-        for line in stream:
-            self.lines.put(tag + line.rstrip("\n"))
-
-    def wait_line(self, predicate, timeout: float, what: str, *, seen: bool = False) -> str:
-        """The next output line matching ``predicate`` (``seen``: or one already read)."""
-        if seen:
-            for line in self.transcript:
-                if predicate(line):
-                    return line
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"timed out waiting for {what}; output so far:\n" + "\n".join(self.transcript))
-            try:
-                line = self.lines.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            self.transcript.append(line)
-            if predicate(line):
-                return line
-
-    def drain(self) -> None:
-        while True:
-            try:
-                self.transcript.append(self.lines.get_nowait())
-            except queue.Empty:
-                return
 
     def stop(self) -> int | None:
         if self.proc is None:

@@ -7,23 +7,13 @@ from typing import Any
 
 import httpx
 import pytest
+from support.clock import FakeClock
 
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorState, create_app
 
 # Tuesday 2025-10-21 14:00:00.5 JST: a weekday afternoon, with a fraction to
 # prove that stored timestamps are whole seconds.
 FIXED_NOW = 1761022800.5
-
-
-class FakeClock:
-    def __init__(self, now: float = FIXED_NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class Api:
@@ -63,7 +53,7 @@ class Api:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(FIXED_NOW)
 
 
 @pytest.fixture

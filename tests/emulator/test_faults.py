@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 
 import httpx
 import pytest
+from support.latency import LatencyGate
+from support.waiting import wait_until
 
 from timecrowd_tray.emulator import DEMO_TOKEN, ConnectionDropped
 
@@ -90,29 +91,40 @@ def test_oauth_and_admin_are_never_faulted(api, state):
     assert not any(path.startswith(("/oauth", "/_emulator")) for _, path, _, _ in state.requests)
 
 
-def test_latency_delays_without_blocking_the_loop(app, state):
+def test_latency_delays_without_blocking_the_loop(app, state, monkeypatch):
+    gate = LatencyGate.install(monkeypatch)  # a delayed request is held until gate.release()
     state.faults.latency = 0.3
 
     async def go():
         transport = httpx.ASGITransport(app=app)
         headers = {"Authorization": f"Bearer {DEMO_TOKEN}"}
         async with httpx.AsyncClient(transport=transport, base_url="http://emulator.test", headers=headers) as http:
-            began = time.monotonic()
-            responses = await asyncio.gather(*(http.get("/api/v1/user/info") for _ in range(3)))
-            return time.monotonic() - began, responses
+            delayed = [asyncio.ensure_future(http.get("/api/v1/user/info")) for _ in range(3)]
+            # All three are held at once: each waits on the loop instead of blocking it.
+            await wait_until(lambda: gate.held == 3, 10, "three requests held")
+            assert not any(r.done() for r in delayed)
+            # Meanwhile a request sent later, without latency, is answered ahead of them.
+            state.faults.latency = 0
+            later = await http.get("/api/v1/user/info")
+            assert later.status_code == 200
+            assert not any(r.done() for r in delayed)
+            gate.release()
+            return await asyncio.gather(*delayed)
 
-    elapsed, responses = asyncio.run(go())
+    responses = asyncio.run(asyncio.wait_for(go(), 20))
     assert all(r.status_code == 200 for r in responses)
-    assert 0.3 <= elapsed < 0.8  # concurrent sleeps, not 0.9 s of blocking
+    assert gate.delays == [0.3, 0.3, 0.3]
+    assert len(state.requests) == 4
 
 
-def test_stall_then_clear(api, state):
+def test_stall_then_clear(api, state, monkeypatch):
+    gate = LatencyGate.install(monkeypatch, open=True)  # records each delay, holds nothing
     state.faults.stall(0.2)
     assert state.faults.latency == 0.2
-    began = time.monotonic()
-    api.get("/api/v1/user/info")
-    assert time.monotonic() - began >= 0.2
+    assert api.get("/api/v1/user/info").status_code == 200
+    assert gate.delays == [0.2]
     state.faults.fail_next(count=3)
     state.faults.clear()
     assert state.faults.latency == 0 and state.faults.pending == 0
     assert api.get("/api/v1/user/info").status_code == 200
+    assert gate.delays == [0.2]  # cleared: no delay any more

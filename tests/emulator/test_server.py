@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -79,11 +78,9 @@ def test_cli_prints_url_serves_and_terminates():
 
 
 def test_cli_rejects_non_loopback_host():
-    began = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "timecrowd_tray.emulator", "--host", "0.0.0.0"],
         capture_output=True, text=True, env=_env(), timeout=30,
     )
     assert result.returncode == 2
     assert "loopback" in result.stderr
-    assert time.monotonic() - began < 30

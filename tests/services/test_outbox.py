@@ -6,7 +6,7 @@ import sqlite3
 
 from timecrowd_tray.services.outbox import DONE, QUEUED, REJECTED, SENDING, Outbox
 
-from services.timer_harness import FakeClock
+from support.clock import FakeClock
 
 ACC = "http://127.0.0.1:8#28"
 OTHER = "http://127.0.0.1:8#31"

@@ -16,7 +16,8 @@ from timecrowd_tray.services.poller import (
     wait_event,
 )
 
-from services.timer_harness import FakeClock, run
+from services.timer_harness import run
+from support.clock import FakeClock
 
 
 def test_jitter_is_ten_percent_either_way():

@@ -1,7 +1,9 @@
 """The timer service against the emulator over loopback HTTP (real sockets, uvicorn).
 
 Faults here are real: a dropped connection is an aborted TCP socket, a stall
-keeps the socket open. Each test asserts the emulator's final state.
+keeps the socket open (held on a :class:`LatencyGate` until the test lets it
+go, so nothing here depends on how long anything takes). Each test asserts the
+emulator's final state.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from support.clock import FakeClock
+from support.latency import LatencyGate
+from support.waiting import wait_until
 
 from timecrowd_tray.api.client import TimeCrowdClient
 from timecrowd_tray.core.timer import Phase
@@ -16,7 +21,7 @@ from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorServer, EmulatorState
 from timecrowd_tray.services import events as ev
 
 from services.timer_harness import (
-    FakeClock,
+    FIXED_NOW,
     Harness,
     comments_on,
     emulator_task,
@@ -28,7 +33,7 @@ from services.timer_harness import (
 
 @pytest.fixture
 def served():
-    clock = FakeClock()
+    clock = FakeClock(FIXED_NOW)
     state = EmulatorState.seeded(clock=clock)
     with EmulatorServer(state, host="127.0.0.1", port=0) as server:
         yield clock, state, server
@@ -45,18 +50,9 @@ class LoopbackHarness(Harness):
         return client
 
 
-async def wait_until(predicate, timeout: float = 5.0) -> None:
-    """Wait for a condition another thread (the server) makes true: bounded, never a blind sleep."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.005)
-
-
-def test_full_day_over_loopback_with_every_fault(tmp_path, served):
+def test_full_day_over_loopback_with_every_fault(tmp_path, served, monkeypatch):
     clock, state, server = served
+    gate = LatencyGate.install(monkeypatch)  # a stalled request is held until gate.release()
 
     async def main():
         h = LoopbackHarness(tmp_path, clock, state, server)
@@ -93,17 +89,34 @@ def test_full_day_over_loopback_with_every_fault(tmp_path, served):
             assert state.entry(e_b["id"])["stopped_at"] == int(t_c)
             e_c = state.running_entry(me)
             assert e_c["task_id"] == c.id and e_c["started_at"] == int(t_c)
-            # 4. the stop stalls 0.3 s on the wire: the loop keeps running meanwhile
+            # 4. the stop stalls on the wire (its socket open): the loop keeps running meanwhile
             clock.advance(600)
             state.faults.latency = 0.3
             t_stop = clock()
-            h.svc.stop()
             ticks = 0
-            while h.svc.pending_count:
-                ticks += 1
-                await asyncio.sleep(0.01)
-            state.faults.latency = 0
-            assert ticks >= 5  # the loop kept ticking all along the stall
+
+            async def ticker():
+                nonlocal ticks
+                while True:
+                    ticks += 1
+                    await asyncio.sleep(0.001)
+
+            ticking = asyncio.ensure_future(ticker())
+            try:
+                stops_before = len(requests_to(state, "PATCH", "/stop"))
+                h.svc.stop()
+                # the stop reached the server, where it stalls (with the refreshes sent alongside it)
+                await wait_until(lambda: len(requests_to(state, "PATCH", "/stop")) > stops_before)
+                marker = ticks
+                await wait_until(lambda: ticks > marker + 5)  # the service's loop keeps ticking ...
+                assert h.svc.pending_count == 1  # ... while the stop is still stalled
+                assert state.entry(e_c["id"])["stopped_at"] is None
+                state.faults.latency = 0
+                gate.release()
+                await h.synced()
+            finally:
+                ticking.cancel()
+            assert gate.delays and set(gate.delays) == {0.3}  # only what was sent during the stall
             assert state.entry(e_c["id"])["stopped_at"] == int(t_stop)
             # no duplicates anywhere: one entry per task since the test began
             for task in (a, b, c):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+from support.clock import FakeClock
 
 from timecrowd_tray.api.client import TimeCrowdClient
 from timecrowd_tray.core.models import Task
@@ -26,17 +27,6 @@ from timecrowd_tray.services.timer_service import TimerService
 FIXED_NOW = 1761022800.5
 JST = timezone(timedelta(hours=9))
 R = TypeVar("R")
-
-
-class FakeClock:
-    def __init__(self, now: float = FIXED_NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def run(factory: Callable[[], Awaitable[R]], timeout: float = 20.0) -> R:
@@ -80,7 +70,7 @@ class Harness:
     def __init__(self, tmp_path: Path, *, clock: FakeClock | None = None, state: EmulatorState | None = None,
                  **service_kwargs: Any) -> None:
         self.tmp_path = tmp_path
-        self.clock = clock or FakeClock()
+        self.clock = clock or FakeClock(FIXED_NOW)
         self.state = state or EmulatorState.seeded(clock=self.clock)
         self.app = create_app(self.state)
         self.me = self.state.me_id

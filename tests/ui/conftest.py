@@ -25,6 +25,7 @@ from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
+from support.clock import FakeClock  # noqa: E402
 
 from timecrowd_tray.platform.settings_store import SettingsStore  # noqa: E402
 from timecrowd_tray.ui.qt_compat import guard_none_refcount  # noqa: E402
@@ -35,17 +36,6 @@ guard_none_refcount()
 
 # Tuesday 2025-10-21 14:00:00 JST, as in the service and emulator tests.
 FIXED_NOW = 1761022800.0
-
-
-class FakeClock:
-    def __init__(self, now: float = FIXED_NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture(scope="session")
@@ -150,7 +140,7 @@ def app_under_test(qtbot, aloop, tmp_path, settings_store, monkeypatch):
     from timecrowd_tray.ui.tray import TrayController
 
     monkeypatch.setenv("TIMECROWD_TRAY_PANEL", "dark")
-    clock = FakeClock()
+    clock = FakeClock(FIXED_NOW)
     emulator = EmulatorState.seeded(clock=clock)
     client = TimeCrowdClient("http://127.0.0.1:1", DEMO_TOKEN,
                              transport=httpx.ASGITransport(app=create_app(emulator)))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from timecrowd_tray.core.models import Category, Task, Team
-from timecrowd_tray.ui.palette import Destination, Palette
+from timecrowd_tray.ui.palette import LOCAL_LIMIT, Destination, Palette
 
 from .conftest import flush_deletes, ime_commit
 
@@ -131,7 +130,8 @@ def test_a_late_answer_for_an_older_query_is_not_shown(qtbot, palette, search):
     assert titles(palette) == ["Code review"]
 
 
-def test_ten_thousand_tasks_filter_quickly(qtbot, aloop):
+def test_ten_thousand_tasks_filter_correctly(qtbot, aloop):
+    # How fast this is, is measured (and printed) by benchmarks/, never asserted here.
     rng = random.Random(5)
     words = "design review weekly sync customer support invoice release 会議 資料 開発 調査".split()
     tasks = [Task(id=i + 1, title=" ".join(rng.choice(words) for _ in range(4)) + f" {i}", team_id=14,
@@ -139,14 +139,23 @@ def test_ten_thousand_tasks_filter_quickly(qtbot, aloop):
     p = Palette()
     p.set_tasks(tasks)
     p.popup()
-    worst = 0.0
-    for k in range(1, len("design review") + 1):
-        start = time.perf_counter()
-        p.field.setText("design review"[:k])  # filtering and the list model's update
-        worst = max(worst, time.perf_counter() - start)
-    p.close_palette()
-    p.deleteLater()
-    flush_deletes()
-    # The matcher alone stays under 10 ms (tests/core/test_fuzzy.py, benchmarks/bench_palette.py);
-    # with the list update on a busy test machine, a keystroke still stays well below a frame budget.
-    assert worst < 0.05, f"slowest keystroke {worst * 1000:.1f} ms"
+    try:
+        assert titles(p) == [t.title for t in tasks[:LOCAL_LIMIT]]  # the most recent ones
+        for k in range(1, len("design review") + 1):
+            p.field.setText("design review"[:k])  # filtering and the list model's update
+            shown = titles(p)
+            assert 0 < len(shown) <= LOCAL_LIMIT
+            assert p.rows()[-1].kind == "create"
+        # The whole query: only tasks with both words, as many as the list shows.
+        both = [t.title for t in tasks if {"design", "review"} <= set(t.title.split())]
+        shown = titles(p)
+        assert len(shown) == min(LOCAL_LIMIT, len(both))
+        assert set(shown) <= set(both)
+        ime_commit(p.field, " 会議")  # "design review 会議"
+        assert titles(p) and all({"design", "review", "会議"} <= set(t.split()) for t in titles(p))
+        p.field.setText("zzz")
+        assert titles(p) == [] and [r.kind for r in p.rows()] == ["create"]
+    finally:
+        p.close_palette()
+        p.deleteLater()
+        flush_deletes()

@@ -36,13 +36,13 @@ def test_round_trip(qtbot, dialog, settings_store):
     dialog.hotkey_palette.clear()  # turned off
     dialog.poll_interval.setValue(120)
     dialog.comment_on_stop.setChecked(False)
-    dialog.notifications.setChecked(False)
+    dialog.notifications.setChecked(True)
     dialog.language.setCurrentIndex(dialog.language.findData("ja"))
     dialog.autostart.setChecked(False)
     with qtbot.waitSignal(dialog.settings_changed, timeout=1000) as changed:
         dialog.buttons.accepted.emit()
     expected = {"api_base": "http://127.0.0.1:8080", "hotkey.toggle": "Ctrl+Alt+K", "hotkey.palette": "",
-                "poll_interval": 120, "comment_on_stop": False, "notifications": False, "language": "ja"}
+                "poll_interval": 120, "comment_on_stop": False, "notifications": True, "language": "ja"}
     assert changed.args[0] == expected
     assert {k: settings_store.get(k) for k in expected} == expected
     # a second dialog shows what was stored
@@ -88,3 +88,29 @@ def test_invalid_stored_value_falls_back_with_a_warning(tmp_path, caplog, qapp):
     dlg = SettingsDialog(store)  # and the dialog opens on the defaults
     assert dlg.poll_interval.value() == SCHEMA["poll_interval"].default
     dlg.close()
+
+
+def test_shortcut_problems_are_shown_next_to_their_fields(qtbot, settings_store):
+    problems = {"toggle": "No global shortcut on this desktop: bind a desktop shortcut to “timecrowd-tray toggle”."}
+    dlg = SettingsDialog(settings_store, shortcut_problems=problems)
+    dlg.show()
+    try:
+        assert dlg.hotkey_toggle_problem.isVisible() and dlg.hotkey_toggle_problem.text() == problems["toggle"]
+        assert not dlg.hotkey_palette_problem.isVisible()
+        dlg.hotkey_toggle.setKeySequence(QKeySequence("Ctrl+Alt+J"))  # another combination: the problem is moot
+        assert not dlg.hotkey_toggle_problem.isVisible()
+    finally:
+        dlg.close()
+        flush_deletes()
+
+
+def test_no_shortcut_problem_shows_nothing(dialog):
+    assert not dialog.hotkey_toggle_problem.isVisible() and not dialog.hotkey_palette_problem.isVisible()
+
+
+def test_the_server_hint_says_it_applies_at_once(dialog):
+    from PySide6.QtWidgets import QLabel
+
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert any("applies at once" in t for t in texts)
+    assert not any("next time you sign in" in t for t in texts)

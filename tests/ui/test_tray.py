@@ -285,3 +285,61 @@ def test_without_a_tray_says_so_and_docks_when_one_appears(qtbot, qapp, settings
     controller.shutdown()
     controller.deleteLater()
     flush_deletes()
+
+
+def started_notices(app):
+    return [n for n in app.tray.notifier.history if n.kind == "routine" and n.title == "Timer started"]
+
+
+def test_a_start_that_was_not_recorded_is_not_announced(qtbot, app_under_test, monkeypatch):
+    import sqlite3
+
+    from timecrowd_tray.core.models import Task
+
+    app = app_under_test
+    app.settings.set("notifications", True)
+    # refused: a task without a team
+    app.tray.start_task(Task(id=999, title="Orphan"))
+    assert app.tray.notifier.history[-1].kind == "error" and started_notices(app) == []
+    # refused: the disk would not keep the intent
+    task = app.service.recent_tasks[0]
+
+    def refuse(*_args, **_kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(app.service._outbox, "add_many", refuse)
+    app.tray.start_task(task)
+    assert app.tray.notifier.history[-1].kind == "error" and started_notices(app) == []
+    monkeypatch.undo()
+    # recorded: announced once; the same task again (already running) is not announced again
+    app.tray.start_task(task)
+    assert [n.message for n in started_notices(app)] == [task.title]
+    app.tray.start_task(task)
+    assert len(started_notices(app)) == 1
+    qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
+
+
+def test_a_created_task_is_announced_only_when_recorded(qtbot, app_under_test):
+    from timecrowd_tray.ui.palette import Destination
+
+    app = app_under_test
+    app.settings.set("notifications", True)
+    team = app.service.state.user.teams[0]
+    app.tray.create_task("   ", Destination(team))  # refused: no title
+    assert started_notices(app) == []
+    app.tray.create_task("  New one ", Destination(team))
+    assert [n.message for n in started_notices(app)] == ["New one"]
+    qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
+
+
+def test_the_settings_dialog_shows_the_shortcuts_problems(qtbot, app_under_test):
+    app = app_under_test
+    app.tray.shortcut_problems = lambda: {"palette": "This combination is already used by another application."}
+    dialog = app.tray.show_settings()
+    try:
+        assert dialog.hotkey_palette_problem.isVisible()
+        assert "already used" in dialog.hotkey_palette_problem.text()
+        assert not dialog.hotkey_toggle_problem.isVisible()
+    finally:
+        dialog.close()
+        flush_deletes()

@@ -10,13 +10,13 @@ read from standard input). Nothing secret is ever printed.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import sys
 import webbrowser
-from collections.abc import Awaitable, Callable
 
-from . import EXIT_AUTH, EXIT_ERROR, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+from . import EXIT_AUTH, EXIT_OK, EXIT_USAGE
+from .output import err, out
+from .session import run_with_session
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,17 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     whoami.set_defaults(handler=_whoami)
 
 
-# -- output --------------------------------------------------------------------
-
-def _out(message: str) -> None:
-    sys.stdout.write(message + "\n")
-    sys.stdout.flush()
-
-
-def _err(message: str) -> None:
-    sys.stderr.write(f"timecrowd-tray: {message}\n")
-    sys.stderr.flush()
-
+# -- input ---------------------------------------------------------------------
 
 def _read_secret(prompt: str) -> str:
     """One value from standard input: hidden prompt on a terminal, the whole input otherwise."""
@@ -65,63 +55,6 @@ def _read_secret(prompt: str) -> str:
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
     return sys.stdin.read()
-
-
-# -- plumbing ------------------------------------------------------------------
-
-def _session(args: argparse.Namespace):
-    """A SessionManager for the chosen server, or an exit code when the server is unusable."""
-    from ..core.settings import InvalidSetting
-    from ..logs import setup_logging
-    from ..platform.settings_store import resolve_api_base
-    from ..services.credentials import CredentialStore
-    from ..services.session import SessionManager
-
-    if getattr(args, "debug", False):
-        setup_logging(True, to_file=False)
-    try:
-        api_base = resolve_api_base(getattr(args, "api_base", None))
-    except InvalidSetting as exc:
-        _err(f"invalid server URL: {exc}")
-        return EXIT_USAGE
-    return SessionManager(api_base, CredentialStore())
-
-
-def _run(args: argparse.Namespace, body: Callable[[object], Awaitable[int]]) -> int:
-    from ..api import errors
-    from ..services.credentials import CredentialsUnavailable
-    from ..services.oauth_loopback import OAuthError
-
-    session = _session(args)
-    if isinstance(session, int):
-        return session
-
-    async def main() -> int:
-        try:
-            return await body(session)
-        finally:
-            await session.aclose()
-
-    try:
-        return asyncio.run(main())
-    except CredentialsUnavailable as exc:
-        _err(exc.user_message)
-        return EXIT_UNREACHABLE
-    except errors.AuthError as exc:
-        _err(f"the server rejected the sign-in for {session.api_base}: {exc.user_message}")
-        return EXIT_AUTH
-    except errors.TransientError as exc:
-        _err(f"cannot reach {session.api_base}: {exc.user_message}")
-        return EXIT_UNREACHABLE
-    except errors.ApiError as exc:
-        _err(f"{session.api_base}: {exc.user_message}")
-        return EXIT_ERROR
-    except OAuthError as exc:
-        _err(exc.user_message)
-        return EXIT_AUTH
-    except KeyboardInterrupt:
-        _err("interrupted; nothing was stored")
-        return EXIT_ERROR
 
 
 def _describe(user) -> str:
@@ -136,10 +69,10 @@ def _login(args: argparse.Namespace) -> int:
         return _login_browser(args)
     value = _read_secret("Paste your TimeCrowd access token: ").strip()
     if not value:
-        _err("no access token on standard input (try: timecrowd-tray login --with-token < file)")
+        err("no access token on standard input (try: timecrowd-tray login --with-token < file)")
         return EXIT_USAGE
     if any(c.isspace() for c in value):
-        _err("the access token must be one word without spaces or line breaks")
+        err("the access token must be one word without spaces or line breaks")
         return EXIT_USAGE
 
     async def body(session) -> int:
@@ -148,67 +81,67 @@ def _login(args: argparse.Namespace) -> int:
         try:
             user, _client = await session.sign_in_with_token(value, remember=True)
         except errors.AuthError as exc:
-            _err(f"{session.api_base} rejected this access token ({exc.user_message}); nothing was stored")
+            err(f"{session.api_base} rejected this access token ({exc.user_message}); nothing was stored")
             return EXIT_AUTH
-        _out(f"Signed in to {session.api_base} as {_describe(user)}.")
+        out(f"Signed in to {session.api_base} as {_describe(user)}.")
         return EXIT_OK
 
-    return _run(args, body)
+    return run_with_session(args, body)
 
 
 def _login_browser(args: argparse.Namespace) -> int:
     client_id = (args.client_id or "").strip()
     if not client_id:
-        _err("--with-browser needs --client-id (your OAuth application's client id)")
+        err("--with-browser needs --client-id (your OAuth application's client id)")
         return EXIT_USAGE
     client_secret = _read_secret("Client secret of your OAuth application: ").strip()
     if not client_secret:
-        _err("no client secret on standard input")
+        err("no client secret on standard input")
         return EXIT_USAGE
 
     def open_url(url: str) -> None:
-        _out("Open this address in your browser to sign in:")
-        _out(f"  {url}")
+        out("Open this address in your browser to sign in:")
+        out(f"  {url}")
         if not args.no_browser:
             webbrowser.open(url)
 
     async def body(session) -> int:
-        _out(f"Waiting up to {int(args.timeout)} s for the browser to come back "
-             "(the OAuth application must allow the redirect URI http://127.0.0.1/callback) ...")
+        out(f"Waiting up to {int(args.timeout)} s for the browser to come back "
+            "(the OAuth application must allow the redirect URI http://127.0.0.1/callback) ...")
         user, _client = await session.sign_in_with_browser(client_id, client_secret, open_url=open_url,
                                                            timeout=args.timeout, remember=True)
-        _out(f"Signed in to {session.api_base} as {_describe(user)}.")
+        out(f"Signed in to {session.api_base} as {_describe(user)}.")
         return EXIT_OK
 
-    return _run(args, body)
+    return run_with_session(args, body)
 
 
 def _logout(args: argparse.Namespace) -> int:
     async def body(session) -> int:
         if await session.sign_out():
-            _out(f"Signed out of {session.api_base}: the stored sign-in was deleted.")
+            out(f"Signed out of {session.api_base}: the stored sign-in was deleted.")
         else:
-            _out(f"Not signed in to {session.api_base}: nothing was stored.")
+            out(f"Not signed in to {session.api_base}: nothing was stored.")
         return EXIT_OK
 
-    return _run(args, body)
+    return run_with_session(args, body)
 
 
 def _whoami(args: argparse.Namespace) -> int:
     async def body(session) -> int:
         client = await session.restore()
         if client is None:
-            _err(f"not signed in to {session.api_base} (run: timecrowd-tray login --with-token)")
+            err(f"not signed in to {session.api_base} (run: timecrowd-tray login --with-token)")
             return EXIT_AUTH
         from ..api import errors
 
         try:
             user = await client.user_info()
         except errors.AuthError:
-            _err(f"the sign-in stored for {session.api_base} is no longer accepted; sign in again "
-                 "(timecrowd-tray login --with-token)")
+            err(f"the sign-in stored for {session.api_base} is no longer accepted; sign in again "
+                "(timecrowd-tray login --with-token)")
             return EXIT_AUTH
-        _out(f"{_describe(user)} on {session.api_base}")
+        out(f"{_describe(user)} on {session.api_base}")
         return EXIT_OK
 
-    return _run(args, body)
+    return run_with_session(args, body)

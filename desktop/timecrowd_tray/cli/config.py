@@ -13,9 +13,9 @@ dialog).
 from __future__ import annotations
 
 import argparse
-import sys
 
 from . import EXIT_ERROR, EXIT_OK
+from .output import err, out
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,16 +45,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reset.set_defaults(handler=_reset)
 
 
-def _err(message: str) -> None:
-    sys.stderr.write(f"timecrowd-tray: {message}\n")
-    sys.stderr.flush()
-
-
-def _out(message: str) -> None:
-    sys.stdout.write(message + "\n")
-    sys.stdout.flush()
-
-
 def _store():
     from ..platform.settings_store import SettingsStore
 
@@ -66,7 +56,7 @@ def _known(key: str) -> bool:
 
     if key in SCHEMA:
         return True
-    _err(f"unknown setting {key!r}; known settings: {', '.join(SCHEMA)}")
+    err(f"unknown setting {key!r}; known settings: {', '.join(SCHEMA)}")
     return False
 
 
@@ -82,15 +72,15 @@ def _list(args: argparse.Namespace) -> int:
     width = max(len(key) for key in values)
     for key, value in values.items():
         marker = "" if store.is_set(key) else "  (default)"
-        _out(f"{key.ljust(width)} = {_text(key, value)}{marker}")
-    _out(f"# stored in {store.location}")
+        out(f"{key.ljust(width)} = {_text(key, value)}{marker}")
+    out(f"# stored in {store.location}")
     return EXIT_OK
 
 
 def _get(args: argparse.Namespace) -> int:
     if not _known(args.key):
         return EXIT_ERROR
-    _out(_text(args.key, _store().get(args.key)))
+    out(_text(args.key, _store().get(args.key)))
     return EXIT_OK
 
 
@@ -118,10 +108,10 @@ def _set(args: argparse.Namespace) -> int:
     try:
         value = store.set(args.key, args.value)
     except InvalidSetting as exc:
-        _err(f"invalid value {args.value!r} for {exc}")
+        err(f"invalid value {args.value!r} for {exc}")
         return EXIT_ERROR
     except OSError as exc:
-        _err(str(exc))
+        err(str(exc))
         return EXIT_ERROR
     if args.key == "autostart":
         problem = _apply_autostart(bool(value))
@@ -131,9 +121,9 @@ def _set(args: argparse.Namespace) -> int:
                 store.set(args.key, previous)
             else:
                 store.reset(args.key)
-            _err(f"autostart: {problem}")
+            err(f"autostart: {problem}")
             return EXIT_ERROR
-    _out(f"{args.key} = {_text(args.key, value)}")
+    out(f"{args.key} = {_text(args.key, value)}")
     return EXIT_OK
 
 
@@ -146,7 +136,7 @@ def _reset(args: argparse.Namespace) -> int:
     if args.key == "autostart":
         problem = _apply_autostart(bool(value))
         if problem is not None:
-            _err(f"autostart: {problem}")
+            err(f"autostart: {problem}")
             return EXIT_ERROR
-    _out(f"{args.key} = {_text(args.key, value)}  (default)")
+    out(f"{args.key} = {_text(args.key, value)}  (default)")
     return EXIT_OK

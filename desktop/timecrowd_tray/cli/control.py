@@ -20,13 +20,17 @@ QtCore only (for the settings file).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import sys
 from datetime import datetime, timezone
 from typing import Any
 
-from . import EXIT_AUTH, EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+from . import EXIT_AUTH, EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_USAGE
+from .output import err, out
+from .session import run_with_session
+
+#: A stored sign-in the server no longer accepts ({api_base}, {reason}).
+_REJECTED = ("the server rejected the sign-in stored for {api_base} ({reason}); sign in again "
+             "(timecrowd-tray login --with-token)")
 
 #: The app's error codes (single-instance answers) -> exit codes.
 _APP_CODES = {
@@ -73,23 +77,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 # -- output --------------------------------------------------------------------
 
-def _out(message: str) -> None:
-    sys.stdout.write(message + "\n")
-    sys.stdout.flush()
-
-
-def _err(message: str) -> None:
-    sys.stderr.write(f"timecrowd-tray: {message}\n")
-    sys.stderr.flush()
-
-
 def _print_status(doc: dict[str, Any], as_json: bool) -> None:
     from ..platform.single_instance import format_status
 
     if as_json:
-        _out(json.dumps(doc, ensure_ascii=False))
+        out(json.dumps(doc, ensure_ascii=False))
     else:
-        _out(format_status(doc))
+        out(format_status(doc))
 
 
 def _describe_task(task: dict[str, Any] | None) -> str:
@@ -103,20 +97,20 @@ def _report_action(action: str | None, before: dict[str, Any] | None, after: dic
     from ..core.durations import format_hms
 
     if action == "started":
-        _out(f"▶ started {_describe_task(after.get('task'))}")
+        out(f"▶ started {_describe_task(after.get('task'))}")
     elif action == "already_running":
-        _out(f"▶ already running {_describe_task(after.get('task'))}")
+        out(f"▶ already running {_describe_task(after.get('task'))}")
     elif action == "stopped":
         if before and before.get("task"):
             elapsed = before.get("elapsed_seconds")
             clock = f" {format_hms(elapsed)}" if elapsed is not None else ""
-            _out(f"■ stopped {_describe_task(before['task'])}{clock}")
+            out(f"■ stopped {_describe_task(before['task'])}{clock}")
         else:
-            _out("■ stopped")
+            out("■ stopped")
     elif action == "not_running":
-        _out("■ not running (nothing to stop)")
+        out("■ not running (nothing to stop)")
     if after.get("state") == "offline" or after.get("pending"):
-        _err("offline: the app will send this to the server when it can")
+        err("offline: the app will send this to the server when it can")
 
 
 # -- the running app -------------------------------------------------------------
@@ -132,13 +126,13 @@ def _ask_app(request: dict[str, Any]) -> dict[str, Any] | int:
     try:
         answer = send_request(request)
     except UntrustedSocket as exc:
-        _err(f"ignoring the app socket: {exc}")
+        err(f"ignoring the app socket: {exc}")
         raise _NoApp() from None
     except NoAnswer as exc:
-        _err(f"TimeCrowd Tray is running but {exc}")
+        err(f"TimeCrowd Tray is running but {exc}")
         return EXIT_ERROR
     except InstanceError as exc:
-        _err(str(exc))
+        err(str(exc))
         return EXIT_ERROR
     if answer is None:
         raise _NoApp()
@@ -148,7 +142,7 @@ def _ask_app(request: dict[str, Any]) -> dict[str, Any] | int:
 def _app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: bool = False) -> int:
     doc = answer.get("status")
     if not answer.get("ok"):
-        _err(str(answer.get("error") or "the running app refused the command"))
+        err(str(answer.get("error") or "the running app refused the command"))
         return _APP_CODES.get(str(answer.get("code")), EXIT_ERROR)
     if status_only:
         if isinstance(doc, dict):
@@ -238,66 +232,19 @@ def _with_team(task, team_id: int, team_name: str):
     return replace(task, team_id=team_id, team_name=task.team_name or team_name)
 
 
-def _best_match(query: str, tasks: list):
-    from ..core.fuzzy import FuzzyIndex
-
-    if not tasks:
-        return None
-    index = FuzzyIndex(tasks, title_of=lambda t: t.title,
-                       extra_of=lambda t: " ".join(filter(None, (t.team_name, t.key or ""))))
-    found = index.search(query, limit=1)
-    return found[0].item if found else None
-
-
 def _run_api(args: argparse.Namespace, body) -> int:
-    """Run ``body(api)`` with the stored sign-in; maps failures to the documented exit codes."""
-    from ..api import errors
-    from ..core.settings import InvalidSetting
-    from ..platform.settings_store import resolve_api_base
-    from ..services.credentials import CredentialStore, CredentialsUnavailable
-    from ..services.session import SessionManager
+    """Run ``body(api, api_base)`` with the stored sign-in (``api`` is None when there is none)."""
 
-    if getattr(args, "debug", False):
-        from ..logs import setup_logging
+    async def with_api(session) -> int:
+        client = await session.restore()
+        return await body(_Api(client) if client is not None else None, session.api_base)
 
-        setup_logging(True, to_file=False)
-    try:
-        api_base = resolve_api_base(getattr(args, "api_base", None))
-    except InvalidSetting as exc:
-        _err(f"invalid server URL: {exc}")
-        return EXIT_USAGE
-    session = SessionManager(api_base, CredentialStore())
-
-    async def main() -> int:
-        try:
-            client = await session.restore()
-            return await body(_Api(client) if client is not None else None, api_base)
-        finally:
-            await session.aclose()
-
-    try:
-        return asyncio.run(main())
-    except CredentialsUnavailable as exc:
-        _err(exc.user_message)
-        return EXIT_UNREACHABLE
-    except errors.AuthError as exc:
-        _err(f"the server rejected the sign-in stored for {api_base} ({exc.user_message}); sign in again "
-             "(timecrowd-tray login --with-token)")
-        return EXIT_AUTH
-    except errors.TransientError as exc:
-        _err(f"cannot reach {api_base}: {exc.user_message}")
-        return EXIT_UNREACHABLE
-    except errors.ApiError as exc:
-        _err(f"{api_base}: {exc.user_message}")
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        _err("interrupted")
-        return EXIT_ERROR
+    return run_with_session(args, with_api, rejected=_REJECTED, interrupted="interrupted")
 
 
 def _not_signed_in(api_base: str) -> int:
-    _err(f"TimeCrowd Tray is not running and you are not signed in to {api_base} "
-         "(run: timecrowd-tray login --with-token)")
+    err(f"TimeCrowd Tray is not running and you are not signed in to {api_base} "
+        "(run: timecrowd-tray login --with-token)")
     return EXIT_AUTH
 
 
@@ -315,7 +262,7 @@ def _toggle(args: argparse.Namespace) -> int:
             return EXIT_OK
         recent = await api.recent_tasks(pages=1)
         if not recent:
-            _err("no recent task to start: use `timecrowd-tray start QUERY`")
+            err("no recent task to start: use `timecrowd-tray start QUERY`")
             return EXIT_ERROR
         return await _start_task(api, recent[0])
 
@@ -331,12 +278,12 @@ async def _start_task(api: _Api, task) -> int:
         return EXIT_OK
     team_id = task.team_id
     if team_id is None:
-        _err(f"cannot start {task.title!r}: its team is unknown")
+        err(f"cannot start {task.title!r}: its team is unknown")
         return EXIT_ERROR
     try:
         entry = await api.client.start_task(team_id, task.id)
     except (errors.Forbidden, errors.NotFound, errors.ValidationFailed) as exc:
-        _err(f"the server refused to start {task.title!r}: {exc.user_message}")
+        err(f"the server refused to start {task.title!r}: {exc.user_message}")
         return EXIT_ERROR
     _report_action("started", None, api.doc(entry))
     return EXIT_OK
@@ -345,7 +292,7 @@ async def _start_task(api: _Api, task) -> int:
 def _start(args: argparse.Namespace) -> int:
     query = " ".join(args.query).strip() or None
     if query and args.task_id is not None:
-        _err("give either QUERY or --task ID, not both")
+        err("give either QUERY or --task ID, not both")
         return EXIT_USAGE
     request: dict[str, Any] = {"cmd": "start", "query": query, "task_id": args.task_id}
 
@@ -355,23 +302,25 @@ def _start(args: argparse.Namespace) -> int:
         if args.task_id is not None:
             task = await api.find_task(args.task_id)
             if task is None:
-                _err(f"task {args.task_id} is not one of your teams' tasks")
+                err(f"task {args.task_id} is not one of your teams' tasks")
                 return EXIT_ERROR
         else:
             recent = await api.recent_tasks()
             if not query:
                 if not recent:
-                    _err("no recent task to start: give a QUERY or --task ID")
+                    err("no recent task to start: give a QUERY or --task ID")
                     return EXIT_ERROR
                 task = recent[0]
             else:
-                task = _best_match(query, recent)
+                from ..core.fuzzy import best_task_match
+
+                task = best_task_match(recent, query)
                 if task is None:
                     page = await api.client.task_suggestions(query)
                     suggestions = list(page.tasks)
-                    task = _best_match(query, suggestions) or (suggestions[0] if suggestions else None)
+                    task = best_task_match(suggestions, query) or (suggestions[0] if suggestions else None)
                 if task is None:
-                    _err(f"no task matches {query!r}")
+                    err(f"no task matches {query!r}")
                     return EXIT_ERROR
                 if task.team_id is None:
                     found = await api.find_task(task.id)
@@ -384,7 +333,7 @@ def _start(args: argparse.Namespace) -> int:
 def _stop(args: argparse.Namespace) -> int:
     comment = args.comment.strip() if args.comment else None
     if args.comment is not None and not comment:
-        _err("--comment needs some text")
+        err("--comment needs some text")
         return EXIT_USAGE
 
     async def body(api: _Api | None, api_base: str) -> int:
@@ -393,7 +342,7 @@ def _stop(args: argparse.Namespace) -> int:
         running = await api.running()
         if running is None:
             if comment:
-                _err("the timer is not running: the comment was not added")
+                err("the timer is not running: the comment was not added")
                 return EXIT_ERROR
             _report_action("not_running", None, api.doc(None))
             return EXIT_OK
@@ -422,7 +371,7 @@ def _status(args: argparse.Namespace) -> int:
             _print_status(status_document(state="signed_out", source="api"), args.json)
             return EXIT_OK
         except errors.TransientError as exc:
-            _err(f"cannot reach {api_base}: {exc.user_message}")
+            err(f"cannot reach {api_base}: {exc.user_message}")
             _print_status(status_document(state="offline", source="api"), args.json)
             return EXIT_OK
         _print_status(api.doc(running), args.json)
@@ -435,7 +384,7 @@ def _palette(args: argparse.Namespace) -> int:
     try:
         answer = _ask_app({"cmd": "palette"})
     except _NoApp:
-        _err("TimeCrowd Tray is not running: start it with `timecrowd-tray` (the palette needs the app)")
+        err("TimeCrowd Tray is not running: start it with `timecrowd-tray` (the palette needs the app)")
         return EXIT_NOT_RUNNING
     if isinstance(answer, int):
         return answer

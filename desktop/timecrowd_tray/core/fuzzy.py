@@ -23,6 +23,11 @@ the item's other text (team, category, key). Ranking, best first:
    inside a word; earlier and tighter matches over later and looser ones;
 3. ties: the item's recency (its position in the list the index was built
    from, which the caller orders most recent first).
+
+For tasks, :func:`task_search_text` is the one definition of a task's "other
+text" and :func:`best_task_match` the one way to pick a task for a typed
+query (the palette, the shell commands and the running app's commands all use
+them, so the same words find the same task everywhere).
 """
 
 from __future__ import annotations
@@ -33,7 +38,10 @@ from array import array
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from .models import Task
 
 T = TypeVar("T")
 
@@ -298,3 +306,29 @@ def _extends(terms: tuple[str, ...], prev: tuple[str, ...]) -> bool:
         elif t != p:
             return False
     return True
+
+
+# -- tasks -------------------------------------------------------------------------
+
+
+def task_search_text(task: Task) -> str:
+    """A task's searchable text besides its title: team, category and key."""
+    category = task.category.title if task.category is not None else ""
+    return " ".join(part for part in (task.team_name, category, task.key or "") if part)
+
+
+def task_index(tasks: Iterable[Task]) -> FuzzyIndex[Task]:
+    """An index over ``tasks`` (most recent first): titles, then :func:`task_search_text`."""
+    return FuzzyIndex(tasks, title_of=lambda t: t.title, extra_of=task_search_text)
+
+
+def best_task_match(tasks: Iterable[Task], query: str) -> Task | None:
+    """The task that best matches ``query`` among ``tasks`` (ordered most recent first).
+
+    None when nothing matches (or there are no tasks); an empty query gives the most recent task.
+    """
+    items = list(tasks)
+    if not items:
+        return None
+    found = task_index(items).search(query, limit=1)
+    return found[0].item if found else None

@@ -216,13 +216,25 @@ def entry_json(state: EmulatorState, entry: Record, *, is_new_task: bool | None 
     return body
 
 
+#: The task fields a working_users row carries (the API docs' list).
+_WORKING_TASK_KEYS = ("id", "key", "title", "url", "safe_url", "label", "team_id", "parent_id", "root_id",
+                      "html_url", "team", "category", "edit_url")
+
+
+def working_task_json(state: EmulatorState, task: Record) -> JSON:
+    """The task as a working_users row embeds it: task_json's fields, with a short team and category."""
+    full = task_json(state, task)
+    short = {
+        "team": {"id": full["team"]["id"], "name": full["team"]["name"]},
+        "category": ({k: full["category"][k] for k in ("id", "title", "color")} if full["category"] else None),
+    }
+    return {k: short[k] if k in short else full[k] for k in _WORKING_TASK_KEYS}
+
+
 def working_user_json(state: EmulatorState, viewer_id: int, user: Record, entry: Record) -> JSON:
     base = state.web_base_url
     task = state.tasks[entry["task_id"]]
-    team = state.teams[task["team_id"]]
-    category = state.categories.get(task["category_id"]) if task["category_id"] else None
     comment = state.comment_of(entry)
-    cat_id = category["id"] if category else None
     return {
         "id": user["id"],
         "nickname": user["nickname"],
@@ -238,25 +250,7 @@ def working_user_json(state: EmulatorState, viewer_id: int, user: Record, entry:
             # ASSUMPTION: only the owner may stop an entry.
             "can_stop": entry["user_id"] == viewer_id,
         },
-        "task": {
-            "id": task["id"],
-            "key": task["key"],
-            "title": task["title"],
-            "url": task["url"],
-            "safe_url": task["url"],
-            "label": f"[{team['name']}] {task['title']}",
-            "team_id": task["team_id"],
-            "parent_id": cat_id,
-            "root_id": cat_id,
-            "html_url": f"{base}/app/tasks/{task['id']}",
-            "team": {"id": team["id"], "name": team["name"]},
-            "category": (
-                {"id": category["id"], "title": category["title"], "color": category["color"]}
-                if category
-                else None
-            ),
-            "edit_url": f"{base}/app/tasks/{task['id']}/edit",
-        },
+        "task": working_task_json(state, task),
     }
 
 

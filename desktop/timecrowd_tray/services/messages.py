@@ -7,11 +7,19 @@ own messages never come through here: they are shown verbatim.
 Messages with ``{placeholders}`` are formatted by the service *after*
 translation: install a translator with :func:`set_translator` and the service
 calls it on the template before formatting.
+
+:func:`api_error_text` is the one place that turns an API error into words for
+a person: the server's own message verbatim when it sent one, otherwise a
+translated text chosen by the kind of error (never the client's technical
+summary such as "stop time entry: HTTP 404"). The service and the UI both use it.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:  # imported when needed: the app loads this module before its icon shows (no httpx then)
+    from ..api import errors
 
 CONTEXT = "TimerService"
 
@@ -29,6 +37,16 @@ SUPERSEDED = ("The start you made offline was not sent: a timer was started else
 STORAGE_FAILED = ("Your action could not be saved on this computer (the disk refused the write), "
                   "so it was not done. Check the free space and try again.")
 REJECTED_NO_MESSAGE = "TimeCrowd refused this request (HTTP {status})."
+# API errors without a message of the server (see api_error_text).
+API_FORBIDDEN = "TimeCrowd refused this: your account is not allowed to do it."
+API_NOT_FOUND = "TimeCrowd no longer has what this was about (it may have been deleted)."
+API_INVALID = "TimeCrowd did not accept this change."
+API_RATE_LIMITED = "TimeCrowd is receiving too many requests. Try again in a moment."
+API_SERVER_ERROR = "TimeCrowd has a problem right now (HTTP {status}). Try again later."
+API_UNREACHABLE = "TimeCrowd cannot be reached. Check your connection."
+API_TIMEOUT = "TimeCrowd did not answer in time. Check your connection."
+API_NOT_UNDERSTOOD = "TimeCrowd's answer was not understood. Check the server address in Settings."
+API_FAILED = "Something went wrong while talking to TimeCrowd."
 
 _translator: Callable[[str], str] = lambda text: text  # noqa: E731
 
@@ -46,3 +64,39 @@ def tr(text: str, **kwargs: object) -> str:
         return translated.format(**kwargs) if kwargs else translated
     except (KeyError, IndexError, ValueError):
         return text.format(**kwargs) if kwargs else text
+
+
+def server_message(exc: errors.ApiError) -> str:
+    """The server's own words in ``exc`` ("" when it sent none)."""
+    return "\n".join(m.strip() for m in getattr(exc, "messages", ()) if m and m.strip())
+
+
+def api_error_text(exc: errors.ApiError) -> str:
+    """What to tell a person about ``exc``: the server's words verbatim, else a translated text by kind."""
+    from ..api import errors
+
+    said = server_message(exc)
+    if said:
+        return said
+    status = exc.status
+    if isinstance(exc, errors.AuthError):
+        return tr(SESSION_EXPIRED)
+    if isinstance(exc, errors.Forbidden):
+        return tr(API_FORBIDDEN)
+    if isinstance(exc, errors.NotFound):
+        return tr(API_NOT_FOUND)
+    if isinstance(exc, errors.ValidationFailed):
+        return tr(API_INVALID)
+    if isinstance(exc, errors.RateLimited):
+        return tr(API_RATE_LIMITED)
+    if isinstance(exc, errors.ServerError):
+        return tr(API_SERVER_ERROR, status=status if status is not None else 500)
+    if isinstance(exc, errors.ApiTimeout):
+        return tr(API_TIMEOUT)
+    if isinstance(exc, errors.NetworkError):
+        return tr(API_UNREACHABLE)
+    if status is not None and 400 <= status < 500:
+        return tr(REJECTED_NO_MESSAGE, status=status)
+    if isinstance(exc, errors.ProtocolError):
+        return tr(API_NOT_UNDERSTOOD)
+    return tr(API_FAILED)

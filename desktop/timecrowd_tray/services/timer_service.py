@@ -256,7 +256,7 @@ class TimerService:
             self._verify_user = False
         except errors.AuthError as exc:
             self._client = None
-            self._set_state(T.signed_out(self._state, exc.user_message))
+            self._set_state(T.signed_out(self._state, M.api_error_text(exc)))
             raise
         except (errors.TransientError, errors.ProtocolError) as exc:
             cached = self._cache_data
@@ -741,11 +741,10 @@ class TimerService:
                 self._on_unauthorized()
                 return
             except (errors.Forbidden, errors.NotFound, errors.ValidationFailed) as exc:
-                outcome = Rejected(exc.user_message, exc.status)
+                outcome = Rejected(M.api_error_text(exc), exc.status)
             except errors.ProtocolError as exc:
                 if exc.status is not None and 400 <= exc.status < 500:
-                    outcome = Rejected(exc.user_message or M.tr(M.REJECTED_NO_MESSAGE, status=exc.status),
-                                       exc.status)
+                    outcome = Rejected(M.api_error_text(exc), exc.status)
                 else:
                     failure = exc
             except errors.ApiError as exc:

@@ -8,6 +8,8 @@ the tray is up. It
   ``tray.open_palette()``) and re-registers them on
   :meth:`Controls.apply_settings`; a combination another app holds, or a desktop
   without global shortcuts, is told to the user through ``notify`` (and logged);
+* keeps what went wrong with each shortcut in :attr:`Controls.problems`
+  (translated), which the settings dialog shows next to the shortcut's field;
 * answers the shell commands (``timecrowd-tray toggle|start|stop|status|palette``)
   and a second launch (``activate``) on the single-instance socket.
 
@@ -26,7 +28,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from ..core.fuzzy import FuzzyIndex
+from ..core.fuzzy import best_task_match
 from ..core.models import Task
 from ..platform.hotkeys import (
     HotkeyBackend,
@@ -51,10 +53,51 @@ def tr(text: str) -> str:
 
 
 def fallback_hint() -> str:
-    """What the settings dialog shows where no backend works."""
+    """What the user is told (once) where no backend works."""
     return tr("Global shortcuts are not available on this desktop. Bind a desktop shortcut to "
               "the command “timecrowd-tray toggle” (and “timecrowd-tray palette”) instead: "
               "see the README, “Global shortcuts”.")
+
+
+# The shell command that does what each shortcut does (for a desktop shortcut bound by hand).
+COMMANDS = {"toggle": "timecrowd-tray toggle", "palette": "timecrowd-tray palette"}
+
+
+def problem_text(name: str, exc: HotkeyError) -> str:
+    """The problem of the shortcut ``name`` in a few words, for the settings dialog (next to its field)."""
+    if isinstance(exc, HotkeyConflict):
+        return tr("This combination is already used by another application: choose another one.")
+    if isinstance(exc, InvalidKeySequence):
+        return tr("This combination cannot be used: {reason}").format(reason=exc)
+    if isinstance(exc, HotkeyUnsupported):
+        return tr("No global shortcut on this desktop: bind a desktop shortcut to “{command}”.").format(
+            command=COMMANDS.get(name, "timecrowd-tray toggle"))
+    return tr("Not registered: {reason}").format(reason=exc)
+
+
+def apply_autostart_setting(settings: Any, enabled: bool, notify: Callable[[str], None]) -> bool:
+    """Make start-at-login match the ``autostart`` setting just saved as ``enabled``.
+
+    When the login item cannot be written, the user is told why (in their
+    language) and the setting is put back, so that the setting and the system
+    agree (as ``timecrowd-tray config set autostart`` does). False then.
+    """
+    from ..platform.autostart import apply_autostart
+
+    try:
+        apply_autostart(enabled)
+    except OSError as exc:  # AutostartError, or the file system's own
+        log.warning("start at login: %s", exc)
+        setter = getattr(settings, "set", None)
+        if callable(setter):
+            try:
+                setter("autostart", not enabled)
+            except Exception:  # noqa: BLE001 - the notice below is what matters
+                log.exception("could not put the autostart setting back")
+        notify(tr("Could not change “start at login”: {reason}").format(reason=exc))
+        return False
+    log.info("start at login %s", "on" if enabled else "off")
+    return True
 
 
 class Controls:
@@ -69,7 +112,7 @@ class Controls:
         self.server = server
         #: {"toggle": "Ctrl+Alt+Shift+T", ...}: what is registered now.
         self.registered: dict[str, str] = {}
-        #: {"palette": "Ctrl+Alt+K is already used by another application"}: for the settings dialog.
+        #: {"palette": "This combination is already used by another application: …"}: for the settings dialog.
         self.problems: dict[str, str] = {}
         self._told_unsupported = False
         self._closed = False
@@ -112,16 +155,8 @@ class Controls:
             self.apply_autostart(bool(changed["autostart"]))
 
     def apply_autostart(self, enabled: bool) -> bool:
-        from ..platform.autostart import AutostartError, apply_autostart
-
-        try:
-            apply_autostart(enabled)
-        except AutostartError as exc:
-            log.warning("start at login: %s", exc)
-            self.notify(tr("Could not change “start at login”: {reason}").format(reason=exc))
-            return False
-        log.info("start at login %s", "on" if enabled else "off")
-        return True
+        """Create or remove the login item; see :func:`apply_autostart_setting`."""
+        return apply_autostart_setting(self.settings, enabled, self.notify)
 
     def _action(self, method: str) -> Callable[[], None]:
         def run() -> None:
@@ -130,7 +165,7 @@ class Controls:
         return run
 
     def _problem(self, name: str, sequence: str, exc: HotkeyError) -> None:
-        self.problems[name] = str(exc)
+        self.problems[name] = problem_text(name, exc)
         log.warning("global shortcut %s (%s) not registered: %s", sequence, name, exc)
         if isinstance(exc, HotkeyConflict):
             message = tr("The shortcut {shortcut} is already used by another application, so it does "
@@ -140,7 +175,7 @@ class Controls:
         self.notify(message)
 
     def _unsupported(self, name: str, exc: HotkeyError) -> None:
-        self.problems[name] = str(exc)
+        self.problems[name] = problem_text(name, exc)
         log.warning("global shortcut for %s not available: %s", name, exc)
         if not self._told_unsupported:
             self._told_unsupported = True
@@ -155,7 +190,7 @@ class Controls:
             self.registered.clear()
             self._unsupported(name, exc)
         else:
-            self.problems[name] = str(exc)
+            self.problems[name] = problem_text(name, exc)
             log.warning("global shortcuts: %s", exc)
 
     # -- single instance ----------------------------------------------------------
@@ -293,10 +328,10 @@ class Controls:
         return answer
 
     def _candidates(self) -> list[Task]:
+        """The tasks the app knows, most recent first (``recent_tasks`` is the head of ``cached_tasks``)."""
         seen: set[int] = set()
         tasks: list[Task] = []
-        for task in [*(getattr(self.service, "recent_tasks", None) or []),
-                     *(getattr(self.service, "cached_tasks", None) or [])]:
+        for task in getattr(self.service, "cached_tasks", None) or []:
             if task.id not in seen:
                 seen.add(task.id)
                 tasks.append(task)
@@ -308,11 +343,11 @@ class Controls:
             return next((t for t in candidates if t.id == task_id), None)
         if not query:
             return candidates[0] if candidates else None
-        found = best_match(query, candidates)
+        found = best_task_match(candidates, query)
         if found is not None:
             return found
-        results = await self.service.search_tasks(query)
-        return best_match(query, list(results)) or (list(results)[0] if results else None)
+        results = list(await self.service.search_tasks(query))
+        return best_task_match(results, query) or (results[0] if results else None)
 
     async def _start(self, request: dict[str, Any]) -> dict[str, Any]:
         refusal = self._not_signed_in()
@@ -372,17 +407,6 @@ class Controls:
                 await done
         await self._settle()
         return {"ok": True, "action": "stopped", "stopped": stopped, "status": self.status()}
-
-
-def best_match(query: str, tasks: list[Task]) -> Task | None:
-    """The best fuzzy match for ``query`` among ``tasks`` (ordered most recent first)."""
-    if not tasks:
-        return None
-    matches = FuzzyIndex(tasks, title_of=lambda t: t.title,
-                         extra_of=lambda t: " ".join(filter(None, (t.team_name, t.key or "",
-                                                                   t.category.title if t.category else "")))
-                         ).search(query, limit=1)
-    return matches[0].item if matches else None
 
 
 def install_controls(tray_controller: Any, service: Any, settings: Any, notify: Callable[[str], None],

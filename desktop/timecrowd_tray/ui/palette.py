@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.fuzzy import FuzzyIndex
+from ..core.fuzzy import FuzzyIndex, task_index
 from ..core.models import Category, Task, Team
 from .comment_dialog import take_focus
 
@@ -72,10 +72,6 @@ class Destination:
 def task_subtitle(task: Task) -> str:
     parts = [p for p in (task.team_name, task.category.title if task.category else "") if p]
     return " · ".join(parts)
-
-
-def _extra(task: Task) -> str:
-    return " ".join(p for p in (task.team_name, task.category.title if task.category else "", task.key or "") if p)
 
 
 class PaletteModel(QAbstractListModel):
@@ -156,7 +152,7 @@ class Palette(QFrame):
     def __init__(self, search: SearchFn | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._search = search
-        self._index: FuzzyIndex[Task] = FuzzyIndex([], lambda t: t.title, _extra)
+        self._index: FuzzyIndex[Task] = task_index([])
         self._local_ids: set[int] = set()
         self._server: dict[str, list[Task]] = {}  # query -> the server's answer
         self._suggest_task: asyncio.Task | None = None
@@ -222,7 +218,7 @@ class Palette(QFrame):
         """The local tasks, most recent first (each once)."""
         seen: set[int] = set()
         unique = [t for t in tasks if not (t.id in seen or seen.add(t.id))]  # type: ignore[func-returns-value]
-        self._index = FuzzyIndex(unique, lambda t: t.title, _extra)
+        self._index = task_index(unique)
         self._local_ids = seen
         self._refresh()
 

@@ -4,6 +4,11 @@ Values are validated by the same parsers as ``timecrowd-tray config set``: a
 value the shell refuses, the dialog refuses too, with the same message, and
 nothing is written until every field is valid. ``settings_changed`` carries the
 keys that really changed, with their new values, for the app to apply.
+
+Under each shortcut field the dialog shows the problem the app met with that
+shortcut (another application holds it, or this desktop has no global
+shortcuts and a desktop shortcut must run ``timecrowd-tray toggle``), as
+``shortcut_problems`` says; editing the field hides it.
 """
 
 from __future__ import annotations
@@ -40,10 +45,22 @@ def _hotkey_edit() -> QKeySequenceEdit:
     return edit
 
 
+def _problem_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet("color: #b54708;")
+    label.hide()
+    return label
+
+
 class SettingsDialog(QDialog):
     settings_changed = Signal(dict)  # {key: new value}
 
-    def __init__(self, store: SettingsStore, parent: QWidget | None = None) -> None:
+    def __init__(self, store: SettingsStore, parent: QWidget | None = None, *,
+                 shortcut_problems: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self.setObjectName("settingsDialog")
@@ -58,7 +75,8 @@ class SettingsDialog(QDialog):
         self.api_base = QLineEdit()
         self.api_base.setObjectName("api_base")
         form.addRow(self.tr("TimeCrowd server:"), self.api_base)
-        server_hint = QLabel(self.tr("A new server applies the next time you sign in."))
+        server_hint = QLabel(self.tr("A new server applies at once: TimeCrowd Tray leaves the current one (its "
+                                     "sign-in stays saved) and signs in to the new server, or asks you to."))
         server_hint.setWordWrap(True)
         server_hint.setEnabled(False)
         form.addRow("", server_hint)
@@ -66,9 +84,13 @@ class SettingsDialog(QDialog):
         self.hotkey_toggle = _hotkey_edit()
         self.hotkey_toggle.setObjectName("hotkey.toggle")
         form.addRow(self.tr("Start/stop shortcut:"), self.hotkey_toggle)
+        self.hotkey_toggle_problem = _problem_label("hotkey.toggle.problem")
+        form.addRow("", self.hotkey_toggle_problem)
         self.hotkey_palette = _hotkey_edit()
         self.hotkey_palette.setObjectName("hotkey.palette")
         form.addRow(self.tr("Task palette shortcut:"), self.hotkey_palette)
+        self.hotkey_palette_problem = _problem_label("hotkey.palette.problem")
+        form.addRow("", self.hotkey_palette_problem)
 
         self.poll_interval = QSpinBox()
         self.poll_interval.setObjectName("poll_interval")
@@ -118,6 +140,17 @@ class SettingsDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
         layout.addWidget(self.buttons)
         self.load(store.all())
+        self.show_shortcut_problems(shortcut_problems or {})
+        # A problem is about the combination it was found with: editing the field makes it moot.
+        self.hotkey_toggle.keySequenceChanged.connect(lambda *_: self.hotkey_toggle_problem.hide())
+        self.hotkey_palette.keySequenceChanged.connect(lambda *_: self.hotkey_palette_problem.hide())
+
+    def show_shortcut_problems(self, problems: dict[str, str]) -> None:
+        """Show ``problems`` ({"toggle" or "palette": text}) under their shortcut fields."""
+        for name, label in (("toggle", self.hotkey_toggle_problem), ("palette", self.hotkey_palette_problem)):
+            text = problems.get(name, "")
+            label.setText(text)
+            label.setVisible(bool(text))
 
     # -- values ---------------------------------------------------------------------------
 

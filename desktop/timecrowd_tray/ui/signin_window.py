@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
 
 from ..api import errors
 from ..services.credentials import CredentialsUnavailable
+from ..services.messages import api_error_text
 from ..services.oauth_loopback import OAuthError
 from ..services.session import SessionManager
+from .service_strings import keyring_text
 
 log = logging.getLogger(__name__)
 
@@ -266,22 +268,10 @@ class SignInWindow(QDialog):
             return self.tr("The server rejected this token. Check that you copied all of it.")
         if isinstance(exc, errors.TransientError):
             return self.tr("Cannot reach the server right now. Check your connection and try again.")
-        return self.tr("The server answered with an error: %1").replace("%1", exc.user_message)
+        return api_error_text(exc)
 
     def _keyring_text(self, exc: CredentialsUnavailable) -> str:
-        if exc.kind == "locked":
-            return self.tr("Your system keyring is locked. Unlock it (for example by logging in to "
-                           "your desktop or opening your keyring manager), then press Try again. "
-                           "Or use the sign-in for this session only.")
-        if exc.kind == "denied":
-            return self.tr("Access to the system keyring was refused. Allow TimeCrowd Tray to use "
-                           "it when your system asks, then press Try again. Or use the sign-in for "
-                           "this session only.")
-        if exc.kind == "no_backend" and exc.user_message == CredentialsUnavailable("no_backend").user_message:
-            return self.tr("No system keyring is available to keep your sign-in. Install and start "
-                           "GNOME Keyring or KWallet, then press Try again. Or use the sign-in for "
-                           "this session only.")
-        return exc.user_message  # a specific situation, explained by the service (English)
+        return "\n\n".join((keyring_text(exc), self.tr("You can also use the sign-in for this session only.")))
 
     def _show_keyring_problem(self, exc: CredentialsUnavailable) -> None:
         self.keyring_label.setText(self._keyring_text(exc))

@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..core.durations import format_hms
 from ..core.models import Category, Task
-from ..core.timer import Phase, TimerState
+from ..core.timer import ActionKind, Phase, TimerState
 from ..services import events as ev
 from .icon_painter import PANEL_ENV, IconPainter, IconSpec, panel_is_dark, spec_for
 from .menu import TrayMenu, team_and_category
@@ -161,6 +161,8 @@ class TrayController(QObject):
         self._last_destination: Any = None
         self.comment_dialogs: list[Any] = []
         self.settings_dialog: Any = None
+        # The global shortcuts' problems ({"toggle": text}), for the settings dialog; set by the app.
+        self.shortcut_problems: Callable[[], dict[str, str]] | None = None
         self.no_tray_notice: NoTrayNotice | None = None
         self._tray_sys: QWidget | None = None
         self._tooltip_pos: QPoint | None = None
@@ -468,8 +470,10 @@ class TrayController(QObject):
     def start_task(self, task: Task) -> Any:
         if not self._signed_in():
             return None
+        before = self._pending_refs()
         stopped = self.service.start(task)
-        self.notifier.started(task.title)
+        if self._start_recorded(before):
+            self.notifier.started(task.title)
         return stopped
 
     def create_task(self, title: str, destination: Any) -> Any:
@@ -477,9 +481,24 @@ class TrayController(QObject):
             return None
         self._last_destination = destination
         category = destination.category
+        before = self._pending_refs()
         stopped = self.service.create_task(title, destination.team.id, category.id if category else None)
-        self.notifier.started(title)
+        if self._start_recorded(before):
+            self.notifier.started(title.strip())
         return stopped
+
+    def _pending_refs(self) -> set[int]:
+        return {action.ref for action in self.service.state.pending}
+
+    def _start_recorded(self, before: set[int]) -> bool:
+        """True when the service recorded a new start (or create) since ``before``.
+
+        The service returns what it *stopped*, so None means as well "started, nothing was
+        running" as "refused" (signed out, loading, no team, the disk refused), "already
+        running" or "the intent could not be written": only a new pending start says it did.
+        """
+        return any(action.ref not in before and action.kind in (ActionKind.START, ActionKind.CREATE)
+                   for action in self.service.state.pending)
 
     def sync_now(self) -> None:
         if self.service is not None:
@@ -553,7 +572,7 @@ class TrayController(QObject):
             self.palette.create_requested.connect(self.create_task)
             self._palette_dirty = True
         if self._palette_dirty:
-            self.palette.set_tasks([*self.service.recent_tasks, *self.service.cached_tasks])
+            self.palette.set_tasks(self.service.cached_tasks)  # most recent first: recent_tasks is its head
             self._palette_dirty = False
         self.palette.set_destinations(self.destinations(), preferred=self._last_destination)
         self.palette.popup()
@@ -567,7 +586,7 @@ class TrayController(QObject):
         if user is None:
             return []
         categories: dict[int, dict[int, Category]] = {}
-        for task in [*self.recent_tasks(), *(self.service.cached_tasks if self.service else [])]:
+        for task in self.service.cached_tasks if self.service is not None else []:
             if task.category is not None and task.team_id is not None:
                 categories.setdefault(task.team_id, {}).setdefault(task.category.id, task.category)
         latest = self.latest_task()
@@ -591,13 +610,22 @@ class TrayController(QObject):
             self.settings_dialog.show()
             take_focus(self.settings_dialog, self.settings_dialog)
             return self.settings_dialog
-        dialog = SettingsDialog(self.settings)
+        dialog = SettingsDialog(self.settings, shortcut_problems=self._shortcut_problems())
         dialog.settings_changed.connect(self._settings_saved)
         dialog.destroyed.connect(lambda *_: setattr(self, "settings_dialog", None))
         self.settings_dialog = dialog
         dialog.show()
         take_focus(dialog, dialog.api_base)
         return dialog
+
+    def _shortcut_problems(self) -> dict[str, str]:
+        if self.shortcut_problems is None:
+            return {}
+        try:
+            return dict(self.shortcut_problems())
+        except Exception:  # never let this keep the dialog from opening
+            log.exception("reading the shortcuts' problems")
+            return {}
 
     def _settings_saved(self, changed: dict) -> None:
         if "poll_interval" in changed and self.service is not None:

@@ -1,0 +1,322 @@
+"""The composition root (AppRunner) with a fake tray and service: retries, server switches, settings, network."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtNetwork import QNetworkInformation
+
+from timecrowd_tray import app as app_module
+from timecrowd_tray.api import errors
+from timecrowd_tray.app import DESKTOP_FILE_ID, AppRunner
+from timecrowd_tray.services import messages as M
+from timecrowd_tray.services.credentials import Credentials, CredentialsUnavailable
+from timecrowd_tray.services.session import SessionManager
+from timecrowd_tray.ui.service_strings import keyring_text
+
+from .conftest import run_async
+
+ROOT = Path(__file__).resolve().parents[2]
+Reachability = QNetworkInformation.Reachability
+
+
+class FakeNotifier:
+    def __init__(self):
+        self.errors: list[tuple[str, str | None]] = []
+
+    def error(self, message, title=None):
+        self.errors.append((message, title))
+
+
+class FakeTray:
+    def __init__(self):
+        self.notifier = FakeNotifier()
+        self.states = []
+        self.shortcut_problems = None
+
+    def show_state(self, state):
+        self.states.append(state)
+
+    def retranslate(self):
+        pass
+
+
+class FakeService:
+    """sign_in raises the queued errors first; records every call."""
+
+    def __init__(self, *failures):
+        self.failures = list(failures)
+        self.sign_ins = []
+        self.sign_outs = 0
+        self.network = []
+
+    async def sign_in(self, client):
+        self.sign_ins.append(client)
+        await asyncio.sleep(0)
+        if self.failures:
+            raise self.failures.pop(0)
+        return SimpleNamespace(id=7)
+
+    async def sign_out(self, reason=None):
+        self.sign_outs += 1
+
+    def notify_network_changed(self, online):
+        self.network.append(online)
+
+
+class FakeSession:
+    def __init__(self, client, api_base="https://timecrowd.example"):
+        self.current_client = client
+        self.api_base = api_base
+        self.signed_out = False
+
+    async def sign_out(self):
+        self.signed_out = True
+        self.current_client = None
+
+    async def aclose(self):
+        self.current_client = None
+
+
+class MemoryStore:
+    """A credential store in memory (the keyring's interface)."""
+
+    def __init__(self, saved=None):
+        self.saved = dict(saved or {})
+        self.deleted = []
+
+    async def load(self, api_base):
+        return self.saved.get(api_base)
+
+    async def save(self, api_base, credentials):
+        self.saved[api_base] = credentials
+
+    async def delete(self, api_base):
+        self.deleted.append(api_base)
+        return self.saved.pop(api_base, None) is not None
+
+
+@pytest.fixture
+def runner(aloop, settings_store):
+    r = AppRunner(None, FakeTray(), settings_store, None, demo=False, api_base="https://timecrowd.example")
+    r.sign_in_windows = []
+    r.show_sign_in = lambda expired=False: r.sign_in_windows.append((r.session, expired))
+    yield r
+    r._cancel_retry()
+
+
+def sleep(qtbot, seconds):
+    run_async(qtbot, asyncio.sleep(seconds))
+
+
+# -- 1. the sign-in retry ------------------------------------------------------------------
+
+
+def test_a_failed_first_sign_in_is_retried_with_the_sessions_client_of_then(qtbot, runner, monkeypatch):
+    monkeypatch.setattr(app_module, "SIGN_IN_RETRY_S", 0.05)
+    old, new = object(), object()
+    runner.service = FakeService(errors.ServerError("user info: HTTP 503", status=503))
+    runner.session = FakeSession(old)
+    assert run_async(qtbot, runner.sign_in_service(old)) is False
+    assert runner._retry is not None
+    runner.session.current_client = new  # e.g. the session replaced (and closed) the old client
+    qtbot.waitUntil(lambda: len(runner.service.sign_ins) == 2, timeout=2000)
+    assert runner.service.sign_ins == [old, new]
+    assert runner._retry is None  # signed in: nothing left to retry
+
+
+def test_signing_in_through_the_window_cancels_the_retry(qtbot, runner, monkeypatch):
+    monkeypatch.setattr(app_module, "SIGN_IN_RETRY_S", 0.05)
+    old, new = object(), object()
+    runner.service = FakeService(errors.NetworkError("user info: cannot reach the server"))
+    runner.session = FakeSession(old)
+    run_async(qtbot, runner.sign_in_service(old))
+    assert runner._retry is not None
+    runner.session.current_client = new
+    runner._signed_in_from_window(new)
+    assert runner._retry is None
+    sleep(qtbot, 0.15)
+    assert runner.service.sign_ins == [old, new]  # no third sign-in from a stale retry
+
+
+def test_signing_out_cancels_the_retry(qtbot, runner, monkeypatch):
+    monkeypatch.setattr(app_module, "SIGN_IN_RETRY_S", 0.05)
+    client = object()
+    runner.service = FakeService(errors.ServerError("user info: HTTP 502", status=502))
+    runner.session = FakeSession(client)
+    run_async(qtbot, runner.sign_in_service(client))
+    run_async(qtbot, runner.sign_out())
+    assert runner._retry is None and runner.session.signed_out
+    sleep(qtbot, 0.15)
+    assert runner.service.sign_ins == [client]
+
+
+def test_a_retry_without_a_client_does_nothing(qtbot, runner):
+    runner.service = FakeService()
+    runner.session = FakeSession(None)
+    runner._retry_sign_in()
+    sleep(qtbot, 0.02)
+    assert runner.service.sign_ins == []
+
+
+def test_the_sign_in_failure_is_told_in_words_not_the_clients_summary(qtbot, runner):
+    runner.service = FakeService(errors.ServerError("user info: HTTP 503", status=503))
+    runner.session = FakeSession(object())
+    run_async(qtbot, runner.sign_in_service(runner.session.current_client))
+    message, title = runner.tray.notifier.errors[-1]
+    assert "user info" not in message
+    assert message.startswith(M.tr(M.API_SERVER_ERROR, status=503))
+    assert title
+
+
+# -- 2. a new server -------------------------------------------------------------------------
+
+
+def test_a_new_server_signs_out_of_the_old_and_in_to_the_new(qtbot, runner):
+    old_base, new_base = "https://old.example", "https://new.example"
+    store = MemoryStore({old_base: Credentials(access_token="old-token-123456"),
+                         new_base: Credentials(access_token="new-token-123456")})
+    runner.make_session = lambda base: SessionManager(base, store)
+    runner.service = FakeService()
+    runner.session = SessionManager(old_base, store)
+    old_client = run_async(qtbot, runner.session.restore())
+    old_session = runner.session
+    closed = []
+    runner.signin_window = SimpleNamespace(close=lambda: closed.append(True))
+
+    runner.apply_settings({"api_base": new_base})
+    qtbot.waitUntil(lambda: len(runner.service.sign_ins) == 1, timeout=3000)
+
+    assert runner.service.sign_outs == 1  # the service left the old account (its outbox stays on disk)
+    assert old_session.current_client is None and old_client._http.is_closed
+    assert store.deleted == [] and old_base in store.saved  # the old server's sign-in is kept
+    assert runner.session.api_base == new_base
+    assert runner.service.sign_ins[0] is runner.session.current_client
+    assert runner.service.sign_ins[0].base_url == new_base
+    assert closed == [True] and runner.signin_window is None  # the window was for the old server
+    run_async(qtbot, runner.session.aclose())
+
+
+def test_a_new_server_without_a_saved_sign_in_asks_for_one(qtbot, runner):
+    store = MemoryStore()
+    runner.make_session = lambda base: SessionManager(base, store)
+    runner.service = FakeService()
+    runner.session = FakeSession(object(), api_base="https://old.example")
+    run_async(qtbot, runner.switch_server("https://new.example/"))
+    assert runner.service.sign_ins == []
+    assert [(s.api_base, expired) for s, expired in runner.sign_in_windows] == [("https://new.example", False)]
+
+
+def test_the_same_server_changes_nothing(qtbot, runner):
+    runner.service = FakeService()
+    session = runner.session = FakeSession(object(), api_base="https://timecrowd.example")
+    run_async(qtbot, runner.switch_server("https://timecrowd.example/"))
+    assert runner.session is session and runner.service.sign_outs == 0
+
+
+# -- 3. errors in words ----------------------------------------------------------------------
+
+
+def test_start_up_notices_are_translated_texts(runner):
+    assert runner.error_text(CredentialsUnavailable("locked", "InitError")) == \
+        keyring_text(CredentialsUnavailable("locked"))
+    assert runner.error_text(errors.NotFound("stop time entry: HTTP 404")) == M.tr(M.API_NOT_FOUND)
+    assert runner.error_text(errors.Forbidden("x: HTTP 403", messages=("権限がありません",))) == "権限がありません"
+    assert "KeyError" in runner.error_text(KeyError("internal detail"))
+    assert "internal detail" not in runner.error_text(KeyError("internal detail"))
+
+
+def test_a_keyring_failure_at_start_up_is_told_in_the_shared_text(qtbot, runner):
+    class LockedStore(MemoryStore):
+        async def load(self, api_base):
+            raise CredentialsUnavailable("locked", "InitError")
+
+    runner.make_session = lambda base: SessionManager(base, LockedStore())
+    runner.service = FakeService()
+    run_async(qtbot, runner._restore())
+    message, _title = runner.tray.notifier.errors[-1]
+    assert message == keyring_text(CredentialsUnavailable("locked"))
+    assert len(runner.sign_in_windows) == 1
+
+
+# -- 5. settings go to the controls -----------------------------------------------------------
+
+
+def test_settings_are_applied_by_the_controls(runner):
+    seen = []
+    runner.controls = SimpleNamespace(on_settings_changed=seen.append)
+    runner.apply_settings({"hotkey.toggle": "Meta+F9", "autostart": True})
+    assert seen == [{"hotkey.toggle": "Meta+F9", "autostart": True}]
+
+
+# -- 9. the network ---------------------------------------------------------------------------
+
+
+def test_reachability_changes_reach_the_service(runner):
+    runner.service = FakeService()
+    runner._on_reachability(Reachability.Disconnected)
+    runner._on_reachability(Reachability.Unknown)
+    runner._on_reachability(Reachability.Online)
+    runner._on_reachability(Reachability.Site)
+    assert runner.service.network == [False, True, True]
+
+
+def test_a_server_on_this_computer_is_not_offline_without_a_network(runner):
+    runner.service = FakeService()
+    runner.session = FakeSession(object(), api_base="http://127.0.0.1:8080")
+    runner._on_reachability(Reachability.Disconnected)
+    assert runner.service.network == []
+
+
+def test_watching_the_network_is_safe_anywhere(runner):
+    runner.service = FakeService()
+    runner.watch_network()  # a backend or none, depending on the machine: never raises
+    if runner.network is not None:
+        runner.network.reachabilityChanged.emit(Reachability.Online)
+        assert runner.service.network == [True]
+        runner.network.reachabilityChanged.disconnect(runner._on_reachability)
+
+
+# -- 10. the desktop file ---------------------------------------------------------------------
+
+
+def test_the_desktop_file_name_is_the_packaged_one():
+    assert (ROOT / "packaging" / f"{DESKTOP_FILE_ID}.desktop").is_file()
+
+
+def test_a_new_server_keeps_the_old_accounts_pending_changes(qtbot, app_under_test, settings_store):
+    from timecrowd_tray.core.timer import Phase
+
+    app = app_under_test
+    runner = AppRunner(None, app.tray, settings_store, None, demo=False, api_base=app.client.base_url)
+    asked = []
+    runner.show_sign_in = lambda expired=False: asked.append(runner.session.api_base)
+    runner.make_session = lambda base: SessionManager(base, MemoryStore())
+    runner.service = app.service
+    runner.session = FakeSession(app.client, api_base=app.client.base_url)
+    account = app.service._account
+    app.emulator.faults.fail_next(status=503, count=1000)  # the old server is down: the start waits
+    app.tray.toggle()
+    assert app.service.pending_count == 1
+
+    run_async(qtbot, runner.switch_server("https://new.example"))
+
+    assert app.service.state.phase is Phase.SIGNED_OUT
+    assert app.service._outbox.count(account) == 1  # kept on disk, sent when that account signs in again
+    assert asked == ["https://new.example"]
+    app.emulator.faults.clear()
+
+
+def test_a_server_chosen_at_start_up_wins_over_the_setting(qtbot, aloop, settings_store):
+    runner = AppRunner(None, FakeTray(), settings_store, None, demo=False, api_base="https://fixed.example",
+                       api_base_fixed_by="--api-base")
+    runner.service = FakeService()
+    session = runner.session = FakeSession(object(), api_base="https://fixed.example")
+    runner.apply_settings({"api_base": "https://new.example"})
+    sleep(qtbot, 0.02)
+    assert runner.session is session and runner.service.sign_outs == 0
+    message, _title = runner.tray.notifier.errors[-1]
+    assert "--api-base" in message
