@@ -54,6 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:
+        from ..platform.display import missing_display_message
+
+        problem = missing_display_message()
+        if problem:
+            print(f"{APP_ID}: {problem}", file=sys.stderr)
+            return EXIT_ERROR
         from ..app import run_app
 
         return run_app(args)
