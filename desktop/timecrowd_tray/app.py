@@ -1,10 +1,16 @@
 """The composition root: ``run_app(args)`` builds the app and runs it until Quit.
 
 Start-up is ordered for speed: Qt Widgets, the settings and the tray icon come
-first (the icon shows "loading"), and only then the heavy parts are imported
-(qasync, httpx, keyring, the emulator) and the account restored. Nothing on
-the UI thread waits on the network or the keyring: the sign-in and every call
-of the service run as asyncio tasks on the qasync loop.
+first, and only then the heavy parts are imported (qasync, httpx, keyring, the
+emulator) and the account restored. The first icon already shows the last
+known state: the entry the server last said runs (``services.running_cache``),
+as RUNNING not yet confirmed, else "loading"; the first poll confirms or
+corrects it. The keyring is read first; the global shortcuts, the shell
+commands' socket and the network watcher are set up once the sign-in has
+answered (or after :data:`CONTROLS_AFTER_S` at the latest). Nothing on the UI
+thread waits on the network or the keyring: the sign-in and every call of the
+service run as asyncio tasks on the qasync loop, whose default executor is two
+worker threads (the keyring, the running-entry cache).
 
 ``--demo`` starts the TimeCrowd emulator with demo data on 127.0.0.1 (a
 random free port) in a background thread inside the app and signs in with the
@@ -26,6 +32,9 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 SIGN_IN_RETRY_S = 30.0
+CONTROLS_AFTER_S = 2.0   # at the latest, the shortcuts and the shell commands after start-up
+WARM_UP_MS = 3_000       # then the first comment dialog's one-time costs are paid, unseen
+EXECUTOR_THREADS = 2
 # The id of the packaged .desktop file (packaging/net.timecrowd.TimeCrowdTray.desktop).
 DESKTOP_FILE_ID = "net.timecrowd.TimeCrowdTray"
 
@@ -65,17 +74,26 @@ def run_app(args: Any) -> int:
     app.setDesktopFileName(DESKTOP_FILE_ID)
     app.setQuitOnLastWindowClosed(False)
 
-    # 1. The icon, as early as possible: "loading" until the account is known.
-    from .ui.i18n import Translations
+    # 1. The icon, as early as possible: what ran at the server's last answer, else "loading".
     from .ui.icon_painter import IconPainter, IconSpec, Look, panel_is_dark
 
-    translations = Translations(app)
-    translations.apply(store.get("language"))
     painter = IconPainter()
-    icon = QSystemTrayIcon(painter.icon(IconSpec(Look.LOADING, dark_panel=panel_is_dark())))
+    started_at = None if demo else _peek_running(api_base)
+    if started_at is not None:
+        import time
+
+        minutes = max(0, int((time.time() - started_at) // 60))
+        first = IconSpec(Look.RUNNING, minutes=minutes, dark_panel=panel_is_dark())
+    else:
+        first = IconSpec(Look.LOADING, dark_panel=panel_is_dark())
+    icon = QSystemTrayIcon(painter.icon(first))
     icon.setToolTip(APP_NAME)
     icon.show()
     app.processEvents()
+    from .ui.i18n import Translations  # nothing translated is shown before this
+
+    translations = Translations(app)
+    translations.apply(store.get("language"))
 
     # 2. Everything else. Another instance running? It gets the command and this one leaves.
     from .logs import setup_logging
@@ -88,6 +106,9 @@ def run_app(args: Any) -> int:
         icon.hide()
         print(f"{APP_NAME} is already running: its task palette was opened.", flush=True)
         return EXIT_OK
+    # The tray docks the icon a little after show(): its first paint waits for Qt to see that
+    # (the expose), so let Qt look between the chunks of start-up until the loop runs.
+    app.processEvents()
 
     from PySide6.QtGui import QIcon
 
@@ -96,7 +117,12 @@ def run_app(args: Any) -> int:
 
     app.setWindowIcon(QIcon(str(icon_path("app"))))
     tray = TrayController(store, painter=painter, tray_icon=icon)
+    if started_at is not None:
+        preview = _preview_state(api_base)
+        if preview is not None:
+            tray.show_state(preview)  # the service shows the same once it is there
     tray.show()
+    app.processEvents()
 
     import asyncio
 
@@ -104,6 +130,11 @@ def run_app(args: Any) -> int:
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    # qasync's own default executor starts ten threads; the keyring and a small file need two.
+    import concurrent.futures
+
+    loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(max_workers=EXECUTOR_THREADS,
+                                                                    thread_name_prefix="worker"))
     runner = AppRunner(app, tray, store, translations, demo=demo, api_base=api_base,
                        api_base_fixed_by=fixed_by)
     with loop:
@@ -112,6 +143,29 @@ def run_app(args: Any) -> int:
         except KeyboardInterrupt:
             pass
     return runner.exit_code
+
+
+def _peek_running(api_base: str | None) -> float | None:
+    """When the entry the server last said runs on ``api_base`` started (cheap), or None."""
+    try:
+        from .services.running_cache import peek_started_at
+
+        return peek_started_at(api_base)
+    except Exception:  # advisory: never a reason not to start
+        log.exception("reading the running entry cache")
+        return None
+
+
+def _preview_state(api_base: str | None) -> Any:
+    """The state to show before the service is there: the cached running entry, not yet confirmed."""
+    try:
+        from .services.running_cache import RunningCache, preview_state, running_path
+
+        data = RunningCache(running_path()).load()
+        return preview_state(data) if data.matches(api_base) else None
+    except Exception:
+        log.exception("reading the running entry cache")
+        return None
 
 
 class _QuitOnSignals:
@@ -205,11 +259,26 @@ class AppRunner:
         self._signals = _QuitOnSignals(self.quit_event.set)
 
         self.service = TimerService(poll_interval=float(self.store.get("poll_interval")))
+        if not self.demo:
+            # The entry that ran at the server's last answer (not yet confirmed), else "loading".
+            self.service.begin_restore(self.api_base)
         tray.attach(self.service)
         self.service.add_event_listener(self._on_event)
-        self._install_controls()
-        # Network changes: set up while the sign-in waits for the keyring or the server.
-        asyncio.get_running_loop().call_soon(self.watch_network)
+        # The keyring first: the sign-in starts now, and what can wait waits for it (or for
+        # CONTROLS_AFTER_S): the shortcuts and the shell commands' socket, the network watcher.
+        start = self.spawn(self._start())
+        quitting = asyncio.ensure_future(self.quit_event.wait())
+        await asyncio.wait({start, quitting}, timeout=CONTROLS_AFTER_S, return_when=asyncio.FIRST_COMPLETED)
+        if not self.quit_event.is_set():
+            self._install_controls()
+            self.watch_network()
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(WARM_UP_MS, tray, tray.warm_up)
+        await quitting
+        await self.shutdown()
+
+    async def _start(self) -> None:
         try:
             if self.demo:
                 await self._start_demo()
@@ -217,9 +286,7 @@ class AppRunner:
                 await self._restore()
         except Exception as exc:  # never die silently at start-up
             log.exception("start-up failed")
-            tray.notifier.error(self.error_text(exc))
-        await self.quit_event.wait()
-        await self.shutdown()
+            self.tray.notifier.error(self.error_text(exc))
 
     def _install_controls(self) -> None:
         try:
@@ -317,9 +384,7 @@ class AppRunner:
         if session is not self.session:
             return  # the server changed meanwhile: that switch signs in
         if client is None:
-            from .core import timer as T
-
-            self.tray.show_state(T.initial())
+            await self.service.sign_out()  # nothing to sign in with: not the cached entry either
             self.show_sign_in()
             return
         await self._sign_in_and_wait(client)

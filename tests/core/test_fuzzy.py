@@ -152,4 +152,25 @@ def test_scan_and_per_item_paths_agree_with_a_naive_oracle(titles, queries):
     finally:
         fuzzy._SCAN_THRESHOLD, fuzzy._SCAN_FRACTION = saved
 
+@settings(max_examples=120, deadline=None)
+@given(titles=st.lists(st.text(st.sampled_from(list("abc 会")), min_size=0, max_size=6), min_size=1, max_size=60),
+       queries=st.lists(st.text(st.sampled_from(list("abc会")), min_size=1, max_size=4), min_size=1, max_size=5),
+       limit=st.integers(min_value=1, max_value=8))
+def test_one_word_queries_stop_early_with_the_same_top_rows(titles, queries, limit):
+    """One word: the search stops once the rows asked for are known (titles that are the word or
+    start with it, then titles holding it); those rows are the full ranking's first ``limit``,
+    typed one after the other (narrowing in between) or not."""
+    index = index_of(titles)
+    for query in queries:
+        got = [(m.item[0], m.score) for m in index.search(query, limit)]
+        assert got == reference(titles, query)[:limit], query
+
+
+def test_a_one_letter_query_returns_the_best_rows_in_order():
+    titles = ["xd", "d", "dx", "a d", "dd", "d", "zz"] + [f"d{i}" for i in range(100)]
+    index = index_of(titles)
+    assert search(index, "d", limit=4) == ["d", "d", "dx", "dd"]  # exact first, then prefixes by recency
+    assert search(index, "d", limit=None)[:4] == ["d", "d", "dx", "dd"]
+
+
 # Speed over 10,000 tasks is measured by benchmarks/bench_palette.py, never asserted here.

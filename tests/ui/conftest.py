@@ -18,6 +18,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import asyncio  # noqa: E402
+import concurrent.futures  # noqa: E402
 from collections.abc import Awaitable  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -45,7 +46,12 @@ def _session_loop(qapp):
     previous = asyncio._get_running_loop()
     loop = qasync.QEventLoop(qapp, already_running=True)  # sets itself as the running loop
     asyncio._set_running_loop(previous)
+    # As the app does (app.run_app): two plain worker threads rather than qasync's ten QThreads,
+    # which Qt would find still running at exit.
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="worker")
+    loop.set_default_executor(executor)
     yield loop
+    executor.shutdown(wait=True)
 
 
 @pytest.fixture

@@ -75,6 +75,22 @@ def test_typing_filters_at_once(qtbot, palette):
     assert titles(palette) == ["ログイン画面の改修"]
 
 
+def test_a_burst_of_text_changes_filters_once_and_the_keys_act_on_what_is_typed(qtbot, palette, monkeypatch):
+    queries = []
+    search = palette._index.search
+    monkeypatch.setattr(palette._index, "search", lambda q, limit=None: queries.append(q) or search(q, limit))
+    for text in ("C", "Co", "Cod"):  # a paste, an input method's commit, fast typing: no loop in between
+        palette.field.setText(text)
+    assert queries == []  # filtering waits for the event loop: the field shows the text first
+    QApplication.processEvents()
+    assert queries == ["Cod"] and titles(palette) == ["Code review"]
+    # Enter right after typing, before the loop filtered: it starts what matches the text typed
+    palette.field.setText("sync")
+    with qtbot.waitSignal(palette.task_chosen, timeout=1000) as chosen:
+        qtbot.keyClick(palette.field, Qt.Key.Key_Return)
+    assert chosen.args[0].id == 4
+
+
 def test_arrows_and_enter_start_the_choice(qtbot, palette):
     qtbot.keyClick(palette.field, Qt.Key.Key_Down)
     qtbot.keyClick(palette.field, Qt.Key.Key_Down)

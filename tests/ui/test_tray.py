@@ -6,7 +6,7 @@ click), and every effect is checked where it matters: on the emulated server.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from timecrowd_tray.core.timer import Phase
@@ -20,6 +20,11 @@ Reason = QSystemTrayIcon.ActivationReason
 
 def click(app, reason=Reason.Trigger):
     app.tray.tray.activated.emit(reason)
+
+
+def run_deferred():
+    """What a click left for the event loop (the notification, the comment dialog: a 0 ms single shot)."""
+    QApplication.processEvents()
 
 
 def busy_timers(app):
@@ -95,7 +100,8 @@ def test_no_comment_dialog_when_the_setting_is_off(qtbot, app_under_test):
     # "Stop with comment…" asks anyway
     click(app)
     qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
-    app.tray.stop_with_comment()
+    with qtbot.waitSignal(app.tray.comment_dialog_shown, timeout=2000):  # once the stop is on its way
+        app.tray.stop_with_comment()
     assert len(app.tray.comment_dialogs) == 1
 
 
@@ -186,16 +192,21 @@ def test_minute_timer_only_while_running(qtbot, app_under_test):
     qtbot.waitUntil(lambda: app.service.state.phase is Phase.RUNNING, timeout=5000)
     assert tray.minute_timer.isActive() and not tray.second_timer.isActive()
     assert 0 < tray.minute_timer.remainingTime() <= 60_020
-    renders = tray.painter.renders
+
+    def tray_host_paints():  # what a tray host does with the icon it was given: ask for its size
+        tray.tray.icon().pixmap(QSize(22, 22))
+        return tray.painter.renders
+
+    renders = tray_host_paints()
     # within the same minute the icon is not painted again, whatever happens
     app.clock.advance(30)
     tray._on_minute()
     app.service.request_refresh(0)
-    assert tray.painter.renders == renders
-    # the next minute repaints (the ring moved)
+    assert tray_host_paints() == renders
+    # the next minute repaints (the ring moved): one pixmap, the size asked for
     app.clock.advance(31)
     tray._on_minute()
-    assert tray.painter.renders > renders and tray.icon_spec.minutes == 1
+    assert tray_host_paints() == renders + 1 and tray.icon_spec.minutes == 1
     click(app)
     qtbot.waitUntil(lambda: app.service.state.phase is Phase.IDLE, timeout=5000)
     assert busy_timers(app) == []
@@ -255,6 +266,7 @@ def test_routine_notifications_follow_the_setting(qtbot, app_under_test):
     app.settings.set("notifications", True)
     app.settings.set("comment_on_stop", False)
     click(app)
+    run_deferred()
     assert app.tray.notifier.history[-1].kind == "routine"
 
 
@@ -300,6 +312,7 @@ def test_a_start_that_was_not_recorded_is_not_announced(qtbot, app_under_test, m
     app.settings.set("notifications", True)
     # refused: a task without a team
     app.tray.start_task(Task(id=999, title="Orphan"))
+    run_deferred()
     assert app.tray.notifier.history[-1].kind == "error" and started_notices(app) == []
     # refused: the disk would not keep the intent
     task = app.service.recent_tasks[0]
@@ -309,12 +322,15 @@ def test_a_start_that_was_not_recorded_is_not_announced(qtbot, app_under_test, m
 
     monkeypatch.setattr(app.service._outbox, "add_many", refuse)
     app.tray.start_task(task)
+    run_deferred()
     assert app.tray.notifier.history[-1].kind == "error" and started_notices(app) == []
     monkeypatch.undo()
     # recorded: announced once; the same task again (already running) is not announced again
     app.tray.start_task(task)
+    run_deferred()
     assert [n.message for n in started_notices(app)] == [task.title]
     app.tray.start_task(task)
+    run_deferred()
     assert len(started_notices(app)) == 1
     qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
 
@@ -326,8 +342,10 @@ def test_a_created_task_is_announced_only_when_recorded(qtbot, app_under_test):
     app.settings.set("notifications", True)
     team = app.service.state.user.teams[0]
     app.tray.create_task("   ", Destination(team))  # refused: no title
+    run_deferred()
     assert started_notices(app) == []
     app.tray.create_task("  New one ", Destination(team))
+    run_deferred()
     assert [n.message for n in started_notices(app)] == ["New one"]
     qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
 
@@ -342,4 +360,58 @@ def test_the_settings_dialog_shows_the_shortcuts_problems(qtbot, app_under_test)
         assert not dialog.hotkey_toggle_problem.isVisible()
     finally:
         dialog.close()
+        flush_deletes()
+
+
+def test_a_stop_click_shows_the_new_icon_first_and_the_comment_dialog_after(qtbot, app_under_test):
+    app = app_under_test
+    click(app)
+    qtbot.waitUntil(lambda: app.service.state.phase is Phase.RUNNING, timeout=5000)
+    renders = app.tray.painter.renders
+    with qtbot.waitSignal(app.tray.comment_dialog_shown, timeout=2000):
+        click(app)
+        # the click itself: the new look is set (painted only when the tray asks), nothing else yet
+        assert app.tray.icon_spec.look is Look.IDLE and app.tray.comment_dialogs == []
+        assert app.tray.painter.renders == renders
+    assert len(app.tray.comment_dialogs) == 1
+    qtbot.waitUntil(lambda: app.running() is None, timeout=5000)
+
+
+def test_notifications_use_the_known_tray_availability(app_under_test, monkeypatch):
+    """Asking Qt whether there is a tray is an X round trip: the controller's answer is used."""
+    from timecrowd_tray.ui import tray as tray_module
+
+    asked = []
+    monkeypatch.setattr(tray_module.QSystemTrayIcon, "isSystemTrayAvailable",
+                        staticmethod(lambda: asked.append(True) or True))
+    app_under_test.tray.notifier.error("refused")
+    app_under_test.tray.notifier.error("refused again")
+    assert asked == [] and app_under_test.tray.notifier.history[-1].message == "refused again"
+
+
+def test_the_cached_running_entry_shows_at_once_with_its_own_elapsed_time(qapp, settings_store, monkeypatch):
+    """Start-up: the entry the server last said runs, shown before the service and the server are there."""
+    from datetime import datetime, timezone
+
+    from timecrowd_tray.core.models import Task, TimeEntry, User
+    from timecrowd_tray.services.running_cache import RunningData, preview_state
+    from timecrowd_tray.ui import tray as tray_module
+
+    from .conftest import FIXED_NOW
+
+    monkeypatch.setenv("TIMECROWD_TRAY_PANEL", "dark")
+    base = "https://timecrowd.example"
+    entry = TimeEntry(id=9, task=Task(id=3, title="設計レビュー", team_id=1, team_name="開発"),
+                      started_at=datetime.fromtimestamp(FIXED_NOW - (83 * 60 + 20), timezone.utc))
+    state = preview_state(RunningData(f"{base}#28", base, User(id=28), entry))
+    controller = tray_module.TrayController(settings_store, clock=lambda: FIXED_NOW, announce_no_tray=False)
+    try:
+        controller.show_state(state)
+        controller.show()
+        assert controller.icon_spec.look is Look.RUNNING and controller.icon_spec.minutes == 83
+        assert "1:23:20" in controller.tray.toolTip() and "設計レビュー" in controller.tray.toolTip()
+        assert not state.loaded  # not confirmed yet: the first poll confirms or corrects it
+    finally:
+        controller.shutdown()
+        controller.deleteLater()
         flush_deletes()

@@ -9,7 +9,15 @@ built for that loop:
 * a query that extends the previous one only looks at the previous matches
   (a match of ``desi`` is a match of ``des``), and a stack of earlier results
   makes backspace free;
-* a subsequence test is one compiled regular expression per term, run in C.
+* a subsequence test is one compiled regular expression per term, run in C;
+* a one-word query stops as soon as the rows asked for are known
+  (:meth:`FuzzyIndex._bounded_top`): titles that are the word or start with it
+  outrank every other kind of match, and titles holding it outrank
+  subsequences and the other text, so when there are ``limit`` of the former
+  (read off an index of the titles' first one or two characters: a one-letter
+  query usually has hundreds) or of the latter, nothing else needs scoring.
+  What is returned is exactly the top ``limit`` of the full ranking; only the
+  search stops earlier (and such a query does not feed the narrowing stack).
 
 A query is split on white space into terms, and every term must match (AND),
 as in most launchers. A term matches an item when it is a substring of the
@@ -77,10 +85,11 @@ class _Term:
     def __init__(self, text: str) -> None:
         self.text = text
         if len(text) > 1:
-            # a[^b]*b[^c]*c: the leftmost, tightest-at-each-step subsequence, no backtracking blow-up.
+            # a[^b]*+b[^c]*+c: the leftmost, tightest-at-each-step subsequence; possessive (each
+            # run stops at the one character that may follow it), so a failure never backtracks.
             parts = [re.escape(text[0])]
             for ch in text[1:]:
-                parts.append(f"[^{re.escape(ch)}\\n]*{re.escape(ch)}")
+                parts.append(f"[^{re.escape(ch)}\\n]*+{re.escape(ch)}")
             self.subseq: re.Pattern[str] | None = re.compile("".join(parts))
         else:
             self.subseq = None  # one character: a subsequence is a substring
@@ -148,6 +157,14 @@ class _Column:
 # beats testing them one by one.
 _SCAN_THRESHOLD = 1500
 _SCAN_FRACTION = 3
+# Titles are indexed by their first characters up to this many (FuzzyIndex._bounded_top).
+_HEAD_CHARS = 2
+# Scores by kind of match (see _term_score): a substring of the title scores at least
+# _SUBSTRING_MIN; a subsequence at most _SUBSEQ_MAX; other text _EXTRA_SCORE.
+_SUBSTRING_MIN = 100 - 30
+_SUBSEQ_MAX = 60 - 1 + 10
+_EXTRA_SCORE = 15
+assert _SUBSEQ_MAX < _SUBSTRING_MIN and _EXTRA_SCORE < _SUBSTRING_MIN
 
 
 class FuzzyIndex(Generic[T]):
@@ -163,8 +180,17 @@ class FuzzyIndex(Generic[T]):
         self._items: list[T] = list(items)
         self._titles = _Column([_key(title_of(item)) for item in self._items])
         self._extras = _Column([_key(extra_of(item)) if extra_of else "" for item in self._items])
+        # The first one and two characters of each title -> its items, most recent first.
+        heads: dict[str, list[int]] = {}
+        for i, title in enumerate(self._titles.texts):
+            if title:
+                heads.setdefault(title[:1], []).append(i)
+                if len(title) > 1:
+                    heads.setdefault(title[:2], []).append(i)
+        self._heads = heads
         # Stack of (terms, indices of the items that matched them), for incremental narrowing.
         self._history: list[tuple[tuple[str, ...], list[int]]] = []
+        self._substring_memo: tuple[str, dict[int, int]] | None = None  # within one search
 
     def __len__(self) -> int:
         return len(self._items)
@@ -194,6 +220,12 @@ class FuzzyIndex(Generic[T]):
             return [Match(self._items[i], 0, i) for i in range(count)]
 
         candidates = self._candidates(terms)
+        self._substring_memo = None
+        if limit is not None and len(terms) == 1 and (
+                candidates is None or len(candidates) > max(_SCAN_THRESHOLD, len(self._items) // _SCAN_FRACTION)):
+            top = self._bounded_top(terms[0], limit)
+            if top is not None:
+                return top
         scores = self._score(terms, candidates)
         if not self._history or self._history[-1][0] != terms:
             self._history.append((terms, list(scores)))
@@ -207,6 +239,58 @@ class FuzzyIndex(Generic[T]):
             i = -k % span
             out.append(Match(items[i], (k + i) // span, i))
         return out
+
+    def _bounded_top(self, t: str, limit: int) -> list[Match[T]] | None:
+        """The best ``limit`` matches of the one term ``t``, found without scoring every match.
+
+        Titles equal to ``t`` (best), then titles starting with it, in recency order: when
+        there are ``limit`` of them (a one-letter query usually has hundreds), they are the
+        answer, read off the index of titles by their first characters. Otherwise the
+        substrings of titles (which outrank subsequences and other text) when there are
+        ``limit`` of them. None when neither is enough: the caller scores everything.
+        """
+        items, titles = self._items, self._titles.texts
+        heads = self._heads.get(t, ()) if len(t) <= _HEAD_CHARS else ()
+        n = len(t)
+        exact = [i for i in heads if len(titles[i]) == n]
+        if len(heads) >= limit:  # enough titles that are t or start with it
+            top = [Match(items[i], _PREFIX_SCORE + _EXACT_BONUS, i) for i in exact[:limit]]
+            for i in heads:
+                if len(top) >= limit:
+                    break
+                if len(titles[i]) != n:
+                    top.append(Match(items[i], _PREFIX_SCORE, i))
+            return top
+        found = self._substrings(t)
+        if len(found) < limit:
+            self._substring_memo = (t, found)  # the full scan that follows starts from these
+            return None
+        span = len(self._items) + 1
+        best = heapq.nlargest(limit, (s * span - i for i, s in found.items()))
+        return [Match(self._items[-k % span], (k + (-k % span)) // span, -k % span) for k in best]
+
+    def _substrings(self, t: str) -> dict[int, int]:
+        """{item: score} of the titles holding ``t`` (the first part of :meth:`_scan`)."""
+        memo = self._substring_memo
+        if memo is not None and memo[0] == t:
+            return dict(memo[1])
+        n = len(t)
+        col = self._titles
+        big, starts, line_of, word_start = col.big, col.starts, col.line_of, col.word_start
+        find = big.find
+        found: dict[int, int] = {}
+        pos = find(t)
+        while pos >= 0:
+            i = line_of[pos]
+            p = pos - starts[i]
+            if p == 0:
+                found[i] = _PREFIX_SCORE + (_EXACT_BONUS if starts[i + 1] - starts[i] - 1 == n else 0)
+            elif word_start[pos]:
+                found[i] = 125 - (p if p < 30 else 30)
+            else:
+                found[i] = 100 - (p if p < 30 else 30)
+            pos = find(t, starts[i + 1])
+        return found
 
     def _score(self, terms: tuple[str, ...], candidates: list[int] | None) -> dict[int, int]:
         """{item index: score} of the items matching every term."""
@@ -238,12 +322,33 @@ class FuzzyIndex(Generic[T]):
         return scores
 
     def _score_each(self, term: _Term, pool: Iterable[int]) -> dict[int, int]:
+        """:func:`_term_score` of each item of ``pool`` (inlined: this loop is the hot one)."""
         titles, extras = self._titles.texts, self._extras.texts
+        t, subseq, separators = term.text, term.subseq, _WORD_SEPARATORS
+        n = len(t)
+        search = subseq.search if subseq is not None else None
         found = {}
         for i in pool:
-            s = _term_score(term, titles[i], extras[i])
-            if s:
-                found[i] = s
+            title = titles[i]
+            pos = title.find(t)
+            if pos >= 0:
+                if pos == 0:
+                    found[i] = _PREFIX_SCORE + (_EXACT_BONUS if len(title) == n else 0)
+                else:
+                    found[i] = (125 if title[pos - 1] in separators else 100) - (pos if pos < 30 else 30)
+                continue
+            if search is not None:
+                m = search(title)
+                if m is not None:
+                    start = m.start()
+                    gaps = m.end() - start - n
+                    score = 60 - (gaps if gaps < 40 else 40) - (start if start < 10 else 10) // 2
+                    if start == 0 or title[start - 1] in separators:
+                        score += 10
+                    found[i] = score if score > 5 else 5
+                    continue
+            if t in extras[i]:
+                found[i] = _EXTRA_SCORE
         return found
 
     def _scan(self, term: _Term) -> dict[int, int]:
@@ -252,19 +357,7 @@ class FuzzyIndex(Generic[T]):
         n = len(t)
         col = self._titles
         big, starts, line_of, word_start = col.big, col.starts, col.line_of, col.word_start
-        find = big.find
-        found: dict[int, int] = {}
-        pos = find(t)
-        while pos >= 0:
-            i = line_of[pos]
-            p = pos - starts[i]
-            if p == 0:
-                found[i] = _PREFIX_SCORE + (_EXACT_BONUS if starts[i + 1] - starts[i] - 1 == n else 0)
-            elif word_start[pos]:
-                found[i] = 125 - (p if p < 30 else 30)
-            else:
-                found[i] = 100 - (p if p < 30 else 30)
-            pos = find(t, starts[i + 1])
+        found = self._substrings(t)
         if term.subseq is not None:
             for m in term.subseq.finditer(big):
                 start, end = m.span()

@@ -13,6 +13,12 @@ intent counted in ``pending_count``), retried with backoff and at once when the
 server answers a poll again; 401 signs out (intents stay on disk for that
 account); 403/404/422 drop the intent with :class:`IntentRejected` carrying the
 server's words, and the state rolls back.
+
+Start-up: :meth:`TimerService.begin_restore` shows at once what the server last
+said runs (kept on disk by :mod:`.running_cache` after each answer that changed
+it), as RUNNING not yet confirmed (``loaded`` False), before the keyring and the
+server have answered; :meth:`sign_in` keeps it, and the first poll confirms or
+corrects it quietly (nothing "changed elsewhere" is announced for it).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import asyncio
 import logging
 import random
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -51,6 +58,7 @@ from .events import (
 from .outbox import Intent, Outbox
 from .poller import RETRY_AFTER_CAP, Poller, PollResult, backoff_delay, wait_event
 from .replay import Done, Rejected, Replayer, placeholder_task
+from .running_cache import RUNNING_FILE, RunningCache, RunningData, unconfirmed
 from .task_cache import (
     MENU_COUNT,
     TaskCache,
@@ -90,6 +98,35 @@ def _utc(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, tz=timezone.utc)
 
 
+async def _in_thread(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` in a thread of its own, which ends with it.
+
+    Not ``asyncio.to_thread``: that borrows the loop's default executor, whose threads stay
+    (qasync's own default starts ten QThreads, which Qt aborts on at exit when the loop
+    that made them was never closed). A small file written now and then needs no pool.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(ok: bool, value: Any) -> None:
+        if not future.done():
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+
+    def run() -> None:
+        try:
+            result = fn(*args)
+        except BaseException as exc:  # handed to the awaiting coroutine
+            loop.call_soon_threadsafe(settle, False, exc)
+        else:
+            loop.call_soon_threadsafe(settle, True, result)
+
+    threading.Thread(target=run, name="cache-writer", daemon=True).start()
+    return await future
+
+
 def _ref_json(ref: EntryRef) -> dict[str, int]:
     out: dict[str, int] = {}
     if ref.entry_id is not None:
@@ -109,10 +146,15 @@ class TimerService:
     silently. The text is otherwise sent as typed (no normalisation).
 
     ``data_dir`` holds the outbox (default: the user data dir, which honours
-    ``XDG_DATA_HOME``); ``cache_dir`` the recent-task cache (default:
-    ``data_dir/cache`` when ``data_dir`` is given, else the user cache dir, which
-    honours ``XDG_CACHE_HOME``). The API client passed to :meth:`sign_in` stays
-    the caller's: the service never closes it.
+    ``XDG_DATA_HOME``); ``cache_dir`` the recent-task cache and the last running
+    entry (default: ``data_dir/cache`` when ``data_dir`` is given, else the user
+    cache dir, which honours ``XDG_CACHE_HOME``). The API client passed to
+    :meth:`sign_in` stays the caller's: the service never closes it.
+
+    ``resume_check_interval``: how often (seconds) the poller compares the wall
+    clock with the monotonic one to notice a resume from sleep between polls
+    (30 s: two wake-ups a minute while idle, with the poll; a poll that finds
+    the clock jumped notices it too).
     """
 
     COMMENT_MAX_CHARS = 1000
@@ -120,7 +162,7 @@ class TimerService:
     def __init__(self, data_dir: Path | None = None, *, clock: Callable[[], float] = time.time,
                  poll_interval: float = 30.0, rng: Callable[[], float] = random.random,
                  cache_dir: Path | None = None, monotonic: Callable[[], float] = time.monotonic,
-                 resume_check_interval: float = 5.0, fresh_seconds: float = 10.0,
+                 resume_check_interval: float = 30.0, fresh_seconds: float = 10.0,
                  retry_base: float = 5.0) -> None:
         if data_dir is not None:
             data_dir = Path(data_dir)
@@ -144,6 +186,11 @@ class TimerService:
         cached = self._cache.load()
         self._cache_data = cached
         self._cached: list[Task] = list(cached.tasks)
+        self._running_cache = RunningCache(cache_dir / RUNNING_FILE)
+        self._preview: TimeEntry | None = None  # the cached running entry shown until the first poll
+        self._running_key: tuple[Any, ...] | None = None  # what the running cache holds (or will)
+        self._running_next: RunningData | None = None     # waiting to be written
+        self._running_writer: asyncio.Task[None] | None = None
         self._state: TimerState = T.initial()
         self._listeners: list[Callable[[TimerState], None]] = []
         self._event_listeners: list[Callable[[ServiceEvent], None]] = []
@@ -215,6 +262,8 @@ class TimerService:
         if state == self._state:
             return
         self._state = state
+        if state.loaded and self._account is not None and self._user is not None:
+            self._remember_running(state.server_entry)
         for callback in list(self._listeners):
             try:
                 callback(state)
@@ -250,22 +299,32 @@ class TimerService:
         await asyncio.gather(*list(self._background), return_exceptions=True)
         await self._halt()
         self._client = client
-        self._set_state(T.signing_in(self._state))
+        if self._preview is not None and self._account is not None \
+                and self._account.startswith(client.base_url + "#"):
+            pass  # the cached running entry of this server stays shown while the server is asked
+        else:
+            self._drop_preview()
+            self._set_state(T.signing_in(self._state))
         try:
             user = await client.user_info()
             self._verify_user = False
         except errors.AuthError as exc:
             self._client = None
+            self._drop_preview()
             self._set_state(T.signed_out(self._state, M.api_error_text(exc)))
             raise
         except (errors.TransientError, errors.ProtocolError) as exc:
             cached = self._cache_data
-            if cached.user is None or cached.api_base != client.base_url:
+            cached_user = cached.user if cached.api_base == client.base_url else None
+            if cached_user is None and self._preview is not None:
+                cached_user = self._user  # the user of the cached running entry, of this server
+            if cached_user is None:
                 self._client = None
+                self._drop_preview()
                 self._set_state(T.signed_out(self._state))
                 raise
             log.info("signing in offline from the cache (%s)", exc)
-            user = cached.user
+            user = cached_user
             self._verify_user = True
             self._set_online(False)
         self._adopt_user(client, user)
@@ -281,15 +340,103 @@ class TimerService:
         return user
 
     def _adopt_user(self, client: TimeCrowdClient, user: User) -> None:
+        account = f"{client.base_url}#{user.id}"
+        preview = self._preview if self._account == account else None
+        self._preview = preview
         self._user = user
-        self._account = f"{client.base_url}#{user.id}"
+        self._account = account
         self._signed_out_once = False
         if self._cache_data.account != self._account:
             self._cached = []
             self._entries = {}
         self._cache_data = type(self._cache_data)(self._account, client.base_url, user, tuple(self._cached))
         pending = [self._pending_action(i) for i in self._outbox.pending(self._account)]
-        self._set_state(T.signed_in(self._state, user, pending))
+        state = T.signed_in(self._state, user, pending)
+        self._set_state(unconfirmed(state, preview) if preview is not None else state)
+
+    # -- the last known running entry -------------------------------------------------
+
+    def begin_restore(self, api_base: str) -> bool:
+        """Start-up, before signing in to ``api_base``: show what ran there at the last answer.
+
+        The entry the server last said runs (with its account's user and the account's
+        intents still in the outbox) is shown as RUNNING, not yet confirmed (``loaded``
+        False), its elapsed time counted from its own start; :meth:`sign_in` then keeps
+        it and the first poll confirms or corrects it. True when there was one; otherwise
+        the state is "loading". Only before a sign-in; reads one small file and the outbox.
+        """
+        if self._client is not None or self._account is not None:
+            return False
+        try:
+            data = self._running_cache.load()
+        except Exception:  # advisory: never a reason not to start
+            log.exception("reading the running entry cache")
+            data = RunningData()
+        if not data.matches(api_base):
+            self._set_state(T.signing_in(self._state))
+            return False
+        assert data.user is not None and data.entry is not None and data.account is not None
+        self._preview = data.entry
+        self._running_key = self._running_key_of(data.account, data.api_base, data.entry)
+        self._user = data.user
+        self._account = data.account
+        if self._cache_data.account != data.account:
+            self._cached = []
+        pending = [self._pending_action(i) for i in self._outbox.pending(data.account)]
+        log.info("showing the running entry %s from the cache until the server confirms it", data.entry.id)
+        self._set_state(unconfirmed(T.signed_in(self._state, data.user, pending), data.entry))
+        return True
+
+    def _drop_preview(self) -> None:
+        """Forget the cached entry shown before signing in (and the account it came with)."""
+        if self._preview is None:
+            return
+        self._preview = None
+        if self._client is None or not self._active:
+            self._user = None
+            self._account = None
+
+    @staticmethod
+    def _running_key_of(account: str | None, api_base: str | None, entry: TimeEntry | None) -> tuple[Any, ...]:
+        if entry is None:
+            return (account, api_base, None)
+        return (account, api_base, entry.id, entry.started_at, entry.task, entry.comment, entry.html_url)
+
+    def _remember_running(self, entry: TimeEntry | None) -> None:
+        """Keep what the server says runs (``entry``) on disk, when it changed (in a worker thread)."""
+        api_base = self._client.base_url if self._client is not None else self._cache_data.api_base
+        key = self._running_key_of(self._account, api_base, entry)
+        if key == self._running_key:
+            return
+        self._running_key = key
+        self._write_running(RunningData(self._account, api_base, self._user, entry))
+
+    def _forget_running(self) -> None:
+        """Signed out: nothing to show at the next start."""
+        if self._running_key == (None, None, None):
+            return
+        self._running_key = (None, None, None)
+        self._write_running(RunningData())
+
+    def _write_running(self, data: RunningData) -> None:
+        self._running_next = data
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop (a synchronous caller): write now
+            self._running_next = None
+            self._running_cache.save(data)
+            return
+        if self._running_writer is None or self._running_writer.done():
+            self._running_writer = loop.create_task(self._running_writes())
+
+    async def _running_writes(self) -> None:
+        """One writer, the newest data last (writes never overtake each other)."""
+        while self._running_next is not None:
+            data, self._running_next = self._running_next, None
+            try:
+                await _in_thread(self._running_cache.save, data)
+            except Exception:
+                log.exception("writing the running entry cache")
 
     async def sign_out(self, reason: str | None = None) -> None:
         """Stop polling and sending; the outbox stays on disk for this account."""
@@ -297,7 +444,9 @@ class TimerService:
         self._client = None
         self._user = None
         self._account = None
+        self._preview = None
         self._entries = {}
+        self._forget_running()
         self._set_state(T.signed_out(self._state, reason))
 
     async def _halt(self) -> None:
@@ -327,6 +476,8 @@ class TimerService:
         reason = M.tr(M.SESSION_EXPIRED)
         self._spawn(self._halt())
         self._client = None
+        self._preview = None
+        self._forget_running()
         self._set_state(T.signed_out(self._state, reason))
         self._emit(SignedOut(reason))
 
@@ -335,6 +486,12 @@ class TimerService:
             return
         self._closed = True
         await self._halt()
+        writer = self._running_writer
+        if writer is not None and not writer.done():
+            try:
+                await writer  # the last running entry reaches the disk before we go
+            except Exception:
+                pass
         self._outbox.close()
 
     def _spawn(self, coro) -> asyncio.Task[Any]:
@@ -420,7 +577,12 @@ class TimerService:
 
     def _apply_snapshot(self, entry: TimeEntry | None) -> None:
         before = self._state
+        # The first answer (confirming or correcting the cached entry shown until now) is quiet.
         quiet = not before.loaded or T.has_unconfirmed_timer_action(before)
+        if self._preview is not None:
+            log.info("the cached running entry is %s", "confirmed" if entry is not None and
+                     entry.id == self._preview.id else "out of date: corrected")
+            self._preview = None
         self._set_state(T.server_snapshot(before, entry))
         if entry is not None:
             self._entries[entry.id] = entry

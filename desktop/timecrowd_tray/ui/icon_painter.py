@@ -11,11 +11,16 @@ Looks (:class:`Look`) and badges (:class:`Badge`):
 * badges, bottom right, cut out of the glyph: amber arrow = changes waiting to
   be sent, grey = offline, red = the server refused something.
 
-Every size in :data:`SIZES` (and twice each size up to 32 px, for HiDPI
-screens) is painted separately with pixel-aligned geometry, so Qt never scales
-a bitmap: the icon stays crisp from 16 to 64 px. The glyph follows a light or
-dark panel (:func:`panel_is_dark`); on macOS the monochrome looks are template
-images (``QIcon.setIsMask``) that the menu bar tints itself.
+Each size is painted separately with pixel-aligned geometry, so Qt never
+scales a bitmap: the icon stays crisp from 16 to 64 px (and at any device
+pixel ratio). Painting is lazy: the icon is a :class:`QIconEngine`
+(:class:`_SpecEngine`) that paints only the size and device pixel ratio asked
+for, when they are asked for (the tray asks for one size, at its next paint),
+and keeps what it painted in a small cache keyed by (look, size, ratio). So a
+new look costs nothing when it is set, and one pixmap when it is shown. The
+sizes of :data:`SIZES` are the icon's advertised sizes. The glyph follows a
+light or dark panel (:func:`panel_is_dark`); on macOS the monochrome looks are
+template images (``QIcon.setIsMask``) that the menu bar tints itself.
 
 The icon changes at most once a minute: a spec (:class:`IconSpec`) holds whole
 minutes only, and :class:`IconPainter` caches the icons of recent specs.
@@ -30,9 +35,9 @@ from collections import OrderedDict
 from datetime import datetime
 
 # Not ``Qt`` (the namespace): touching it creates its hundred enums, 20 ms before the first icon.
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QByteArray, QPointF, QRect, QRectF, QSize
 # The start-up icon needs only these; the running look imports the rest when first drawn.
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from typing import TYPE_CHECKING, NamedTuple
@@ -43,8 +48,9 @@ from .resources import icon_path
 if TYPE_CHECKING:  # imported when first needed: the start-up icon is drawn before the timer is loaded
     from ..core.timer import TimerState
 
-SIZES = (16, 18, 20, 22, 24, 28, 30, 32, 36, 40, 44, 48, 56, 64)
-HIDPI_MAX = 32  # sizes up to this one also get a 2x pixmap
+SIZES = (16, 18, 20, 22, 24, 28, 30, 32, 36, 40, 44, 48, 56, 64)  # the sizes the icon advertises
+HIDPI_MAX = 32  # sizes up to this one are the usual ones at 2x (any size and ratio is painted when asked)
+PIXMAP_CACHE = 48  # pixmaps kept (look, size, ratio): a few looks at the one or two sizes a tray asks for
 
 ACCENT = QColor("#0f9d76")
 FG_ON_DARK = QColor("#f3f4f6")
@@ -155,13 +161,109 @@ def _solid(px: int, color: QColor) -> QImage:
     return QImage(pixel * (px * px), px, px, px * 4, QImage.Format.Format_ARGB32_Premultiplied).copy()
 
 
-class IconPainter:
-    """Paints :class:`IconSpec` s; keeps the icons of the last few specs."""
+# Engines Qt cloned (``QIcon`` detaching): kept alive here until Qt deletes them (PySide6 leaves
+# a Python object returned from a C++ virtual owned by Python, which would free it under Qt's feet).
+_CLONES: list[QIconEngine] = []
 
-    def __init__(self, cache_size: int = 8) -> None:
+
+def _prune_clones() -> None:
+    from shiboken6 import Shiboken
+
+    _CLONES[:] = [engine for engine in _CLONES if Shiboken.isValid(engine)]
+
+
+class _SpecEngine(QIconEngine):
+    """One look (:class:`IconSpec`), painted by :class:`IconPainter` at the size and ratio asked for."""
+
+    def __init__(self, painter: IconPainter, spec: IconSpec) -> None:
+        super().__init__()
+        self._painter = painter
+        self._spec = spec
+
+    @staticmethod
+    def _side(size: QSize) -> int:
+        return max(1, min(size.width(), size.height()))  # square, never larger than asked
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:  # noqa: N802
+        side = self._side(size)
+        return QSize(side, side)
+
+    def availableSizes(self, mode: QIcon.Mode = QIcon.Mode.Normal,  # noqa: N802
+                       state: QIcon.State = QIcon.State.Off) -> list[QSize]:
+        return [QSize(s, s) for s in SIZES]
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self._painter.cached_pixmap(self._spec, self._side(size), 1.0)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State,  # noqa: N802
+                     scale: float) -> QPixmap:
+        if scale > 1.0 and _scaled_gets_device_pixels():
+            size = QSize(round(size.width() / scale), round(size.height() / scale))
+        return self._painter.cached_pixmap(self._spec, self._side(size), max(1.0, float(scale)))
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        device = painter.device()
+        dpr = float(device.devicePixelRatioF()) if device is not None else 1.0
+        side = self._side(rect.size())
+        pixmap = self._painter.cached_pixmap(self._spec, side, max(1.0, dpr))
+        x = rect.x() + (rect.width() - side) // 2
+        y = rect.y() + (rect.height() - side) // 2
+        painter.drawPixmap(QRect(x, y, side, side), pixmap)
+
+    def clone(self) -> QIconEngine:
+        _prune_clones()
+        twin = _SpecEngine(self._painter, self._spec)
+        _CLONES.append(twin)
+        return twin
+
+    def key(self) -> str:
+        return "timecrowd-tray"
+
+    def isNull(self) -> bool:  # noqa: N802
+        return False
+
+
+_DEVICE_PIXELS: bool | None = None
+
+
+def _scaled_gets_device_pixels() -> bool:
+    """Whether this Qt passes ``QIconEngine.scaledPixmap`` the size in device pixels (older Qt 6)
+    rather than in logical pixels (found once, by asking a probe engine)."""
+    global _DEVICE_PIXELS
+    if _DEVICE_PIXELS is None:
+        seen: list[int] = []
+
+        class Probe(QIconEngine):
+            def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+                return QPixmap()
+
+            def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State,  # noqa: N802
+                             scale: float) -> QPixmap:
+                seen.append(size.width())
+                return QPixmap()
+
+            def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+                pass
+
+            def clone(self) -> QIconEngine:  # never called: the probe icon is not shared
+                return Probe()
+
+        _DEVICE_PIXELS = False  # while probing (and if the probe tells nothing)
+        QIcon(Probe()).pixmap(QSize(10, 10), 2.0)
+        _DEVICE_PIXELS = bool(seen) and seen[0] == 20
+    return _DEVICE_PIXELS
+
+
+class IconPainter:
+    """Paints :class:`IconSpec` s, lazily: keeps the icons of the last few specs and the pixmaps
+    painted for them."""
+
+    def __init__(self, cache_size: int = 8, pixmap_cache_size: int = PIXMAP_CACHE) -> None:
         self._renderers: dict[str, QSvgRenderer] = {}
         self._cache: OrderedDict[IconSpec, QIcon] = OrderedDict()
         self._cache_size = cache_size
+        self._pixmaps: OrderedDict[tuple[IconSpec, int, float], QPixmap] = OrderedDict()
+        self._pixmap_cache_size = pixmap_cache_size
         self.renders = 0  # pixmaps painted so far (tests check the icon is not repainted needlessly)
 
     def _svg(self, name: str) -> QSvgRenderer:
@@ -176,21 +278,31 @@ class IconPainter:
     # -- public -------------------------------------------------------------------------
 
     def icon(self, spec: IconSpec) -> QIcon:
+        """The icon of ``spec``: nothing is painted until Qt asks for a size."""
         cached = self._cache.get(spec)
         if cached is not None:
             self._cache.move_to_end(spec)
             return cached
-        icon = QIcon()
-        for size in SIZES:
-            icon.addPixmap(self.pixmap(spec, size, 1.0))
-            if size <= HIDPI_MAX:
-                icon.addPixmap(self.pixmap(spec, size, 2.0))
+        icon = QIcon(_SpecEngine(self, spec))
         if spec.template and spec.look is not Look.RUNNING and spec.badge is Badge.NONE:
-            icon.setIsMask(True)
+            icon.setIsMask(True)  # before the icon is shared: no copy of the engine
         self._cache[spec] = icon
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return icon
+
+    def cached_pixmap(self, spec: IconSpec, size: int, dpr: float = 1.0) -> QPixmap:
+        """:meth:`pixmap`, painted once per (spec, size, ratio) among the recent ones."""
+        key = (spec, size, dpr)
+        pixmap = self._pixmaps.get(key)
+        if pixmap is not None:
+            self._pixmaps.move_to_end(key)
+            return pixmap
+        pixmap = self.pixmap(spec, size, dpr)
+        self._pixmaps[key] = pixmap
+        while len(self._pixmaps) > self._pixmap_cache_size:
+            self._pixmaps.popitem(last=False)
+        return pixmap
 
     def pixmap(self, spec: IconSpec, size: int, dpr: float = 1.0) -> QPixmap:
         pixmap = QPixmap.fromImage(self.image(spec, size, dpr))
@@ -244,47 +356,52 @@ class IconPainter:
         painter.restore()
 
     def _paint_running(self, painter: QPainter, px: int, logical: int, minutes: int) -> None:
-        from PySide6.QtGui import QBrush, QPainterPath, QPen
+        """The green disc, the ring of the minutes of the hour, and the hours (or a dot) inside.
+
+        The ring, its filled sector and the dot are drawn as SVG (and the text through a
+        tinted layer, as the glyphs): no ``QPen``/``QBrush``, whose overloads create Qt's
+        hundred enums (40 ms) when the first icon at start-up is the running look.
+        """
+        import math
 
         self._svg("running").render(painter, QRectF(0, 0, px, px))
         # Ring: whole-pixel width, centred on a pixel grid line so its edges land on pixels.
         width = max(2, round(px / 8))
         inset = max(1, round(px / 16))
         radius = px / 2 - inset - width / 2
-        centre = QPointF(px / 2, px / 2)
-        box = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
-        painter.setPen(QPen(QColor(255, 255, 255, 80), width))
-        painter.setBrush(QBrush())  # no fill
-        painter.drawEllipse(box)
+        c = px / 2
+        parts = [f'<circle cx="{c:g}" cy="{c:g}" r="{radius:g}" fill="none" stroke="#ffffff" '
+                 f'stroke-opacity="{80 / 255:.4f}" stroke-width="{width}"/>']
         in_hour = minutes % 60
         if in_hour:
-            # The filled sector of the ring (square ends, no pen caps): from 12 o'clock, clockwise.
+            # The filled sector of the ring (square ends): from 12 o'clock, clockwise.
             outer = radius + width / 2
             inner_r = radius - width / 2
-            span = -in_hour * 6.0  # degrees; Qt counts counter-clockwise from three o'clock
-            path = QPainterPath()
-            path.arcMoveTo(QRectF(centre.x() - outer, centre.y() - outer, 2 * outer, 2 * outer), 90)
-            path.arcTo(QRectF(centre.x() - outer, centre.y() - outer, 2 * outer, 2 * outer), 90, span)
-            path.arcTo(QRectF(centre.x() - inner_r, centre.y() - inner_r, 2 * inner_r, 2 * inner_r),
-                       90 + span, -span)
-            path.closeSubpath()
-            painter.setPen(QPen(QColor(0, 0, 0, 0), 0))
-            painter.setBrush(QColor("#ffffff"))
-            painter.drawPath(path)
+            angle = math.radians(in_hour * 6.0)
+            sin, cos = math.sin(angle), math.cos(angle)
+            large = 1 if in_hour > 30 else 0
+            d = (f"M {c:g} {c - outer:g} A {outer:g} {outer:g} 0 {large} 1 {c + outer * sin:.4f} {c - outer * cos:.4f} "
+                 f"L {c + inner_r * sin:.4f} {c - inner_r * cos:.4f} "
+                 f"A {inner_r:g} {inner_r:g} 0 {large} 0 {c:g} {c - inner_r:g} Z")
+            parts.append(f'<path d="{d}" fill="#ffffff"/>')
         inner = 2 * (radius - width / 2)  # diameter of the disc inside the ring
         hours = minutes // 60
+        text = None
         if logical >= 32:
-            self._paint_text(painter, centre, inner, format_hm(minutes * 60))
+            text = format_hm(minutes * 60)
         elif logical >= 20 and hours >= 1:
-            self._paint_text(painter, centre, inner, str(hours) if hours < 10 else "9+")
+            text = str(hours) if hours < 10 else "9+"
         else:
-            dot = max(1.5, px / 10)
-            painter.setPen(QPen(QColor(0, 0, 0, 0), 0))
-            painter.setBrush(QColor("#ffffff"))
-            painter.drawEllipse(centre, dot, dot)
+            parts.append(f'<circle cx="{c:g}" cy="{c:g}" r="{max(1.5, px / 10):g}" fill="#ffffff"/>')
+        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{px}" height="{px}" viewBox="0 0 {px} {px}">'
+               + "".join(parts) + "</svg>")
+        QSvgRenderer(QByteArray(svg.encode("ascii"))).render(painter, QRectF(0, 0, px, px))
+        if text is not None:
+            self._paint_text(painter, px, QPointF(c, c), inner, text)
 
     @staticmethod
-    def _paint_text(painter: QPainter, centre: QPointF, inner: float, text: str) -> None:
+    def _paint_text(painter: QPainter, px: int, centre: QPointF, inner: float, text: str) -> None:
+        """``text`` in white, centred, as large as fits: drawn black on a layer, then tinted."""
         from PySide6.QtGui import QFont, QFontMetricsF
 
         font = QFont()
@@ -298,10 +415,19 @@ class IconPainter:
                 break
             pixel -= 1
         font.setPixelSize(pixel)
-        painter.setFont(font)
-        painter.setPen(QColor("#ffffff"))
+        layer = _transparent(px)
+        p = QPainter(layer)
+        p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        p.setFont(font)
         box = QRectF(centre.x() - inner / 2, centre.y() - inner / 2, inner, inner)
-        painter.drawText(box, _ALIGN_CENTER, text)
+        p.drawText(box, _ALIGN_CENTER, text)  # the default pen: black
+        p.end()
+        white = _solid(px, QColor(255, 255, 255))
+        p = QPainter(white)
+        p.setCompositionMode(QPainter.CompositionMode.CompositionMode_DestinationIn)
+        p.drawImage(0, 0, layer)
+        p.end()
+        painter.drawImage(0, 0, white)
 
     def _paint_badge(self, painter: QPainter, px: int, badge: Badge) -> None:
         from PySide6.QtGui import QPen

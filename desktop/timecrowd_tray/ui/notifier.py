@@ -38,11 +38,16 @@ class Notice:
 
 
 class Notifier(QObject):
+    """``tray_available`` says whether a system tray shows the icon (the tray controller knows:
+    asking Qt is an X round trip); without it, Qt is asked each time."""
+
     def __init__(self, tray: QSystemTrayIcon, routine_enabled: Callable[[], bool],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, tray_available: Callable[[], bool] | None = None) -> None:
         super().__init__(parent)
         self._tray = tray
         self._routine_enabled = routine_enabled
+        self._tray_available = tray_available or QSystemTrayIcon.isSystemTrayAvailable
+        self._supports_messages: bool | None = None
         self.history: list[Notice] = []  # every notice shown (or printed), newest last
 
     # -- kinds ---------------------------------------------------------------------------
@@ -107,10 +112,16 @@ class Notifier(QObject):
         self.history.append(notice)
         del self.history[:-50]
         log.info("notification (%s): %s: %s", notice.kind, notice.title, notice.message)
-        if self._tray.isVisible() and QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
+        if self._tray.isVisible() and self._tray_available() and self._messages_supported():
             self._tray.showMessage(notice.title, notice.message, icon, ms)
         elif notice.kind in ("error", "signin", "elsewhere"):
             print(f"{notice.title}: {notice.message}", file=sys.stderr, flush=True)
+
+
+    def _messages_supported(self) -> bool:
+        if self._supports_messages is None:
+            self._supports_messages = bool(QSystemTrayIcon.supportsMessages())
+        return self._supports_messages
 
 
 def _entry_line(task) -> str:  # noqa: ANN001

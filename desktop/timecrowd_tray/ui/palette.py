@@ -2,7 +2,10 @@
 
 A search field over the cached tasks (recent first), filtered on every
 keystroke by :class:`timecrowd_tray.core.fuzzy.FuzzyIndex` (10,000 tasks in
-a few milliseconds, see ``benchmarks/bench_palette.py``). Once typing pauses,
+a few milliseconds, see ``benchmarks/bench_palette.py``), from a 0 ms single
+shot: the typed character shows at once, and a burst of keys (a paste, an
+input method's commit, fast typing) filters once. Whatever reads the list
+(the keys, :meth:`Palette.rows`) filters first if a filtering is due. Once typing pauses,
 the server's suggestions are asked for in the background and merged below the
 local matches as they arrive (a newer query makes older answers moot). The
 last row offers to create a task with the typed title in the team and
@@ -18,10 +21,32 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QGuiApplication, QKeyEvent, QPainter, QPalette
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QStaticText,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -44,6 +69,7 @@ log = logging.getLogger(__name__)
 
 LOCAL_LIMIT = 50
 SUGGEST_DELAY_MS = 250
+TEXT_CACHE = 512  # texts kept by the delegate (a few screens of rows, at a few widths)
 
 # search(query) -> the server's suggestions (may raise; cancelled by a newer query).
 SearchFn = Callable[[str], Awaitable[Sequence[Task]]]
@@ -104,41 +130,95 @@ class PaletteModel(QAbstractListModel):
 
 
 class PaletteDelegate(QStyledItemDelegate):
-    """Two lines per row: the title, and the team and category in a smaller, muted font."""
+    """Two lines per row: the title, and the team and category in a smaller, muted font.
+
+    A keystroke repaints every visible row, mostly with texts it showed a moment ago: the
+    elided texts and their layouts (``QStaticText``) are kept, :data:`TEXT_CACHE` of
+    each (least recently used out), and the fonts per view font. The row is read straight from
+    the model (no ``initStyleOption``: it would ask the model for a dozen roles per row).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._elided: OrderedDict[tuple[str, int, str], str] = OrderedDict()
+        self._texts: OrderedDict[tuple[str, str], QStaticText] = OrderedDict()
+        self._fonts: dict[str, tuple[QFont, QFont, QFont, QFontMetrics]] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         metrics = option.fontMetrics
         return QSize(option.rect.width(), int(metrics.height() * 2.3) + 8)
 
+    def _fonts_for(self, base: QFont) -> tuple[QFont, QFont, QFont, QFontMetrics]:
+        """The fonts of the title, of the "create" row's title and of the subtitle (and its metrics)."""
+        key = base.key()
+        fonts = self._fonts.get(key)
+        if fonts is None:
+            italic = QFont(base)
+            italic.setItalic(True)
+            small = QFont(base)
+            small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
+            fonts = self._fonts[key] = (QFont(base), italic, small, QFontMetrics(small))
+        return fonts
+
+    def _elide(self, metrics: QFontMetrics, title: str, width: int, font_key: str) -> str:
+        key = (title, width, font_key)
+        text = self._elided.get(key)
+        if text is not None:
+            self._elided.move_to_end(key)
+            return text
+        text = metrics.elidedText(title, Qt.TextElideMode.ElideRight, width)
+        self._elided[key] = text
+        if len(self._elided) > TEXT_CACHE:
+            self._elided.popitem(last=False)
+        return text
+
+    def _static(self, text: str, font: QFont) -> QStaticText:
+        key = (text, font.key())
+        static = self._texts.get(key)
+        if static is not None:
+            self._texts.move_to_end(key)
+            return static
+        static = QStaticText(text)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.prepare(font=font)
+        self._texts[key] = static
+        if len(self._texts) > TEXT_CACHE:
+            self._texts.popitem(last=False)
+        return static
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        model = index.model()
+        rows = model.rows if isinstance(model, PaletteModel) else []
+        row = rows[index.row()] if 0 <= index.row() < len(rows) else None
+        if row is None:
+            super().paint(painter, option, index)
+            return
         opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        title, subtitle = opt.text, index.data(PaletteModel.SubtitleRole) or ""
-        opt.text = ""
         style = opt.widget.style() if opt.widget else QGuiApplication.instance().style()  # type: ignore[union-attr]
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)  # background, selection
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         text_color = opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         muted = QColor(text_color)
         muted.setAlphaF(0.65)
         rect = opt.rect.adjusted(10, 4, -10, -4)
         half = rect.height() // 2
+        normal, italic, small, small_metrics = self._fonts_for(opt.font)
+        font = italic if row.kind == "create" else normal
+        title = self._elide(opt.fontMetrics, row.title, rect.width(), opt.font.key())
         painter.save()
-        font = QFont(opt.font)
-        row: PaletteRow | None = index.data(PaletteModel.RowRole)
-        if row is not None and row.kind == "create":
-            font.setItalic(True)
         painter.setFont(font)
         painter.setPen(text_color)
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), half),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         opt.fontMetrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width()))
-        small = QFont(opt.font)
-        small.setPointSizeF(max(6.0, opt.font.pointSizeF() * 0.85))
-        painter.setFont(small)
-        painter.setPen(muted)
-        painter.drawText(QRect(rect.left(), rect.top() + half, rect.width(), rect.height() - half),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, subtitle)
+        # Left-aligned and vertically centred in each half, as drawText(AlignLeft | AlignVCenter) would.
+        static = self._static(title, font)
+        painter.drawStaticText(QPointF(rect.left(), rect.top() + (half - static.size().height()) / 2), static)
+        if row.subtitle:
+            painter.setFont(small)
+            painter.setPen(muted)
+            subtitle = self._elide(small_metrics, row.subtitle, rect.width(), small.key())
+            static = self._static(subtitle, small)
+            painter.drawStaticText(
+                QPointF(rect.left(), rect.top() + half + (rect.height() - half - static.size().height()) / 2),
+                static)
         painter.restore()
 
 
@@ -210,6 +290,12 @@ class Palette(QFrame):
         self._suggest_timer.setSingleShot(True)
         self._suggest_timer.setInterval(SUGGEST_DELAY_MS)
         self._suggest_timer.timeout.connect(self._ask_server)
+        # Filtering waits for the event loop (0 ms): the line edit repaints the typed character
+        # first, and a burst of text changes filters once.
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(0)
+        self._filter_timer.timeout.connect(self._refresh)
         self._refresh()
 
     # -- data ------------------------------------------------------------------------------
@@ -242,22 +328,30 @@ class Palette(QFrame):
         return self.field.text()
 
     def rows(self) -> list[PaletteRow]:
+        self.flush()
         return list(self.model.rows)
 
     def current_row(self) -> int:
+        self.flush()
         index = self.view.currentIndex()
         return index.row() if index.isValid() else -1
 
     # -- filtering ---------------------------------------------------------------------------
 
     def _on_text(self, _text: str) -> None:
-        self._refresh()
+        self._filter_timer.start()  # filters from the event loop (see __init__)
         if self._search is not None and self.query.strip():
             self._suggest_timer.start()
         else:
             self._suggest_timer.stop()
 
+    def flush(self) -> None:
+        """Filter now if the text changed since the list was last filtered."""
+        if self._filter_timer.isActive():
+            self._refresh()
+
     def _refresh(self) -> None:
+        self._filter_timer.stop()
         query = self.query.strip()
         rows = [PaletteRow("task", m.item.title, task_subtitle(m.item), m.item)
                 for m in self._index.search(query, LOCAL_LIMIT)]
@@ -307,6 +401,9 @@ class Palette(QFrame):
         if obj is self.field and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp,
+                       Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.flush()  # the keys act on the list for what is typed
             count = self.model.rowCount()
             row = self.current_row()
             moves = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8, Qt.Key.Key_PageUp: -8}
@@ -329,6 +426,7 @@ class Palette(QFrame):
         super().keyPressEvent(event)
 
     def activate(self, row: int) -> None:
+        """Start (or create) what row ``row`` of the list as shown offers."""
         if not 0 <= row < self.model.rowCount():
             return
         chosen = self.model.rows[row]

@@ -29,6 +29,13 @@ icon's window is shown) and checks every 30 seconds otherwise.
 
 ``toggle()``, ``open_palette()`` and ``stop_with_comment()`` are the hooks
 for the global shortcuts and the shell commands (:mod:`.controls`).
+
+A click does the least it can before returning to the event loop: the service
+records the intent and the new icon is set (painted lazily, one size) and, on
+X11, painted at once; the notification comes from a 0 ms single shot, and the
+comment dialog :data:`COMMENT_AFTER_MS` later, once the service's request is on
+the wire (the request needs a few turns of the loop, and Qt would run a 0 ms
+single shot before them).
 """
 
 from __future__ import annotations
@@ -67,6 +74,7 @@ log = logging.getLogger(__name__)
 
 TRAY_CHECK_MS = 30_000
 MINUTE_SLACK_MS = 20  # land just after the minute turns, never just before
+COMMENT_AFTER_MS = 15  # the comment dialog after a stop: once its request is on the wire
 
 
 class NoTrayNotice(QWidget):
@@ -143,7 +151,9 @@ class TrayController(QObject):
         self.menu.aboutToHide.connect(self._menu_hidden)
         self.tray.setContextMenu(self.menu)
         self.tray.activated.connect(self._on_activated)
-        self.notifier = Notifier(self.tray, lambda: bool(self.settings.get("notifications")), self)
+        self._tray_available: bool | None = None  # known since show(); None before (asked then)
+        self.notifier = Notifier(self.tray, lambda: bool(self.settings.get("notifications")), self,
+                                 tray_available=self.tray_available)
 
         self.minute_timer = QTimer(self)
         self.minute_timer.setSingleShot(True)
@@ -169,6 +179,7 @@ class TrayController(QObject):
         self._menu_open = False
         self._panel_sampled = False
         self._watching_app = False
+        self._warmed = False
 
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -180,10 +191,17 @@ class TrayController(QObject):
         """Put the icon up (first thing at start-up), or say there is no tray."""
         self._render()
         self.tray.show()
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        if self._tray_available:
             self._hook_tooltip()
         else:
             self._no_tray()
+
+    def tray_available(self) -> bool:
+        """Whether a system tray shows the icon (as last found: no X round trip per question)."""
+        if self._tray_available is None:
+            self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        return self._tray_available
 
     def attach(self, service: Any) -> None:
         """Follow ``service`` (a TimerService): its state, events and actions."""
@@ -249,7 +267,8 @@ class TrayController(QObject):
         spec = spec_for(self.state, now, dark_panel=self._dark_panel, template=self._template)
         if spec != self._spec:
             self._spec = spec
-            self.tray.setIcon(self.painter.icon(spec))
+            self.tray.setIcon(self.painter.icon(spec))  # nothing painted yet: the tray asks for its size
+            log.debug("icon -> %s at %.6f", spec.key, time.monotonic())
         self.tray.setToolTip(self.tooltip_text(now))
         self._schedule_minute(now)
 
@@ -397,7 +416,8 @@ class TrayController(QObject):
         self.tray_watch.start()
 
     def _check_tray(self) -> None:
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        if self._tray_available:
             self.tray_watch.stop()
             if self._watching_app:
                 self._watching_app = False
@@ -458,10 +478,20 @@ class TrayController(QObject):
         stopped = self.service.stop()
         if stopped is None:
             return None
-        self.notifier.stopped(stopped.task.title, stopped.duration)
+        self._paint_now()
         ask = bool(self.settings.get("comment_on_stop")) if with_comment is None else with_comment
+
+        self._later(lambda: self.notifier.stopped(stopped.task.title, stopped.duration))
         if ask:
-            self.ask_comment(stopped)
+            service = self.service
+
+            def comment() -> None:
+                if self.service is service:  # not signed out, detached or shut down meanwhile
+                    self.ask_comment(stopped)
+
+            # Not a 0 ms single shot: Qt runs those before the loop's other timers, so the
+            # dialog (its window, its first paint) would go before the request it follows.
+            QTimer.singleShot(COMMENT_AFTER_MS, self, comment)
         return stopped
 
     def stop_with_comment(self) -> Any:
@@ -473,7 +503,8 @@ class TrayController(QObject):
         before = self._pending_refs()
         stopped = self.service.start(task)
         if self._start_recorded(before):
-            self.notifier.started(task.title)
+            self._paint_now()
+            self._later(lambda: self.notifier.started(task.title))
         return stopped
 
     def create_task(self, title: str, destination: Any) -> Any:
@@ -484,8 +515,18 @@ class TrayController(QObject):
         before = self._pending_refs()
         stopped = self.service.create_task(title, destination.team.id, category.id if category else None)
         if self._start_recorded(before):
-            self.notifier.started(title.strip())
+            self._paint_now()
+            self._later(lambda: self.notifier.started(title.strip()))
         return stopped
+
+    def _paint_now(self) -> None:
+        """After a click: paint the new icon now where Qt lets us (X11), before anything else runs."""
+        if self._tray_sys is not None and self._tray_sys.isVisible():
+            self._tray_sys.repaint()
+
+    def _later(self, work: Callable[[], None]) -> None:
+        """Run ``work`` from the event loop (a 0 ms single shot), after the click's handler."""
+        QTimer.singleShot(0, self, work)
 
     def _pending_refs(self) -> set[int]:
         return {action.ref for action in self.service.state.pending}
@@ -543,6 +584,17 @@ class TrayController(QObject):
             return 0.0
 
     # -- comment dialog ----------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Build a comment dialog once, unseen, while nothing happens (after start-up): the first one
+        costs ~30 ms more than the next (fonts, the text editor's machinery), which would otherwise
+        be paid on the first stop click, between the click and its request."""
+        if self._warmed or not self.settings.get("comment_on_stop"):
+            return
+        self._warmed = True
+        from .comment_dialog import CommentDialog
+
+        CommentDialog("", "", 0.0, save=lambda _text: False).deleteLater()
 
     def ask_comment(self, stopped: Any) -> Any:
         from .comment_dialog import CommentDialog
