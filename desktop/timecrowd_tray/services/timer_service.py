@@ -552,7 +552,7 @@ class TimerService:
                 fresh = await client.user_info()
                 self._verify_user = False
                 if fresh.id != user.id:
-                    log.warning("the token belongs to another user than the cached one: switching")
+                    log.warning("signed in as another user than the cached one: switching accounts")
                     self._adopt_user(client, fresh)
                     return PollResult(True)
             entry = await client.running_entry(user.id)
