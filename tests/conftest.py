@@ -19,16 +19,3 @@ for _var, _sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("X
                    ("XDG_STATE_HOME", "state")):
     os.environ[_var] = os.path.join(_home, _sub)
 
-
-def pytest_sessionfinish(session, exitstatus):
-    """Keep the Qt wrappers of 600 tests out of pytest's final garbage collection.
-
-    After the session, pytest collects garbage "harder" in its unconfigure hook; collecting
-    PySide6 wrappers (icon engines, widgets) whose C++ side Qt already tore down segfaults
-    there, turning a green run into exit 139. Freezing moves every live object out of the
-    collector's reach; the process ends right after. The app's own exit is tested end to end
-    (tests/e2e: quit and SIGTERM exit 0).
-    """
-    import gc
-
-    gc.freeze()

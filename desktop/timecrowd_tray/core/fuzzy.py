@@ -17,7 +17,8 @@ built for that loop:
   (read off an index of the titles' first one or two characters: a one-letter
   query usually has hundreds) or of the latter, nothing else needs scoring.
   What is returned is exactly the top ``limit`` of the full ranking; only the
-  search stops earlier (and such a query does not feed the narrowing stack).
+  search stops earlier (and such a query does not feed the narrowing stack,
+  except when it ends with a space: then the next word narrows its matches).
 
 A query is split on white space into terms, and every term must match (AND),
 as in most launchers. A term matches an item when it is a substring of the
@@ -221,7 +222,9 @@ class FuzzyIndex(Generic[T]):
 
         candidates = self._candidates(terms)
         self._substring_memo = None
-        if limit is not None and len(terms) == 1 and (
+        # (Not when the query ends with a space: another word follows, and it narrows the full
+        # matches of this one, which the early stop would not have kept.)
+        if limit is not None and len(terms) == 1 and not query[-1:].isspace() and (
                 candidates is None or len(candidates) > max(_SCAN_THRESHOLD, len(self._items) // _SCAN_FRACTION)):
             top = self._bounded_top(terms[0], limit)
             if top is not None:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import enum
 import os
 import sys
+import weakref
 from collections import OrderedDict
 from datetime import datetime
 
@@ -173,12 +174,25 @@ def _prune_clones() -> None:
 
 
 class _SpecEngine(QIconEngine):
-    """One look (:class:`IconSpec`), painted by :class:`IconPainter` at the size and ratio asked for."""
+    """One look (:class:`IconSpec`), painted by :class:`IconPainter` at the size and ratio asked for.
+
+    The painter is held weakly: it holds this engine's icon, and a reference cycle running
+    through Qt's side would leave the collector to tear Qt wrappers down in any order.
+    """
 
     def __init__(self, painter: IconPainter, spec: IconSpec) -> None:
         super().__init__()
-        self._painter = painter
+        self._painter_ref = weakref.ref(painter)
         self._spec = spec
+
+    @property
+    def _painter(self) -> IconPainter:
+        painter = self._painter_ref()
+        if painter is None:  # the icon outlived its painter (a copy kept elsewhere): paint alone
+            painter = IconPainter()
+            self._orphan = painter
+            self._painter_ref = weakref.ref(painter)
+        return painter
 
     @staticmethod
     def _side(size: QSize) -> int:
@@ -290,6 +304,11 @@ class IconPainter:
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return icon
+
+    def clear(self) -> None:
+        """Forget the icons and pixmaps kept (the owner is going away)."""
+        self._cache.clear()
+        self._pixmaps.clear()
 
     def cached_pixmap(self, spec: IconSpec, size: int, dpr: float = 1.0) -> QPixmap:
         """:meth:`pixmap`, painted once per (spec, size, ratio) among the recent ones."""

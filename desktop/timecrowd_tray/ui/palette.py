@@ -142,38 +142,32 @@ class PaletteDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._elided: OrderedDict[tuple[str, int, str], str] = OrderedDict()
         self._texts: OrderedDict[tuple[str, str], QStaticText] = OrderedDict()
-        self._fonts: dict[str, tuple[QFont, QFont, QFont, QFontMetrics]] = {}
+        self._fonts: dict[str, _RowFonts] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         metrics = option.fontMetrics
         return QSize(option.rect.width(), int(metrics.height() * 2.3) + 8)
 
-    def _fonts_for(self, base: QFont) -> tuple[QFont, QFont, QFont, QFontMetrics]:
-        """The fonts of the title, of the "create" row's title and of the subtitle (and its metrics)."""
-        key = base.key()
+    def _fonts_for(self, base: QFont, key: str) -> _RowFonts:
         fonts = self._fonts.get(key)
         if fonts is None:
-            italic = QFont(base)
-            italic.setItalic(True)
-            small = QFont(base)
-            small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
-            fonts = self._fonts[key] = (QFont(base), italic, small, QFontMetrics(small))
+            fonts = self._fonts[key] = _RowFonts(base)
         return fonts
 
-    def _elide(self, metrics: QFontMetrics, title: str, width: int, font_key: str) -> str:
-        key = (title, width, font_key)
-        text = self._elided.get(key)
-        if text is not None:
+    def _elide(self, metrics: QFontMetrics, text: str, width: int, font_key: str) -> str:
+        key = (text, width, font_key)
+        elided = self._elided.get(key)
+        if elided is not None:
             self._elided.move_to_end(key)
-            return text
-        text = metrics.elidedText(title, Qt.TextElideMode.ElideRight, width)
-        self._elided[key] = text
+            return elided
+        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        self._elided[key] = elided
         if len(self._elided) > TEXT_CACHE:
             self._elided.popitem(last=False)
-        return text
+        return elided
 
-    def _static(self, text: str, font: QFont) -> QStaticText:
-        key = (text, font.key())
+    def _static(self, text: str, font: QFont, font_key: str) -> QStaticText:
+        key = (text, font_key)
         static = self._texts.get(key)
         if static is not None:
             self._texts.move_to_end(key)
@@ -193,33 +187,52 @@ class PaletteDelegate(QStyledItemDelegate):
         if row is None:
             super().paint(painter, option, index)
             return
-        opt = QStyleOptionViewItem(option)
-        style = opt.widget.style() if opt.widget else QGuiApplication.instance().style()  # type: ignore[union-attr]
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)  # background, selection
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        text_color = opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        muted = QColor(text_color)
-        muted.setAlphaF(0.65)
-        rect = opt.rect.adjusted(10, 4, -10, -4)
+        state = option.state
+        if state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver):
+            # The selection or hover background (a plain row has none: the view painted its base).
+            widget = option.widget
+            style = widget.style() if widget else QGuiApplication.instance().style()  # type: ignore[union-attr]
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        text_color = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        rect = option.rect.adjusted(10, 4, -10, -4)
         half = rect.height() // 2
-        normal, italic, small, small_metrics = self._fonts_for(opt.font)
-        font = italic if row.kind == "create" else normal
-        title = self._elide(opt.fontMetrics, row.title, rect.width(), opt.font.key())
+        fonts = self._fonts_for(option.font, option.font.key())
+        italic = row.kind == "create"
+        font, font_key = (fonts.italic, fonts.italic_key) if italic else (fonts.normal, fonts.normal_key)
+        title = self._elide(option.fontMetrics, row.title, rect.width(), fonts.normal_key)
         painter.save()
         painter.setFont(font)
         painter.setPen(text_color)
         # Left-aligned and vertically centred in each half, as drawText(AlignLeft | AlignVCenter) would.
-        static = self._static(title, font)
+        static = self._static(title, font, font_key)
         painter.drawStaticText(QPointF(rect.left(), rect.top() + (half - static.size().height()) / 2), static)
         if row.subtitle:
-            painter.setFont(small)
+            muted = QColor(text_color)
+            muted.setAlphaF(0.65)
+            painter.setFont(fonts.small)
             painter.setPen(muted)
-            subtitle = self._elide(small_metrics, row.subtitle, rect.width(), small.key())
-            static = self._static(subtitle, small)
+            subtitle = self._elide(fonts.small_metrics, row.subtitle, rect.width(), fonts.small_key)
+            static = self._static(subtitle, fonts.small, fonts.small_key)
             painter.drawStaticText(
                 QPointF(rect.left(), rect.top() + half + (rect.height() - half - static.size().height()) / 2),
                 static)
         painter.restore()
+
+
+class _RowFonts:
+    """The fonts of a row for one view font: the title's, the "create" row's title's, the subtitle's."""
+
+    __slots__ = ("normal", "italic", "small", "small_metrics", "normal_key", "italic_key", "small_key")
+
+    def __init__(self, base: QFont) -> None:
+        self.normal = QFont(base)
+        self.italic = QFont(base)
+        self.italic.setItalic(True)
+        self.small = QFont(base)
+        self.small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
+        self.small_metrics = QFontMetrics(self.small)
+        self.normal_key, self.italic_key, self.small_key = self.normal.key(), self.italic.key(), self.small.key()
 
 
 class Palette(QFrame):
@@ -354,7 +367,7 @@ class Palette(QFrame):
         self._filter_timer.stop()
         query = self.query.strip()
         rows = [PaletteRow("task", m.item.title, task_subtitle(m.item), m.item)
-                for m in self._index.search(query, LOCAL_LIMIT)]
+                for m in self._index.search(self.query, LOCAL_LIMIT)]  # unstripped: a trailing space matters
         shown = {r.task.id for r in rows if r.task is not None}
         for task in self._server.get(query, ()):
             if task.id not in shown:

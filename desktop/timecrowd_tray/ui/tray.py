@@ -48,7 +48,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QHelpEvent
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QHelpEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -246,6 +246,11 @@ class TrayController(QObject):
         self.tray.hide()
         self.tray.setContextMenu(None)
         self.menu.deleteLater()
+        # Let go of the icons now (their engines are Python objects): not in some later garbage
+        # collection, whose order Qt's wrappers do not survive.
+        self.tray.setIcon(QIcon())
+        self._spec = None
+        self.painter.clear()
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), tz=timezone.utc)
