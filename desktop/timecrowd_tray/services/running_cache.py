@@ -154,8 +154,7 @@ class RunningCache:
         return RunningData(account, api_base, user, entry)
 
     def save(self, data: RunningData) -> None:
-        import tempfile
-
+        from .atomic_file import write_text_atomically
         from .task_cache import user_to_json
 
         body = json.dumps({"version": _VERSION, "account": data.account, "api_base": data.api_base,
@@ -163,20 +162,7 @@ class RunningCache:
                            "entry": entry_to_json(data.entry) if data.entry is not None else None},
                           ensure_ascii=False)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(prefix=".running-", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(body)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_text_atomically(self.path, body)
         except OSError as exc:
             log.warning("could not write the running entry cache %s: %s", self.path, exc)
 

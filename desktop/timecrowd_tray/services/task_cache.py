@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..core.models import ParseError, Task, TimeEntry, User
+from .atomic_file import write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -121,19 +120,6 @@ class TaskCache:
                            "user": user_to_json(user) if user is not None else None,
                            "tasks": [task_to_json(t) for t in tasks]}, ensure_ascii=False)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(prefix=".recent-", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(body)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_text_atomically(self.path, body)
         except OSError as exc:
             log.warning("could not write the task cache %s: %s", self.path, exc)
