@@ -1,16 +1,22 @@
 """The composition root: ``run_app(args)`` builds the app and runs it until Quit.
 
 Start-up is ordered for speed: Qt Widgets, the settings and the tray icon come
-first, and only then the heavy parts are imported (qasync, httpx, keyring, the
+first, and only then the heavy parts are imported (qasync, httpx, the
 emulator) and the account restored. The first icon already shows the last
 known state: the entry the server last said runs (``services.running_cache``),
 as RUNNING not yet confirmed, else "loading"; the first poll confirms or
-corrects it. The keyring is read first; the global shortcuts, the shell
-commands' socket and the network watcher are set up once the sign-in has
-answered (or after :data:`CONTROLS_AFTER_S` at the latest). Nothing on the UI
-thread waits on the network or the keyring: the sign-in and every call of the
-service run as asyncio tasks on the qasync loop, whose default executor is two
-worker threads (the keyring, the running-entry cache).
+corrects it. The keyring is read first (by a child process,
+``services.keyring_process``); the global shortcuts and the shell commands'
+socket are set up once the sign-in has answered (or after
+:data:`CONTROLS_AFTER_S` at the latest); the network watcher only once the
+service has gone offline. Nothing on the UI thread waits on the network or the
+keyring: the sign-in and every call of the service run as asyncio tasks on the
+qasync loop, whose default executor is two worker threads (the keyring helper,
+the running-entry cache).
+
+Memory is a budget too (a tray app runs all day): what a feature needs is
+loaded when the feature is first used (the comment dialog at the first stop,
+the palette at its first opening, QtNetwork when the network is first lost).
 
 ``--demo`` starts the TimeCrowd emulator with demo data on 127.0.0.1 (a
 random free port) in a background thread inside the app and signs in with the
@@ -33,7 +39,6 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 SIGN_IN_RETRY_S = 30.0
 CONTROLS_AFTER_S = 2.0   # at the latest, the shortcuts and the shell commands after start-up
-WARM_UP_MS = 3_000       # then the first comment dialog's one-time costs are paid, unseen
 EXECUTOR_THREADS = 2
 # The id of the packaged .desktop file (packaging/net.timecrowd.TimeCrowdTray.desktop).
 DESKTOP_FILE_ID = "net.timecrowd.TimeCrowdTray"
@@ -45,15 +50,28 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("App", text)
 
 
+def skip_httpx_command_line() -> None:
+    """Keep httpx's command-line client out of this process.
+
+    ``import httpx`` imports ``httpx._main`` (click, pygments: ~2 MiB for the day) whenever
+    those packages happen to be installed; the app never runs that client. A ``None`` in
+    ``sys.modules`` makes that import fail, and httpx then defines a stub ``main`` instead.
+    """
+    sys.modules.setdefault("httpx._main", None)
+
+
 def run_app(args: Any) -> int:
     """Run the tray app; returns the process exit code."""
+    from .ui.qt_compat import guard_none_refcount, stop_module_source_caching
+
+    skip_httpx_command_line()
+    stop_module_source_caching()
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
     import os
 
     from .core.settings import InvalidSetting
     from .platform.settings_store import API_BASE_ENV, SettingsStore, resolve_api_base
-    from .ui.qt_compat import guard_none_refcount
 
     guard_none_refcount()
     demo = bool(getattr(args, "demo", False))
@@ -226,6 +244,7 @@ class AppRunner:
         self.emulator: Any = None
         self.signin_window: Any = None
         self.network: Any = None  # QNetworkInformation, when this platform has a backend
+        self._network_tried = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self._retry: asyncio.TimerHandle | None = None
         self._sign_in_task: asyncio.Task[Any] | None = None
@@ -265,16 +284,12 @@ class AppRunner:
         tray.attach(self.service)
         self.service.add_event_listener(self._on_event)
         # The keyring first: the sign-in starts now, and what can wait waits for it (or for
-        # CONTROLS_AFTER_S): the shortcuts and the shell commands' socket, the network watcher.
+        # CONTROLS_AFTER_S): the shortcuts and the shell commands' socket.
         start = self.spawn(self._start())
         quitting = asyncio.ensure_future(self.quit_event.wait())
         await asyncio.wait({start, quitting}, timeout=CONTROLS_AFTER_S, return_when=asyncio.FIRST_COMPLETED)
         if not self.quit_event.is_set():
             self._install_controls()
-            self.watch_network()
-            from PySide6.QtCore import QTimer
-
-            QTimer.singleShot(WARM_UP_MS, tray, tray.warm_up)
         await quitting
         await self.shutdown()
 
@@ -348,11 +363,12 @@ class AppRunner:
     # -- signing in -------------------------------------------------------------------------
 
     def make_session(self, api_base: str) -> Any:
-        """The sign-in state of ``api_base``, remembered in the system keyring."""
-        from .services.credentials import CredentialStore
+        """The sign-in state of ``api_base``, remembered in the system keyring (through a child
+        process: the keyring's crypto stays out of the long-running app's memory)."""
+        from .services.keyring_process import OutOfProcessCredentialStore
         from .services.session import SessionManager
 
-        return SessionManager(api_base, CredentialStore())
+        return SessionManager(api_base, OutOfProcessCredentialStore())
 
     async def _start_demo(self) -> None:
         import asyncio
@@ -531,19 +547,27 @@ class AppRunner:
             self.tray.notifier.error(self.error_text(exc))
 
     def _on_event(self, event: Any) -> None:
-        from .services.events import SignedOut
+        from .services.events import SignedOut, WentOffline
 
         if isinstance(event, SignedOut):
             self.show_sign_in(expired=True)
+        elif isinstance(event, WentOffline):
+            self.watch_network()
 
     # -- the network ----------------------------------------------------------------------
 
     def watch_network(self) -> None:
         """Follow the system's reachability (QNetworkInformation), where the platform reports it.
 
-        Back online: the service polls and sends what waits at once. Disconnected: it shows
-        "offline" at once, without waiting for a request to time out.
+        Started the first time the service goes offline, not at start-up: the watcher costs
+        ~4 MiB for the whole day (QtNetwork, and GIO's network monitor on Linux), and while
+        the server answers the polls already say all there is to know. From then on, back
+        online: the service polls and sends what waits at once, without waiting for its
+        back-off; disconnected again: it shows "offline" at once.
         """
+        if self._network_tried:
+            return
+        self._network_tried = True
         try:
             from PySide6.QtNetwork import QNetworkInformation
 

@@ -271,6 +271,43 @@ def test_a_server_on_this_computer_is_not_offline_without_a_network(runner):
     assert runner.service.network == []
 
 
+def test_the_network_is_watched_from_the_first_time_the_service_goes_offline(runner, monkeypatch):
+    """Not before: QtNetwork and the platform's network monitor would cost memory all day for nothing."""
+    from timecrowd_tray.services.events import BackOnline, WentOffline
+
+    loads = []
+    monkeypatch.setattr(QNetworkInformation, "loadDefaultBackend", staticmethod(lambda: loads.append(1) or False))
+    runner._on_event(BackOnline())
+    assert loads == []
+    runner._on_event(WentOffline())
+    runner._on_event(WentOffline())
+    assert loads == [1]  # tried once: a platform without a backend is not asked again
+
+
+def test_the_app_keeps_the_keyring_in_a_child_process(runner):
+    from timecrowd_tray.services.keyring_process import OutOfProcessCredentialStore
+
+    session = runner.make_session("https://timecrowd.example")
+    assert isinstance(session.store, OutOfProcessCredentialStore)
+
+
+def test_httpx_command_line_client_is_kept_out_of_the_app():
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import sys
+        from timecrowd_tray.app import skip_httpx_command_line
+        skip_httpx_command_line()
+        import httpx
+        print(callable(httpx.main), sys.modules["httpx._main"] is None, "click" in sys.modules)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "True", "False"]
+
+
 def test_watching_the_network_is_safe_anywhere(runner):
     runner.service = FakeService()
     runner.watch_network()  # a backend or none, depending on the machine: never raises

@@ -50,8 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["_keyring-helper"]:  # services.keyring_process.HELPER_COMMAND: not a user command
+        from ..services.keyring_process import serve
+
+        return serve()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if handler is None:
         from ..platform.display import missing_display_message

@@ -11,12 +11,21 @@ later make ``None`` immortal, and earlier bindings (6.11.x) are correct.
 interpreter (as 3.12 does for every interpreter) by adding a large constant
 to its reference count; it logs a warning so the real fix (another
 PySide6 version) is not forgotten.
+
+Every PySide6 version also reads the whole source of each module imported
+after it (``inspect.getsource``) to learn whether the module mentions
+"PySide6" (for its opt-in ``__feature__`` switches), and that read leaves every
+line in :mod:`linecache` for the life of the process: about 12 MiB of strings
+for this app's few hundred modules, a tenth of its memory.
+:func:`stop_module_source_caching` gives the binding the same answer from the
+file's bytes, which are dropped once read.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from types import ModuleType
 
 log = logging.getLogger(__name__)
 
@@ -53,4 +62,38 @@ def guard_none_refcount() -> bool:
     log.warning("PySide6 %s on Python %d.%d leaks references to None on every void call; guarded. "
                 "Install another PySide6-Essentials version (6.11.x is not affected).",
                 binding_version(), *sys.version_info[:2])
+    return True
+
+
+def _mentions_pyside(module: ModuleType) -> bool:
+    """What shiboken's ``feature._mod_uses_pyside`` answers, without keeping the source in linecache."""
+    import inspect
+
+    try:
+        path = inspect.getsourcefile(module)
+    except TypeError:  # a built-in module
+        return False
+    if not path:  # no source file (a frozen or bundled module): the binding's answer too
+        return False
+    try:
+        with open(path, "rb") as source:
+            return b"PySide6" in source.read()
+    except OSError:
+        return False
+
+
+def stop_module_source_caching() -> bool:
+    """Have the binding look at each newly imported module without caching its lines; True when installed.
+
+    Call it before the first Qt import: modules imported earlier were looked at already.
+    """
+    try:
+        import shiboken6  # noqa: F401  (loads the binding's support package, with its import hook)
+    except ImportError:  # pragma: no cover
+        return False
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        log.debug("shiboken's feature module has changed shape; module sources stay cached")
+        return False
+    feature._mod_uses_pyside = _mentions_pyside
     return True

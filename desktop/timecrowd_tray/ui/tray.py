@@ -179,7 +179,6 @@ class TrayController(QObject):
         self._menu_open = False
         self._panel_sampled = False
         self._watching_app = False
-        self._warmed = False
 
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -589,17 +588,6 @@ class TrayController(QObject):
             return 0.0
 
     # -- comment dialog ----------------------------------------------------------------------------
-
-    def warm_up(self) -> None:
-        """Build a comment dialog once, unseen, while nothing happens (after start-up): the first one
-        costs ~30 ms more than the next (fonts, the text editor's machinery), which would otherwise
-        be paid on the first stop click, between the click and its request."""
-        if self._warmed or not self.settings.get("comment_on_stop"):
-            return
-        self._warmed = True
-        from .comment_dialog import CommentDialog
-
-        CommentDialog("", "", 0.0, save=lambda _text: False).deleteLater()
 
     def ask_comment(self, stopped: Any) -> Any:
         from .comment_dialog import CommentDialog
