@@ -11,7 +11,14 @@ between the green disc and a grey one, which gives the baselines "click ->
 the app hears it" and "click -> the icon repainted". It prints ``ready`` once
 the icon is shown.
 
-    .venv/bin/python benchmarks/bare_tray.py
+``--with-stack`` is a second reference, for memory only: the same tray app
+plus what the product's service layer is built on, before any of its own
+code: asyncio on a qasync event loop and one ``httpx.AsyncClient`` (default
+TLS settings, as against https://timecrowd.net). The app's memory can go no
+lower than this floor without changing that stack. Its windows' class is
+``stack-floor``.
+
+    .venv/bin/python benchmarks/bare_tray.py [--with-stack]
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 GREEN = "#0f9d76"   # timecrowd_tray.ui.icon_painter.ACCENT (not imported: the baseline imports no app code)
 GREY = "#808080"
 APP_NAME = "bare-tray"  # the WM_CLASS class of the docked icon's window
+FLOOR_NAME = "stack-floor"
 
 
 def disc(color: str, size: int = 64) -> QIcon:
@@ -41,8 +49,9 @@ def disc(color: str, size: int = 64) -> QIcon:
 
 
 def main() -> int:
+    with_stack = "--with-stack" in sys.argv[1:]
     app = QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
+    app.setApplicationName(FLOOR_NAME if with_stack else APP_NAME)
     app.setQuitOnLastWindowClosed(False)
     icons = [disc(GREEN), disc(GREY)]
     tray = QSystemTrayIcon(icons[0])
@@ -57,7 +66,24 @@ def main() -> int:
     tray.activated.connect(activated)
     tray.show()
     print("ready", flush=True)
+    if with_stack:
+        return run_with_stack(app)
     return app.exec()
+
+
+def run_with_stack(app: QApplication) -> int:
+    import asyncio
+
+    import httpx
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    client = httpx.AsyncClient(base_url="https://timecrowd.invalid")  # never used: no request is sent
+    with loop:
+        loop.run_forever()
+    del client
+    return 0
 
 
 if __name__ == "__main__":

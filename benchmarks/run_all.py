@@ -38,7 +38,12 @@ clock for every process on the machine):
   are the running look (a green disc, read with GetImage). The baseline's
   icon is a disc of the same green, so this is "docked and painted" for it.
 * RSS: VmRSS of the process tree after N s (30 s; --quick 5 s), and VmHWM
-  (the peak); /proc, summed over every process of the tree.
+  (the peak); /proc, summed over every process of the tree. Two more rows,
+  reported without a budget: the same figure for ``bare_tray.py --with-stack``
+  (the bare tray plus asyncio, qasync and one httpx client: the floor of the
+  stack the service layer is built on, started in the app's place beside the
+  baseline), and the app's RSS after the click pairs, once the first comment
+  dialog has opened (what is loaded at first use rather than at start).
 * idle CPU: utime+stime of every thread from /proc/PID/stat over a 60 s window
   (--quick 10 s) with the menu closed, the entry running and nothing touched,
   as a share of one core. Wake-ups: voluntary context switches of every
@@ -107,6 +112,7 @@ from _common import Figure, print_table  # noqa: E402
 PY = sys.executable
 APP_CLASS = "timecrowd-tray"     # WM_CLASS class of the app's windows (its application name)
 BASE_CLASS = "bare-tray"
+FLOOR_CLASS = "stack-floor"
 COMMENT_TITLE = "Comment - TimeCrowd Tray"  # the app runs with LANG=C.UTF-8: English titles
 TOOLS = ("Xvfb", "xdpyinfo", "trayer", "dbus-daemon", "dbus-send", "gnome-keyring-daemon")
 DOUBLE_CLICK_S = 0.5             # two clicks closer than Qt's 400 ms would be a double click
@@ -309,6 +315,12 @@ class Session:
         child = Child("baseline", [PY, str(HERE / "bare_tray.py")], self.screen.env())
         return (child, *self._startup(child, BASE_CLASS))
 
+    def launch_stack_floor(self) -> Child:
+        """The memory reference: bare_tray.py --with-stack (docked, not timed)."""
+        child = Child("stack floor", [PY, str(HERE / "bare_tray.py"), "--with-stack"], self.screen.env())
+        self._startup(child, FLOOR_CLASS)
+        return child
+
     def launch_app(self) -> tuple[Child, float, float]:
         child = Child("app", app_argv(self.emu.url), self.env)
         return (child, *self._startup(child, APP_CLASS))
@@ -469,7 +481,7 @@ class Session:
         plan = self.plan
         base, base_docked, base_shown = self.launch_baseline()
         base.wait_line(lambda l: l == "ready", 30, "ready line")
-        app = None
+        app = floor = None
         try:
             app, app_docked, app_shown = self.launch_app()
             log(f"run {index}: baseline docked {base_docked:.0f} ms; app docked {app_docked:.0f} ms, "
@@ -481,11 +493,14 @@ class Session:
             self.s.add("app.docked", app_docked)
             self.s.add("app.shown", app_shown)
             self.settle(running=True)
+            floor = self.launch_stack_floor()
 
-            time.sleep(max(0.0, app.t0 + plan.rss_at - time.monotonic()))  # "RSS after N s": a point in time
-            for key, child in (("base", base), ("app", app)):
+            # "RSS after N s": a point in time, of each process's own life
+            for key, child in (("base", base), ("app", app), ("floor", floor)):
+                time.sleep(max(0.0, child.t0 + plan.rss_at - time.monotonic()))
                 self.s.add(f"{key}.rss", _proc.rss_mb(child.pid))
                 self.s.add(f"{key}.hwm", _proc.peak_rss_mb(child.pid))
+            floor.stop()
             log(f"run {index}: idle window {plan.idle:g} s")
             self.idle_window(base, app)
             status = (control("status") or {}).get("status") or {}
@@ -498,15 +513,17 @@ class Session:
                 self.app_click("start")
             for _ in range(2 * plan.clicks):
                 self.baseline_click(base)
+            self.s.add("app.rss_used", _proc.rss_mb(app.pid))
+            self.s.add("base.rss_used", _proc.rss_mb(base.pid))
             log(f"run {index}: server stalled {plan.stall:g} s")
             self.stalled_lag()
             self.app_click("start", measured=False)  # running again for the next run
         finally:
-            for child in (app, base):
+            for child in (app, base, floor):
                 if child is None:
                     continue
                 child.stop()
-                if child.proc.returncode not in (0, -15):  # -15: the bare app dies of SIGTERM by design
+                if child.proc.returncode not in (0, -15):  # -15: the bare apps die of SIGTERM by design
                     self.diagnostics.append(f"run {index}: {child.name} exited with {child.proc.returncode} on "
                                             f"SIGTERM; last output:\n{child.tail(15)}")
 
@@ -568,6 +585,10 @@ def figures(plan: Plan, s: Samples, palette: tuple[list[float], list[float]],
         Figure("start-up: process start -> icon docked, showing the running state", "ms", g("app.shown"),
                g("base.shown"), ("ratio", BUDGET_STARTUP_RATIO), digits=0),
         Figure(f"RSS after {plan.rss_at:g} s", "MiB", g("app.rss"), g("base.rss"), ("ratio", BUDGET_RSS_RATIO)),
+        Figure(f"RSS after {plan.rss_at:g} s: the stack's floor (bare tray + asyncio/qasync/httpx) in the "
+               "app's place", "MiB", g("floor.rss"), g("base.rss")),
+        Figure("RSS after the click pairs (the first comment dialog has opened)", "MiB", g("app.rss_used"),
+               g("base.rss_used")),
         Figure("peak RSS (VmHWM)", "MiB", g("app.hwm"), g("base.hwm")),
         Figure(f"idle CPU over {plan.idle:g} s, menu closed", "% of one core", g("app.idle_cpu_pct"),
                g("base.idle_cpu_pct"), ("below", BUDGET_IDLE_CPU_PCT), digits=3),
