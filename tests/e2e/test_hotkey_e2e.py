@@ -1,7 +1,7 @@
 """End to end: the global shortcut on a virtual X screen with a tray host, pressed with xdotool.
 
 ``timecrowd-tray --demo`` runs on the screen (the X11 backend grabs through its
-own python-xlib connection). ``xdotool key ctrl+alt+shift+t`` must start the most
+own X connection through libX11). ``xdotool key ctrl+alt+shift+t`` must start the most
 recent task on the emulator (read back from ``GET {url}/_emulator/state``);
 pressing it again stops the entry and the comment dialog takes the keyboard
 focus, where a typed comment and Enter reach the server. A combination another

@@ -200,7 +200,7 @@ def icon_crop(screen: VirtualScreen, icon: int) -> tuple[int, int, int, int]:
 def screen():
     require(*REQUIRED_TOOLS, why="the end-to-end tray test needs a virtual screen and a tray host")
     if importlib.util.find_spec("Xlib") is None:
-        require("python-xlib-missing", why="python-xlib (a dependency) is needed to see the tray selection")
+        require("python-xlib-missing", why="python-xlib (a test dependency) is needed to see the tray selection")
     with VirtualScreen() as s:
         s.start_tray()
         yield s

@@ -1,21 +1,54 @@
-"""X11 global shortcuts: ``XGrabKey`` on the root window through python-xlib.
+"""X11 global shortcuts: ``XGrabKey`` on the root window through libX11 (ctypes).
+
+libX11 is already in the process wherever this backend runs (Qt's xcb plugin
+links it), so a ctypes binding costs next to nothing; the library is loaded
+lazily, the first time a backend is made, so this module imports anywhere.
 
 The backend opens its own X connection (never Qt's: grabbing through Qt's xcb
 connection segfaults under the offscreen platform) and watches its socket with
 a :class:`QSocketNotifier`, so no thread is involved and callbacks run on the
-Qt main thread. Every shortcut is grabbed four times, with and without NumLock
-and CapsLock, or it would stop working whenever one of them is on. A
-combination another client already grabbed makes the server answer BadAccess:
-that is raised as :class:`HotkeyConflict`, never swallowed.
+Qt main thread; a callback that raises is logged and the shortcuts go on.
+Every shortcut is grabbed four times, with and without NumLock and CapsLock,
+or it would stop working whenever one of them is on. A combination another
+client already grabbed makes the server answer BadAccess: that is raised as
+:class:`HotkeyConflict`, never swallowed, and nothing stays half-grabbed.
+
+X errors go to one process-wide handler (``XSetErrorHandler``), which Qt sets
+for its own connection. This backend installs its own only around its
+requests and the ``XSync`` that collects their answers, and puts the previous
+one back straight after; an error on another connection that arrives in
+between is handed to that previous handler.
+
+Losing the X server: libX11 calls its process-wide I/O error handler, and
+both the default one and Qt's end the process. Qt's own connection to the
+same server dies the same way at the same moment, so this backend does not
+try to survive it (and :attr:`on_problem` is never called).
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    Structure,
+    Union,
+    byref,
+    c_char_p,
+    c_int,
+    c_long,
+    c_ubyte,
+    c_uint,
+    c_ulong,
+    c_void_p,
+)
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSocketNotifier
+from PySide6.QtCore import QSocketNotifier, QTimer
 
 from .base import (
     Callback,
@@ -30,13 +63,7 @@ from .keysyms import keysym_name
 
 log = logging.getLogger(__name__)
 
-try:  # python-xlib is a Linux-only dependency
-    from Xlib import X, XK, error as xerror
-    from Xlib.display import Display
-except ImportError:  # pragma: no cover - not installed off Linux
-    X = XK = xerror = Display = None  # type: ignore[assignment]
-
-# Core X modifier masks (X.h), so the pure helpers work without python-xlib.
+# Core X modifier masks (X.h).
 SHIFT_MASK, LOCK_MASK, CONTROL_MASK = 1 << 0, 1 << 1, 1 << 2
 MOD1_MASK, MOD2_MASK, MOD3_MASK, MOD4_MASK, MOD5_MASK = (1 << i for i in range(3, 8))
 _ALL_MODS = 0xFF
@@ -49,7 +76,14 @@ DEFAULT_NUMLOCK_MASK = MOD2_MASK
 _MODIFIER_KEYSYMS = {
     "Alt": ("Alt_L", "Alt_R", "Meta_L", "Meta_R"),
     "Meta": ("Super_L", "Super_R", "Hyper_L", "Hyper_R"),
+    "NumLock": ("Num_Lock",),
 }
+
+# X.h constants
+KEY_PRESS, KEY_RELEASE = 2, 3
+GRAB_MODE_ASYNC = 1
+BAD_ACCESS = 10
+NO_SYMBOL = 0
 
 
 def modifier_mask(modifiers: frozenset[str], masks: dict[str, int] | None = None) -> int:
@@ -71,6 +105,104 @@ def x11_binding(seq: KeySequence, masks: dict[str, int] | None = None) -> tuple[
     return modifier_mask(seq.modifiers, masks), keysym_name(seq.key)
 
 
+# -- libX11 through ctypes ----------------------------------------------------------------
+
+
+class XErrorEvent(Structure):
+    _fields_ = [
+        ("type", c_int),
+        ("display", c_void_p),
+        ("resourceid", c_ulong),
+        ("serial", c_ulong),
+        ("error_code", c_ubyte),
+        ("request_code", c_ubyte),
+        ("minor_code", c_ubyte),
+    ]
+
+
+class XKeyEvent(Structure):
+    _fields_ = [
+        ("type", c_int),
+        ("serial", c_ulong),
+        ("send_event", c_int),
+        ("display", c_void_p),
+        ("window", c_ulong),
+        ("root", c_ulong),
+        ("subwindow", c_ulong),
+        ("time", c_ulong),
+        ("x", c_int),
+        ("y", c_int),
+        ("x_root", c_int),
+        ("y_root", c_int),
+        ("state", c_uint),
+        ("keycode", c_uint),
+        ("same_screen", c_int),
+    ]
+
+
+class XEvent(Union):
+    _fields_ = [("type", c_int), ("xkey", XKeyEvent), ("pad", c_long * 24)]
+
+
+class XModifierKeymap(Structure):
+    _fields_ = [("max_keypermod", c_int), ("modifiermap", POINTER(c_ubyte))]
+
+
+#: ``int (*XErrorHandler)(Display *, XErrorEvent *)``
+XErrorHandler = CFUNCTYPE(c_int, c_void_p, POINTER(XErrorEvent))
+
+_SIGNATURES = {
+    # name: (restype, argtypes)
+    "XOpenDisplay": (c_void_p, [c_char_p]),
+    "XCloseDisplay": (c_int, [c_void_p]),
+    "XConnectionNumber": (c_int, [c_void_p]),
+    "XDefaultRootWindow": (c_ulong, [c_void_p]),
+    "XGetModifierMapping": (POINTER(XModifierKeymap), [c_void_p]),
+    "XFreeModifiermap": (c_int, [POINTER(XModifierKeymap)]),
+    "XDisplayKeycodes": (c_int, [c_void_p, POINTER(c_int), POINTER(c_int)]),
+    "XGetKeyboardMapping": (POINTER(c_ulong), [c_void_p, c_ubyte, c_int, POINTER(c_int)]),
+    "XStringToKeysym": (c_ulong, [c_char_p]),
+    "XFree": (c_int, [c_void_p]),
+    "XGrabKey": (c_int, [c_void_p, c_int, c_uint, c_ulong, c_int, c_int, c_int]),
+    "XUngrabKey": (c_int, [c_void_p, c_int, c_uint, c_ulong]),
+    "XSync": (c_int, [c_void_p, c_int]),
+    "XPending": (c_int, [c_void_p]),
+    "XNextEvent": (c_int, [c_void_p, POINTER(XEvent)]),
+    "XNextRequest": (c_ulong, [c_void_p]),
+    # Raw pointers both ways: the previous handler may be C code (Qt's, libX11's default).
+    "XSetErrorHandler": (c_void_p, [c_void_p]),
+}
+
+_libx11: ctypes.CDLL | None = None
+
+
+def load_libx11() -> ctypes.CDLL:
+    """libX11 with the prototypes this module uses (loaded once); :class:`HotkeyUnsupported` without it."""
+    global _libx11
+    if _libx11 is None:
+        try:  # already mapped by Qt's xcb plugin wherever this backend is of use
+            lib = ctypes.CDLL("libX11.so.6")
+        except OSError as exc:
+            from ctypes.util import find_library  # only here: it imports subprocess and more
+
+            found = find_library("X11")  # another soname (the BSDs, XQuartz)
+            if not found:
+                raise HotkeyUnsupported(f"libX11 is not installed ({exc})") from None
+            try:
+                lib = ctypes.CDLL(found)
+            except OSError as exc2:
+                raise HotkeyUnsupported(f"cannot load libX11 ({exc2})") from None
+        try:
+            for name, (restype, argtypes) in _SIGNATURES.items():
+                function = getattr(lib, name)
+                function.restype = restype
+                function.argtypes = argtypes
+        except AttributeError as exc:  # pragma: no cover - an ancient libX11
+            raise HotkeyUnsupported(f"this libX11 lacks {exc}") from None
+        _libx11 = lib
+    return _libx11
+
+
 @dataclass(slots=True)
 class _Grab:
     sequence: KeySequence
@@ -85,44 +217,113 @@ class X11Backend(HotkeyBackend):
 
     def __init__(self, display_name: str | None = None) -> None:
         super().__init__()
-        if Display is None:
-            raise HotkeyUnsupported("python-xlib is not installed")
+        self._x = load_libx11()
         name = display_name or os.environ.get("DISPLAY")
         if not name:
             raise HotkeyUnsupported("no X display (DISPLAY is not set)")
-        try:
-            self._display = Display(name)
-        except (xerror.DisplayError, OSError) as exc:
-            raise HotkeyUnsupported(f"cannot open the X display {name}: {exc}") from None
+        display = self._x.XOpenDisplay(os.fsencode(name))
+        if not display:
+            raise HotkeyUnsupported(f"cannot open the X display {name}")
+        self._display: int | None = display
         self._display_name = name
-        self._root = self._display.screen().root
-        self._masks, self._numlock = self._read_modifier_map()
+        self._closed = False
+        self._trap: tuple[int, list[tuple[int, int]]] | None = None  # (first serial, errors) while trapping
+        self._previous_handler: int | None = None  # the handler ours replaced, while trapping
+        # Kept alive as long as the backend: libX11 holds only the address of its C thunk.
+        self._error_handler = XErrorHandler(self._on_error)
+        try:
+            self._root = self._x.XDefaultRootWindow(display)
+            with self._trapping_errors():
+                self._masks, self._numlock = self._read_modifier_map()
+        except BaseException:
+            self._x.XCloseDisplay(display)
+            self._display = None
+            raise
         self._grabs: dict[str, _Grab] = {}
         self._last_release: dict[int, int] = {}  # keycode -> server time of its last KeyRelease
-        self._closed = False
-        self._notifier = QSocketNotifier(self._display.fileno(), QSocketNotifier.Type.Read)
+        self._drain_posted = False
+        self._notifier = QSocketNotifier(self._x.XConnectionNumber(display), QSocketNotifier.Type.Read)
         self._notifier.activated.connect(self._drain)
 
     def __repr__(self) -> str:
         return f"<X11Backend {self._display_name} {sorted(self._grabs)}>"
 
+    # -- X errors ------------------------------------------------------------------
+
+    def _on_error(self, display: int | None, event) -> int:
+        """The process-wide X error handler while one of our requests is answered."""
+        try:
+            error = event.contents
+            trap = self._trap
+            if trap is not None and display == self._display:
+                first, errors = trap
+                if error.serial >= first:  # not an answer to a request before the block
+                    errors.append((error.serial, error.error_code))
+                return 0
+            previous = self._previous_handler
+            if previous:  # another connection's error: for whoever handled errors before us
+                return XErrorHandler(previous)(display, event)
+        except Exception:  # noqa: BLE001 - never let an exception unwind into libX11
+            log.exception("x11: the X error handler failed")
+        return 0
+
+    @contextmanager
+    def _trapping_errors(self) -> Iterator[list[tuple[int, int]]]:
+        """Collect the X errors our requests of the block cause (``XSync`` in the block to get them all).
+
+        Our handler is installed for the block only and the previous one (Qt's,
+        libX11's default, anyone's) is put back afterwards, whatever happens.
+        """
+        errors: list[tuple[int, int]] = []
+        self._trap = (self._x.XNextRequest(self._display), errors)
+        self._previous_handler = self._x.XSetErrorHandler(ctypes.cast(self._error_handler, c_void_p))
+        try:
+            yield errors
+        finally:
+            self._x.XSetErrorHandler(self._previous_handler)
+            self._previous_handler = None
+            self._trap = None
+
     # -- the server's keymap ---------------------------------------------------------
+
+    def _keyboard_mapping(self) -> list[tuple[int, tuple[int, ...]]]:
+        """(keycode, its keysyms) for every key of the server's core keyboard mapping."""
+        low, high = c_int(), c_int()
+        self._x.XDisplayKeycodes(self._display, byref(low), byref(high))
+        count = high.value - low.value + 1
+        per_keycode = c_int()
+        syms = self._x.XGetKeyboardMapping(self._display, low.value, count, byref(per_keycode))
+        if not syms:  # pragma: no cover - a broken server
+            return []
+        try:
+            n = per_keycode.value
+            flat = syms[: count * n]
+        finally:
+            self._x.XFree(syms)
+        return [(low.value + i, tuple(flat[i * n:(i + 1) * n])) for i in range(count)]
 
     def _read_modifier_map(self) -> tuple[dict[str, int], int]:
         masks = dict(DEFAULT_MODIFIER_MASKS)
         numlock = DEFAULT_NUMLOCK_MASK
-        try:
-            mapping = self._display.get_modifier_mapping()
-        except xerror.XError:  # pragma: no cover - a broken server
+        mapping = self._x.XGetModifierMapping(self._display)
+        if not mapping:  # pragma: no cover - a broken server
             return masks, numlock
+        try:
+            per = mapping.contents.max_keypermod
+            codes = mapping.contents.modifiermap[: 8 * per]
+        finally:
+            self._x.XFreeModifiermap(mapping)
+        first_keysym = {code: syms[0] if syms else NO_SYMBOL for code, syms in self._keyboard_mapping()}
+        wanted = {kind: {self._x.XStringToKeysym(n.encode()) for n in names}
+                  for kind, names in _MODIFIER_KEYSYMS.items()}
         where: dict[str, int] = {}
-        for index, keycodes in enumerate(mapping):
-            for keycode in keycodes:
-                if not keycode:
+        for index in range(3, 8):  # Mod1..Mod5 only
+            for keycode in codes[index * per:(index + 1) * per]:
+                keysym = first_keysym.get(keycode, NO_SYMBOL) if keycode else NO_SYMBOL
+                if keysym == NO_SYMBOL:
                     continue
-                name = XK.keysym_to_string(self._display.keycode_to_keysym(keycode, 0))
-                for kind, names in (*_MODIFIER_KEYSYMS.items(), ("NumLock", ("Num_Lock",))):
-                    if name in names and index >= 3:  # Mod1..Mod5 only
+                for kind, keysyms in wanted.items():
+                    if keysym in keysyms:
                         where.setdefault(kind, 1 << index)
         masks["Alt"] = where.get("Alt", masks["Alt"])
         masks["Meta"] = where.get("Meta", masks["Meta"])
@@ -130,8 +331,9 @@ class X11Backend(HotkeyBackend):
         return masks, numlock
 
     def _keycodes(self, seq: KeySequence) -> tuple[int, ...]:
-        keysym = XK.string_to_keysym(keysym_name(seq.key))
-        codes = sorted({code for code, _index in self._display.keysym_to_keycodes(keysym)})
+        """Every key code that carries the sequence's keysym (at any level)."""
+        keysym = self._x.XStringToKeysym(keysym_name(seq.key).encode())
+        codes = sorted({code for code, syms in self._keyboard_mapping() if keysym and keysym in syms})
         if not codes:
             raise HotkeyUnsupported(f"{seq.text}: the key {seq.key} is not on this keyboard layout")
         return tuple(codes)
@@ -147,54 +349,57 @@ class X11Backend(HotkeyBackend):
                 raise HotkeyConflict(f"{seq.text} is already used by this app for {other_name}")
         keycodes = self._keycodes(seq)
         mask = modifier_mask(seq.modifiers, self._masks)
-        catcher = xerror.CatchError(xerror.BadAccess)
-        done: list[tuple[int, int]] = []
-        for keycode in keycodes:
-            for variant in lock_variants(self._numlock):
-                self._root.grab_key(keycode, mask | variant, True, X.GrabModeAsync, X.GrabModeAsync,
-                                    onerror=catcher)
-                done.append((keycode, mask | variant))
-        self._display.sync()  # the server has now answered every grab
-        if catcher.get_error() is not None:
-            for keycode, state in done:
-                self._root.ungrab_key(keycode, state)
-            self._display.sync()
-            self._drain()
-            raise HotkeyConflict(f"{seq.text} is already used by another application")
+        states = [(keycode, mask | variant) for keycode in keycodes for variant in lock_variants(self._numlock)]
+        with self._trapping_errors() as errors:
+            for keycode, state in states:
+                self._x.XGrabKey(self._display, keycode, state, self._root, True, GRAB_MODE_ASYNC,
+                                 GRAB_MODE_ASYNC)
+            self._x.XSync(self._display, False)  # the server has now answered every grab
+            if errors:
+                # XUngrabKey only releases our own grabs: the other client keeps its one.
+                for keycode, state in states:
+                    self._x.XUngrabKey(self._display, keycode, state, self._root)
+                self._x.XSync(self._display, False)
+        self._post_drain()  # XSync may have queued events the notifier will not see
+        if errors:
+            codes = {code for _serial, code in errors}
+            if BAD_ACCESS in codes:
+                raise HotkeyConflict(f"{seq.text} is already used by another application")
+            raise HotkeyError(f"the X server refused {seq.text} (X error {sorted(codes)})")
         self._grabs[name] = _Grab(seq, keycodes, mask, callback)
         log.debug("x11: grabbed %s (keycodes %s, state %#x) for %s", seq.text, keycodes, mask, name)
-        self._drain()  # sync() may have queued events the notifier will not see
 
     def unregister(self, name: str) -> None:
         grab = self._grabs.pop(name, None)
         if grab is None or self._closed:
             return
-        for keycode in grab.keycodes:
-            for variant in lock_variants(self._numlock):
-                self._root.ungrab_key(keycode, grab.mask | variant)
-        try:
-            self._display.sync()
-        except xerror.ConnectionClosedError:
-            self._lost()
+        with self._trapping_errors() as errors:
+            for keycode in grab.keycodes:
+                for variant in lock_variants(self._numlock):
+                    self._x.XUngrabKey(self._display, keycode, grab.mask | variant, self._root)
+            self._x.XSync(self._display, False)
+        if errors:  # pragma: no cover - ungrabbing what we grabbed cannot fail
+            log.warning("x11: releasing %s: X errors %s", grab.sequence.text, errors)
+        self._post_drain()
 
     def unregister_all(self) -> None:
         for name in list(self._grabs):
             self.unregister(name)
 
     def close(self) -> None:
+        """Release the grabs and the connection. Safe to call twice, and from a shortcut's callback."""
         if self._closed:
             return
         try:
             self.unregister_all()
-        except HotkeyError:
+        except HotkeyError:  # pragma: no cover
             pass
         self._closed = True
         self._notifier.setEnabled(False)
         self._notifier.deleteLater()
-        try:
-            self._display.close()
-        except Exception:  # noqa: BLE001 - the server may be gone already
-            pass
+        display, self._display = self._display, None
+        if display:
+            self._x.XCloseDisplay(display)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -202,35 +407,34 @@ class X11Backend(HotkeyBackend):
 
     # -- events ---------------------------------------------------------------------
 
-    def _lost(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._notifier.setEnabled(False)
-            self._grabs.clear()
-            log.warning("x11: lost the connection to %s; global shortcuts are off", self._display_name)
-            self._report_problem("*", HotkeyUnsupported(f"lost the connection to the X display {self._display_name}"))
+    def _post_drain(self) -> None:
+        """Drain on the next turn of the event loop: events read by XSync wake no notifier."""
+        if not self._drain_posted and not self._closed:
+            self._drain_posted = True
+            QTimer.singleShot(0, self._posted_drain)
+
+    def _posted_drain(self) -> None:
+        self._drain_posted = False
+        self._drain()
 
     def _drain(self, *_args: object) -> None:
-        if self._closed:
-            return
-        try:
-            while self._display.pending_events():
-                self._handle(self._display.next_event())
-        except xerror.ConnectionClosedError:
-            self._lost()
+        event = XEvent()  # one per call: a callback may run a nested event loop that drains too
+        while not self._closed and self._x.XPending(self._display):
+            self._x.XNextEvent(self._display, byref(event))
+            if event.type in (KEY_PRESS, KEY_RELEASE):
+                key = event.xkey
+                self._handle(key.type, key.keycode, key.state, key.time)
 
-    def _handle(self, event) -> None:
-        if event.type == X.KeyRelease:
-            self._last_release[event.detail] = event.time
-            return
-        if event.type != X.KeyPress:
+    def _handle(self, kind: int, keycode: int, state: int, time: int) -> None:
+        if kind == KEY_RELEASE:
+            self._last_release[keycode] = time
             return
         # Without detectable auto-repeat, a held key repeats as Release+Press with one timestamp.
-        if self._last_release.get(event.detail) == event.time:
+        if self._last_release.get(keycode) == time:
             return
-        state = event.state & _ALL_MODS & ~(LOCK_MASK | self._numlock)
+        state = state & _ALL_MODS & ~(LOCK_MASK | self._numlock)
         for name, grab in self._grabs.items():
-            if event.detail in grab.keycodes and state == grab.mask:
+            if keycode in grab.keycodes and state == grab.mask:
                 log.debug("x11: %s pressed (%s)", grab.sequence.text, name)
                 try:
                     grab.callback()
