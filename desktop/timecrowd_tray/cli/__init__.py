@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["_keyring-helper"]:  # services.keyring_process.HELPER_COMMAND: not a user command
+    from ..services.keyring_process import HELPER_COMMAND  # light: no keyring until a request is served
+
+    if arguments[:1] == [HELPER_COMMAND]:  # the tray app's keyring helper, not a user command
         from ..services.keyring_process import serve
 
         return serve()
