@@ -152,7 +152,10 @@ class StandInTray:
 
     def toggle(self):
         self.calls.append("toggle")
-        return self.service.toggle()
+        return self.service.request_toggle()
+
+    def start_task(self, task):  # the real tray's start: no dialog, nothing to record
+        return self.service.request_start(task)
 
     def open_palette(self):
         self.calls.append("palette")

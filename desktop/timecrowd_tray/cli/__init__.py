@@ -21,6 +21,7 @@ EXIT_USAGE = 2          # bad command line (argparse's own code)
 EXIT_AUTH = 3           # not signed in, or the token was rejected
 EXIT_UNREACHABLE = 4    # the server (or the keyring) could not be reached
 EXIT_NOT_RUNNING = 5    # a command that needs the running app found none
+EXIT_QUEUED = 6         # accepted and kept, not on the server yet: sent later with the time it was asked
 
 _COMMAND_MODULES = ("auth", "config", "control")
 

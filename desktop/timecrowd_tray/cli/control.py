@@ -24,7 +24,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from . import EXIT_AUTH, EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_USAGE
+from . import EXIT_AUTH, EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_QUEUED, EXIT_UNREACHABLE, EXIT_USAGE
 from .output import err, out
 from .session import run_with_session
 
@@ -38,6 +38,8 @@ _APP_CODES = {
     "bad_request": EXIT_USAGE,
     "not_found": EXIT_ERROR,
     "not_running": EXIT_ERROR,
+    "refused": EXIT_ERROR,
+    "unreachable": EXIT_UNREACHABLE,
     "failed": EXIT_ERROR,
 }
 
@@ -93,24 +95,54 @@ def _describe_task(task: dict[str, Any] | None) -> str:
     return f"{label} ({task['team']})" if task.get("team") else label
 
 
-def _report_action(action: str | None, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+def _clock_of(iso: str | None) -> str:
+    """``HH:MM`` (local time) of an ISO 8601 moment, "" when there is none."""
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%H:%M")
+    except ValueError:
+        return ""
+
+
+#: Why a queued action waits, for the one line the shell prints.
+_WAITING = {
+    "network": "TimeCrowd cannot be reached now",
+    "sign_in": "the app is not signed in now (sign in again to send it)",
+    "server": "TimeCrowd has not confirmed it yet",
+}
+
+
+def _report_action(action: str | None, before: dict[str, Any] | None, after: dict[str, Any],
+                   answer: dict[str, Any] | None = None) -> None:
+    """One line on stdout for what was done (or queued: with the time it will carry)."""
     from ..core.durations import format_hms
 
-    if action == "started":
-        out(f"▶ started {_describe_task(after.get('task'))}")
+    answer = answer or {}
+    queued = answer.get("outcome") == "queued"
+    task = answer.get("task") or after.get("task")
+    if action in ("started", "switched"):
+        line = f"▶ started {_describe_task(task)}"
     elif action == "already_running":
-        out(f"▶ already running {_describe_task(after.get('task'))}")
+        line = f"▶ already running {_describe_task(after.get('task'))}"
     elif action == "stopped":
         if before and before.get("task"):
             elapsed = before.get("elapsed_seconds")
-            clock = f" {format_hms(elapsed)}" if elapsed is not None else ""
-            out(f"■ stopped {_describe_task(before['task'])}{clock}")
+            clock = f" {format_hms(elapsed)}" if elapsed is not None and not queued else ""
+            line = f"■ stopped {_describe_task(before['task'])}{clock}"
         else:
-            out("■ stopped")
+            line = "■ stopped"
     elif action == "not_running":
-        out("■ not running (nothing to stop)")
-    if after.get("state") == "offline" or after.get("pending"):
-        err("offline: the app will send this to the server when it can")
+        line = "■ not running (nothing to stop)"
+    else:
+        line = ""
+    if queued:
+        at = _clock_of(answer.get("acted_at"))
+        why = _WAITING.get(str(answer.get("waiting_for")), _WAITING["server"])
+        what = line[2:] if line[:1] in "▶■" else line
+        out(f"⏸ queued: {what}; it will be sent with the time you asked ({at}): {why}")
+    elif line:
+        out(line)
 
 
 # -- the running app -------------------------------------------------------------
@@ -140,6 +172,7 @@ def _ask_app(request: dict[str, Any]) -> dict[str, Any] | int:
 
 
 def _app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: bool = False) -> int:
+    """Print what the app says happened; the exit code: done 0, queued 6, refused by its reason."""
     doc = answer.get("status")
     if not answer.get("ok"):
         err(str(answer.get("error") or "the running app refused the command"))
@@ -149,8 +182,11 @@ def _app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: b
             _print_status(doc, as_json)
         return EXIT_OK
     if isinstance(doc, dict):
-        _report_action(answer.get("action"), answer.get("stopped"), doc)
-    return EXIT_OK
+        _report_action(answer.get("action"), answer.get("stopped"), doc, answer)
+    if answer.get("comment_error"):
+        err(f"the comment was not added: {answer['comment_error']}")
+        return EXIT_ERROR
+    return EXIT_QUEUED if answer.get("outcome") == "queued" else EXIT_OK
 
 
 def _via_app_or_api(args: argparse.Namespace, request: dict[str, Any], api_body, **result_kw) -> int:

@@ -181,7 +181,9 @@ def _project(state: TimerState) -> TimerState:
     if last is ActionKind.STOP and stopping is not None:
         stopped_view, at = stopping
         return replace(state, phase=Phase.STOPPING, **{**base, **_fields(stopped_view), "stopped_at": at})
-    if not state.loaded:
+    if not state.loaded and view is None:
+        # Nothing heard yet and nothing known: a running entry shown from the cache (not yet
+        # confirmed) stays RUNNING through any transition until the first answer.
         return replace(state, phase=Phase.LOADING, **base)
     if view is None:
         return replace(state, phase=Phase.IDLE, **base)
@@ -237,22 +239,29 @@ def action_confirmed(state: TimerState, ref: int, entry: TimeEntry | None = None
 
     A confirmed start becomes the server's running entry, and the later actions
     that pointed at its local id now point at the server's id. A confirmed stop
-    clears the server's running entry if it was that one.
+    clears the server's running entry if it was that one. Either answer is the
+    server's word on what runs for this user now (one running entry per user),
+    so it counts as heard from the server (``loaded``): a start confirmed before
+    the first poll must not leave the timer "loading".
     """
     action = next((a for a in state.pending if a.ref == ref), None)
     rest = tuple(a for a in state.pending if a.ref != ref)
     server_entry = state.server_entry
+    loaded = state.loaded
     if action is not None and action.kind in (ActionKind.START, ActionKind.CREATE) and entry is not None:
-        server_entry = entry if entry.is_running else server_entry
+        if entry.is_running:
+            server_entry, loaded = entry, True
         rest = tuple(_retarget(a, ref, entry.id) for a in rest)
     elif action is not None and action.kind is ActionKind.STOP:
         target_id = entry.id if entry is not None else (action.target.entry_id if action.target else None)
         if server_entry is not None and server_entry.id == target_id:
             server_entry = None
+        if entry is not None and entry.stopped_at is not None and server_entry is None:
+            loaded = True
     elif action is not None and action.kind is ActionKind.COMMENT and entry is not None:
         if server_entry is not None and server_entry.id == entry.id:
             server_entry = replace(server_entry, comment=entry.comment)
-    return _project(replace(state, pending=rest, server_entry=server_entry))
+    return _project(replace(state, pending=rest, server_entry=server_entry, loaded=loaded))
 
 
 def _retarget(action: PendingAction, local_id: int, entry_id: int) -> PendingAction:

@@ -29,6 +29,7 @@ STILL_LOADING = "Still loading your timer from TimeCrowd. Try again in a moment.
 NO_RECENT_TASK = "There is no recent task to start yet. Pick a task first."
 TASK_HAS_NO_TEAM = "This task has no team, so it cannot be started."
 EMPTY_TITLE = "A task needs a title."
+EMPTY_COMMENT = "The comment is empty: nothing was added."
 COMMENT_TOO_LONG = "A comment can be at most {limit} characters long (this one has {length})."
 DEPENDENT_DROPPED = "This was not sent because the timer it belongs to could not be started."
 TARGET_LOST = "This was not sent because the time entry it belongs to is no longer known."

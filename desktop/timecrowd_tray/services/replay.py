@@ -24,6 +24,20 @@ Rules:
     than stopping newer work;
   - comment: ``GET`` the entry; it already shows this text -> nothing to send.
 
+* **Known before.** The entries that existed before a start's first attempt
+  (``known_ids`` in its progress) are never taken for what that attempt made:
+  the service takes them from its own list when it has read the server since
+  signing in, else :meth:`Replayer.known_ids` reads them from the server first
+  (after a restart the service knows none, and an older entry of the same task
+  started a minute before the click is not ours).
+* **Undecided.** A request that timed out (or was in flight when the app was
+  killed) may still be executed later: a server can hold a request past the
+  client's timeout and act on it afterwards. Before such a start, create or
+  comment is sent again, the server is checked; when it shows nothing yet, the
+  intent waits (:class:`Undecided`, a transient error) until ``undecided_hold``
+  seconds after that attempt, so the held request can land and be adopted
+  rather than doubled. A refused or reset connection waits not (the server is
+  done with it: the check sees what it did).
 * **Times.** The server stamps starts and stops with its own clock. When it
   recorded a stop (or a start) more than a second after the click, a
   ``PATCH /api/v1/time_entries/:id`` moves ``stopped_at`` (``started_at``) to the
@@ -36,7 +50,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Awaitable, Callable, TypeVar
 
 from ..api import errors
 from ..api.client import TimeCrowdClient
@@ -46,8 +60,10 @@ from .outbox import REJECTED, Intent, Outbox
 from .task_cache import task_from_json
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 SKEW = 60.0          # tolerated clock difference between us and the server (s)
+UNDECIDED_HOLD = 120.0  # how long a server may sit on a request it then executes (s)
 TIME_SLACK = 1.0     # a server time this close to the click is left alone (s)
 LOOKBACK = 50        # entries read to find what a previous attempt made
 
@@ -68,18 +84,65 @@ class Rejected:
 Outcome = Done | Rejected
 
 
+class Undecided(errors.TransientError):
+    """A request that may have reached the server is not visible there yet: wait, do not resend."""
+
+
+def may_land_later(exc: errors.ApiError) -> bool:
+    """Could the request that failed with ``exc`` still be executed by the server later?
+
+    A timeout: the server may still be working on it. Not a refused or reset
+    connection: a server that closed it is done with it (what it did, the check
+    before the next attempt sees).
+    """
+    return isinstance(exc, errors.ApiTimeout)
+
+
 def utc(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, tz=timezone.utc)
 
 
 class Replayer:
     def __init__(self, client: TimeCrowdClient, outbox: Outbox, user_id: int, *, clock: Callable[[], float],
-                 fresh_seconds: float = 10.0) -> None:
+                 fresh_seconds: float = 10.0, undecided_hold: float = UNDECIDED_HOLD) -> None:
         self.client = client
         self.outbox = outbox
         self.user_id = user_id
         self.clock = clock
         self.fresh_seconds = fresh_seconds
+        self.undecided_hold = undecided_hold
+
+    async def known_ids(self) -> list[int]:
+        """The ids of my entries the server has now (my running one, my latest ones)."""
+        ids = [e.id for e in await self.client.time_entries(self.user_id, per_page=LOOKBACK)]
+        running = await self.client.running_entry(self.user_id)
+        if running is not None and running.id not in ids:
+            ids.append(running.id)
+        return ids
+
+    async def _send_once(self, intent: Intent, progress: dict, send: Callable[[], Awaitable[R]]) -> R:
+        """``send()`` for a request that must not be doubled: its time is noted first (a crash
+        mid-request leaves it), and cleared again when the failure proves nothing arrived."""
+        progress["sent_at"] = self.clock()
+        self.outbox.save_progress(intent.id, progress)
+        try:
+            return await send()
+        except errors.ApiError as exc:
+            if not may_land_later(exc):
+                progress.pop("sent_at", None)
+                self.outbox.save_progress(intent.id, progress)
+            raise
+
+    def _check_undecided(self, intent: Intent, progress: dict) -> None:
+        """Raise :class:`Undecided` while an earlier attempt may still land on the server."""
+        sent_at = progress.get("sent_at")
+        if not isinstance(sent_at, (int, float)):
+            return
+        wait = sent_at + self.undecided_hold - self.clock()
+        if wait > 0:
+            log.info("intent %s: an earlier attempt may still reach the server; waiting up to %.0f s "
+                     "before sending again", intent.id, wait)
+            raise Undecided(f"{intent.kind}: an earlier attempt is not visible on the server yet")
 
     def is_stale(self, intent: Intent) -> bool:
         return self.clock() - intent.acted_at > self.fresh_seconds
@@ -175,7 +238,7 @@ class Replayer:
         return (await self._stop_at(running, intent.acted_at),)
 
     async def _begin(self, intent: Intent, matches: Callable[[TimeEntry], bool],
-                     send: Callable[[], "object"]) -> Outcome:
+                     send: Callable[[], Awaitable[TimeEntry]]) -> Outcome:
         """The shared body of start and create."""
         progress = dict(intent.progress)
         stopped_first: TimeEntry | None = None
@@ -185,6 +248,8 @@ class Replayer:
         else:
             if intent.maybe_sent:
                 entry = await self._find_made(intent, matches)
+                if entry is None:
+                    self._check_undecided(intent, progress)
             if entry is None and (intent.maybe_sent or self.is_stale(intent)):
                 way = await self._clear_the_way(intent, matches)
                 if isinstance(way, Rejected):
@@ -194,7 +259,8 @@ class Replayer:
                 elif way:
                     stopped_first = way[0]
             if entry is None:
-                entry = await send()  # type: ignore[misc]
+                entry = await self._send_once(intent, progress, send)
+            progress.pop("sent_at", None)
             progress["entry_id"] = entry.id
             self.outbox.save_progress(intent.id, progress)
         entry = await self._fix_started_at(entry, intent.acted_at)
@@ -245,11 +311,13 @@ class Replayer:
         if isinstance(target, Rejected):
             return target
         text = str(intent.payload.get("text") or "")
+        progress = dict(intent.progress)
         if intent.maybe_sent:
             entry = await self.client.time_entry(target)
             if entry.comment == text:
                 return Done(entry)
-        return Done(await self.client.add_comment(target, text))
+            self._check_undecided(intent, progress)
+        return Done(await self._send_once(intent, progress, lambda: self.client.add_comment(target, text)))
 
 
 def placeholder_task(intent: Intent, team_name: str = "") -> Task:

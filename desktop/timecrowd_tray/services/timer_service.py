@@ -29,10 +29,10 @@ import random
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from ..api import errors
 from ..api.client import TimeCrowdClient
@@ -42,6 +42,7 @@ from ..core.models import Task, TimeEntry, User
 from ..core.timer import ActionKind, EntryRef, PendingAction, Phase, TimerState
 from . import messages as M
 from . import paths
+from .action_result import ActionResult, Outcome, RefusalCode, StoppedEntry
 from .events import (
     ActionFailed,
     BackOnline,
@@ -55,9 +56,9 @@ from .events import (
     SyncedPending,
     WentOffline,
 )
-from .outbox import Intent, Outbox
+from .outbox import DONE, REJECTED, Intent, Outbox
 from .poller import RETRY_AFTER_CAP, Poller, PollResult, backoff_delay, wait_event
-from .replay import Done, Rejected, Replayer, placeholder_task
+from .replay import UNDECIDED_HOLD, Done, Rejected, Replayer, Undecided, placeholder_task
 from .running_cache import RUNNING_FILE, RunningCache, RunningData, unconfirmed
 from .task_cache import (
     MENU_COUNT,
@@ -81,17 +82,6 @@ class CommentTooLong(ValueError):
         super().__init__(message)
         self.limit = limit
         self.length = length
-
-
-@dataclass(frozen=True, slots=True)
-class StoppedEntry:
-    """What a stop stopped, for the comment dialog. ``ref`` goes to :meth:`TimerService.comment`."""
-
-    ref: EntryRef
-    task: Task
-    started_at: datetime | None
-    stopped_at: datetime
-    duration: float  # seconds
 
 
 def _utc(ts: float) -> datetime:
@@ -163,7 +153,7 @@ class TimerService:
                  poll_interval: float = 30.0, rng: Callable[[], float] = random.random,
                  cache_dir: Path | None = None, monotonic: Callable[[], float] = time.monotonic,
                  resume_check_interval: float = 30.0, fresh_seconds: float = 10.0,
-                 retry_base: float = 5.0) -> None:
+                 retry_base: float = 5.0, undecided_hold: float = UNDECIDED_HOLD) -> None:
         if data_dir is not None:
             data_dir = Path(data_dir)
             cache_dir = Path(cache_dir) if cache_dir is not None else data_dir / "cache"
@@ -177,6 +167,8 @@ class TimerService:
         self._resume_check = resume_check_interval
         self._fresh_seconds = fresh_seconds
         self._retry_base = retry_base
+        self._undecided_hold = undecided_hold
+        self._entries_fresh = False  # self._entries was read from the server since signing in
         self._outbox = Outbox(paths.ensure_dir(data_dir) / paths.OUTBOX_FILE, clock=clock)
         try:
             self._outbox.prune()
@@ -205,6 +197,7 @@ class TimerService:
         self._sender_wake = asyncio.Event()
         self._sender_backoff = False
         self._synced = asyncio.Event()
+        self._changed = asyncio.Event()  # the state moved or an intent finished (see :meth:`outcome`)
         self._sending = False
         self._write_gen = 0
         self._synced_count = 0
@@ -259,6 +252,7 @@ class TimerService:
         return lambda: self._event_listeners.remove(callback) if callback in self._event_listeners else None
 
     def _set_state(self, state: TimerState) -> None:
+        self._changed.set()
         if state == self._state:
             return
         self._state = state
@@ -346,6 +340,7 @@ class TimerService:
         self._user = user
         self._account = account
         self._signed_out_once = False
+        self._entries_fresh = False
         if self._cache_data.account != self._account:
             self._cached = []
             self._entries = {}
@@ -634,6 +629,7 @@ class TimerService:
             return
         mine = [e for e in entries if e.user_id in (None, user.id)]
         self._entries = {e.id: e for e in mine}
+        self._entries_fresh = True
         if self._state.server_entry is not None:
             self._entries.setdefault(self._state.server_entry.id, self._state.server_entry)
         pending_tasks = [a.task for a in reversed(self._state.pending)
@@ -680,6 +676,29 @@ class TimerService:
             return []
         return list(page.tasks)
 
+    async def find_task(self, task_id: int, *, max_pages: int = 20) -> Task | None:
+        """The task ``task_id`` of one of my teams: from the cache, else from the server
+        (my teams' task lists, ``max_pages`` pages each). None when none of my teams has it.
+
+        Raises the client's error when the server cannot say (offline...).
+        """
+        for task in self._cached:
+            if task.id == task_id and task.team_id is not None:
+                return task
+        client, user = self._client, self._user
+        if client is None or user is None:
+            raise errors.NetworkError("not signed in to a server")
+        for team in user.teams:
+            for page in range(1, max_pages + 1):
+                result = await client.team_tasks(team.id, page=page)
+                for task in result.tasks:
+                    if task.id == task_id:
+                        return replace(task, team_id=task.team_id or team.id,
+                                       team_name=task.team_name or team.name)
+                if result.is_last_page or not result.tasks:
+                    break
+        return None
+
     # -- today ----------------------------------------------------------------------
 
     def today_total(self, now: datetime | None = None) -> float:
@@ -689,11 +708,15 @@ class TimerService:
 
     # -- actions (synchronous: they never wait for the network) -------------------------
 
-    def _can_act(self) -> bool:
+    def _refuse(self, message: str, code: RefusalCode) -> ActionResult:
+        """Nothing recorded: the UI hears why (an event), the caller gets it back."""
+        self._emit(ActionFailed(message))
+        return ActionResult.refuse(message, code)
+
+    def _refusal(self) -> ActionResult | None:
         if self._account is None or self._state.phase is Phase.SIGNED_OUT:
-            self._emit(ActionFailed(M.tr(M.NOT_SIGNED_IN)))
-            return False
-        return True
+            return self._refuse(M.tr(M.NOT_SIGNED_IN), "signed_out")
+        return None
 
     def _record(self, intents: list[tuple[str, dict[str, Any], float]]) -> list[int] | None:
         """Write the intents (one transaction), show them, wake the sender. None if the disk refused."""
@@ -702,7 +725,6 @@ class TimerService:
             ids = self._outbox.add_many(self._account, intents)
         except sqlite3.Error as exc:
             log.error("could not record %s: %s", [i[0] for i in intents], exc)
-            self._emit(ActionFailed(M.tr(M.STORAGE_FAILED)))
             return None
         self._synced.clear()
         for intent_id in ids:
@@ -711,6 +733,13 @@ class TimerService:
                 self._set_state(T.action_requested(self._state, self._pending_action(intent)))
         self._sender_wake.set()
         return ids
+
+    def _recorded(self, intents: list[tuple[str, dict[str, Any], float]], *,
+                  stopped: StoppedEntry | None = None, started: Task | None = None) -> ActionResult:
+        ids = self._record(intents)
+        if ids is None:
+            return self._refuse(M.tr(M.STORAGE_FAILED), "storage")
+        return ActionResult(tuple(ids), intents[-1][2], stopped=stopped, started=started)
 
     def _stop_intent(self, now: float) -> tuple[tuple[str, dict[str, Any], float], StoppedEntry] | None:
         st = self._state
@@ -721,97 +750,158 @@ class TimerService:
                    "started_at": st.started_at.timestamp() if st.started_at else None}
         stopped_at = _utc(now)
         duration = max(0.0, (stopped_at - st.started_at).total_seconds()) if st.started_at else 0.0
-        return ("stop", payload, now), StoppedEntry(ref, st.task, st.started_at, stopped_at, duration)
+        return (ActionKind.STOP.value, payload, now), StoppedEntry(ref, st.task, st.started_at, stopped_at, duration)
 
-    def start(self, task: Task) -> StoppedEntry | None:
-        """Start ``task`` (stopping what runs first). Returns what it stopped, if anything."""
-        if not self._can_act():
-            return None
+    def request_start(self, task: Task) -> ActionResult:
+        """Start ``task`` (stopping what runs first). A no-op when it runs already."""
+        refusal = self._refusal()
+        if refusal is not None:
+            return refusal
         if task.team_id is None:
-            self._emit(ActionFailed(M.tr(M.TASK_HAS_NO_TEAM)))
-            return None
+            return self._refuse(M.tr(M.TASK_HAS_NO_TEAM), "no_team")
         if self._state.is_running and self._state.task is not None and self._state.task.id == task.id:
-            return None  # already running: a double press must not split the entry
+            return ActionResult()  # already running: a double press must not split the entry
         now = self._clock()
         intents: list[tuple[str, dict[str, Any], float]] = []
         stop = self._stop_intent(now)
         if stop is not None:
             intents.append(stop[0])
-        intents.append(("start", {"task": task_to_json(task)}, now))
-        if self._record(intents) is None:
-            return None
-        self._touch_recent(task)
-        return stop[1] if stop is not None else None
+        intents.append((ActionKind.START.value, {"task": task_to_json(task)}, now))
+        result = self._recorded(intents, stopped=stop[1] if stop else None, started=task)
+        if result.recorded:
+            self._touch_recent(task)
+        return result
 
-    def stop(self) -> StoppedEntry | None:
-        """Stop what runs (or starts). None when nothing runs."""
+    def request_stop(self) -> ActionResult:
+        """Stop what runs (or starts). A no-op when nothing runs."""
         if self._state.phase is Phase.SIGNED_OUT:
-            self._emit(ActionFailed(M.tr(M.NOT_SIGNED_IN)))
-            return None
+            return self._refuse(M.tr(M.NOT_SIGNED_IN), "signed_out")
         stop = self._stop_intent(self._clock())
         if stop is None:
-            return None
-        if self._record([stop[0]]) is None:
-            return None
-        return stop[1]
+            return ActionResult()
+        return self._recorded([stop[0]], stopped=stop[1])
 
-    def toggle(self) -> StoppedEntry | None:
-        """Running: stop. Otherwise start the most recent task."""
+    def request_toggle(self) -> ActionResult:
+        """Running: stop. Otherwise start the most recent task.
+
+        Also while loading (signed in, the server not heard yet: offline at start-up):
+        nothing is shown running then (a running entry of the last answer would be), so
+        the toggle starts, stamped with the time of the click, like any offline action;
+        when it is sent, whatever the server had running since before the click is ended
+        at the click (see :mod:`.replay`).
+        """
         phase = self._state.phase
         if phase in (Phase.RUNNING, Phase.STARTING):
-            return self.stop()
-        if phase is Phase.SIGNED_OUT:
-            self._emit(ActionFailed(M.tr(M.NOT_SIGNED_IN)))
-            return None
-        if phase is Phase.LOADING:
-            self._emit(ActionFailed(M.tr(M.STILL_LOADING)))
-            return None
+            return self.request_stop()
+        refusal = self._refusal()
+        if refusal is not None:
+            return refusal
         recent = self.recent_tasks
         if not recent:
-            self._emit(ActionFailed(M.tr(M.NO_RECENT_TASK)))
-            return None
-        return self.start(recent[0])
+            return self._refuse(M.tr(M.NO_RECENT_TASK), "no_task")
+        return self.request_start(recent[0])
 
-    def comment(self, ref: EntryRef | int, text: str) -> bool:
-        """Comment an entry (``ref`` from :class:`StoppedEntry` or ``state.ref``; an int is an entry id).
-
-        False when the text is empty or whitespace (nothing is sent); raises
-        :class:`CommentTooLong` over :attr:`COMMENT_MAX_CHARS`.
-        """
+    def request_comment(self, ref: EntryRef | int, text: str) -> ActionResult:
+        """Comment an entry (``ref`` from :class:`StoppedEntry` or ``state.ref``; an int is an entry id)."""
         if isinstance(ref, int):
             ref = EntryRef(ref)
         content = (text or "").strip()
         if not content:
-            return False
+            return ActionResult.refuse(M.tr(M.EMPTY_COMMENT), "empty")
         if len(content) > self.COMMENT_MAX_CHARS:
-            raise CommentTooLong(M.tr(M.COMMENT_TOO_LONG, limit=self.COMMENT_MAX_CHARS, length=len(content)),
-                                 limit=self.COMMENT_MAX_CHARS, length=len(content))
+            return ActionResult.refuse(M.tr(M.COMMENT_TOO_LONG, limit=self.COMMENT_MAX_CHARS, length=len(content)),
+                                       "too_long")
         if self._account is None:
-            self._emit(ActionFailed(M.tr(M.NOT_SIGNED_IN)))
-            return False
-        return self._record([("comment", {"target": _ref_json(ref), "text": content}, self._clock())]) is not None
+            return self._refuse(M.tr(M.NOT_SIGNED_IN), "signed_out")
+        return self._recorded([(ActionKind.COMMENT.value, {"target": _ref_json(ref), "text": content},
+                                self._clock())])
 
-    def create_task(self, title: str, team_id: int, category_id: int | None = None) -> StoppedEntry | None:
-        """Create a task titled ``title`` and start it (stopping what runs first).
-
-        Returns what it stopped, if anything (None in the common case).
-        """
-        if not self._can_act():
-            return None
+    def request_create_task(self, title: str, team_id: int, category_id: int | None = None) -> ActionResult:
+        """Create a task titled ``title`` and start it (stopping what runs first)."""
+        refusal = self._refusal()
+        if refusal is not None:
+            return refusal
         clean = (title or "").strip()
         if not clean:
-            self._emit(ActionFailed(M.tr(M.EMPTY_TITLE)))
-            return None
+            return self._refuse(M.tr(M.EMPTY_TITLE), "empty")
         now = self._clock()
         intents: list[tuple[str, dict[str, Any], float]] = []
         stop = self._stop_intent(now)
         if stop is not None:
             intents.append(stop[0])
-        intents.append(("create", {"title": clean, "team_id": int(team_id),
-                                   "category_id": int(category_id) if category_id is not None else None}, now))
-        if self._record(intents) is None:
-            return None
-        return stop[1] if stop is not None else None
+        intents.append((ActionKind.CREATE.value, {"title": clean, "team_id": int(team_id),
+                                                  "category_id": int(category_id) if category_id is not None
+                                                  else None}, now))
+        return self._recorded(intents, stopped=stop[1] if stop else None)
+
+    # The UI's short forms: what was stopped (None: nothing was, or it was refused: an event says why).
+
+    def start(self, task: Task) -> StoppedEntry | None:
+        """Start ``task`` (stopping what runs first). Returns what it stopped, if anything."""
+        return self.request_start(task).stopped
+
+    def stop(self) -> StoppedEntry | None:
+        """Stop what runs (or starts). None when nothing runs."""
+        return self.request_stop().stopped
+
+    def toggle(self) -> StoppedEntry | None:
+        """Running: stop. Otherwise start the most recent task (see :meth:`request_toggle`)."""
+        return self.request_toggle().stopped
+
+    def create_task(self, title: str, team_id: int, category_id: int | None = None) -> StoppedEntry | None:
+        """Create a task titled ``title`` and start it; returns what it stopped, if anything."""
+        return self.request_create_task(title, team_id, category_id).stopped
+
+    def comment(self, ref: EntryRef | int, text: str) -> bool:
+        """Comment an entry; False when the text is empty or it was not recorded.
+
+        Raises :class:`CommentTooLong` over :attr:`COMMENT_MAX_CHARS`.
+        """
+        result = self.request_comment(ref, text)
+        if result.code == "too_long":
+            content = (text or "").strip()
+            raise CommentTooLong(result.refusal or "", limit=self.COMMENT_MAX_CHARS, length=len(content))
+        return result.recorded
+
+    # -- what became of an action ------------------------------------------------------
+
+    async def outcome(self, result: ActionResult, timeout: float) -> Outcome:
+        """Wait (at most ``timeout`` seconds) for the server's word on ``result``'s intents.
+
+        ``done`` when all were done, ``refused`` as soon as one was refused (with the
+        server's words), else ``queued`` at the deadline, or at once when the service
+        cannot send now (offline, signed out): the intents stay in the outbox and are
+        sent later with the time of the action.
+        """
+        if result.refused:
+            return Outcome("refused", reason=result.refusal)
+        if not result.recorded:
+            return Outcome("done", result.acted_at)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max(0.0, timeout)
+        while True:
+            states = [self._outbox.state_of(i) for i in result.intents]
+            rejected = [i for i, st in zip(result.intents, states) if st == REJECTED]
+            if rejected:
+                intent = self._outbox.get(rejected[0])
+                return Outcome("refused", result.acted_at, reason=intent.last_error if intent else None)
+            if all(st == DONE for st in states):
+                return Outcome("done", result.acted_at, done_ids=result.intents)
+            waiting = self._waiting_for()
+            remaining = deadline - loop.time()
+            if waiting in ("network", "sign_in") or remaining <= 0:
+                return Outcome("queued", result.acted_at, waiting_for=waiting or "server",
+                               done_ids=tuple(i for i, st in zip(result.intents, states) if st == DONE))
+            self._changed.clear()
+            await wait_event(self._changed, remaining)
+
+    def _waiting_for(self) -> Literal["network", "sign_in"] | None:
+        """Why the sender cannot send now, if it cannot."""
+        if not self._active or self._client is None or self._state.phase is Phase.SIGNED_OUT:
+            return "sign_in"
+        if self._state.offline:
+            return "network"
+        return None
 
     def _team_name(self, team_id: Any) -> str:
         if self._user is not None:
@@ -888,16 +978,19 @@ class TimerService:
                 self._sender_wake.clear()
                 await self._sender_wake.wait()
                 continue
-            if intent.kind in ("start", "create") and intent.attempts == 0 and "known_ids" not in intent.progress:
-                self._outbox.save_progress(intent.id, {**intent.progress, "known_ids": self._known_ids()})
-            intent = self._outbox.mark_sending(intent.id)
             replayer = Replayer(client, self._outbox, user.id, clock=self._clock,
-                                fresh_seconds=self._fresh_seconds)
+                                fresh_seconds=self._fresh_seconds, undecided_hold=self._undecided_hold)
             self._sending = True
             self._write_gen += 1
             outcome: Done | Rejected | None = None
             failure: errors.ApiError | None = None
             try:
+                if intent.kind in (ActionKind.START, ActionKind.CREATE) and intent.attempts == 0 \
+                        and "known_ids" not in intent.progress:
+                    # What existed before the first attempt is never taken for what it made.
+                    known = self._known_ids() if self._entries_fresh else await replayer.known_ids()
+                    self._outbox.save_progress(intent.id, {**intent.progress, "known_ids": known})
+                intent = self._outbox.mark_sending(intent.id)
                 outcome = await replayer.run(intent)
             except errors.AuthError:
                 self._on_unauthorized()
@@ -921,7 +1014,7 @@ class TimerService:
                 failures += 1
                 self._backlog = True
                 self._outbox.note_error(intent.id, failure.message)
-                if isinstance(failure, errors.TransientError):
+                if isinstance(failure, errors.TransientError) and not isinstance(failure, Undecided):
                     self._set_online(False)
                 retry_after = getattr(failure, "retry_after", None)
                 delay = backoff_delay(failures, retry_after, self._rng, base=self._retry_base)
@@ -948,6 +1041,7 @@ class TimerService:
         return ids
 
     def _apply_done(self, intent: Intent, outcome: Done) -> None:
+        self._changed.set()
         entry = outcome.entry
         self._outbox.mark_done(intent.id, entry.id if entry is not None and intent.kind in ("start", "create")
                                else None)
@@ -967,6 +1061,7 @@ class TimerService:
             self._schedule_recent_refresh()
 
     def _apply_rejected(self, intent: Intent, outcome: Rejected) -> None:
+        self._changed.set()
         self._outbox.mark_rejected(intent.id, outcome.message)
         self._set_online(True)
         task = task_from_json(intent.payload.get("task")) if intent.kind != "create" else \

@@ -20,9 +20,9 @@ controller and ``notify``.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -226,7 +226,7 @@ class Controls:
         cmd = request.get("cmd")
         if cmd in ("palette", "activate"):
             self.tray.open_palette()
-            return {"ok": True, "status": self.status()}
+            return {"ok": True, "outcome": "done", "status": self.status()}
         if cmd == "status":
             return self._status_when_settled()
         if cmd == "toggle":
@@ -235,7 +235,12 @@ class Controls:
             return self._start(request)
         if cmd == "stop":
             return self._stop(request)
-        return {"ok": False, "error": f"unknown command {cmd!r}", "code": "bad_request"}
+        if cmd == "reload_sign_in" and self.reload_sign_in is not None:
+            return self.reload_sign_in()
+        return {"ok": False, "outcome": "refused", "error": f"unknown command {cmd!r}", "code": "bad_request"}
+
+    #: Set by the app: re-read the sign-in from the keyring (``timecrowd-tray login`` asks for it).
+    reload_sign_in: Callable[[], Any] | None = None
 
     def status(self) -> dict[str, Any]:
         state = self.service.state
@@ -267,47 +272,68 @@ class Controls:
         phase = self.service.state.phase
         return getattr(phase, "value", str(phase))
 
-    def _settled(self, state: Any) -> bool:
-        phase = getattr(state.phase, "value", str(state.phase))
-        if getattr(state, "offline", False) or phase == "signed_out":
-            return True
-        return phase not in ("starting", "stopping", "loading") and not getattr(state, "pending_count", 0)
-
-    async def _settle(self, timeout: float = SETTLE_TIMEOUT) -> None:
-        """Wait (bounded) until the server confirmed what was asked, or the app knows it is offline."""
-        if self._settled(self.service.state):
-            return
-        loop = asyncio.get_running_loop()
-        done = asyncio.Event()
-        add_listener = getattr(self.service, "add_listener", None)
-        remove = add_listener(lambda state: done.set() if self._settled(state) else None) if add_listener else None
-        try:
-            deadline = loop.time() + timeout
-            while not self._settled(self.service.state):
-                remaining = deadline - loop.time()
-                if remaining <= 0:
-                    log.debug("command: not confirmed by the server within %s s", timeout)
-                    return
-                # The listener wakes us at once; the short cap covers a service without listeners.
-                try:
-                    await asyncio.wait_for(done.wait(), min(remaining, 0.25 if remove is None else remaining))
-                except asyncio.TimeoutError:
-                    pass
-                done.clear()
-        finally:
-            if callable(remove):
-                remove()
-
     async def _status_when_settled(self) -> dict[str, Any]:
         if self._phase() == "loading":
-            await self._settle()
-        return {"ok": True, "status": self.status()}
+            await self._first_answer()
+        return {"ok": True, "outcome": "done", "status": self.status()}
+
+    async def _first_answer(self, timeout: float = SETTLE_TIMEOUT) -> None:
+        """Wait (bounded) until the app heard from the server, or knows it cannot."""
+        done = asyncio.Event()
+
+        def check(state: Any) -> None:
+            if state.phase.value != "loading" or state.offline:
+                done.set()
+
+        remove = self.service.add_listener(check)
+        try:
+            check(self.service.state)
+            await asyncio.wait_for(done.wait(), timeout)
+        except asyncio.TimeoutError:
+            log.debug("status: the server has not answered within %s s", timeout)
+        finally:
+            remove()
+
+    # -- answers: what really happened ------------------------------------------------------
+
+    def _refused(self, error: str, code: str = "failed") -> dict[str, Any]:
+        return {"ok": False, "outcome": "refused", "error": error, "code": code, "status": self.status()}
 
     def _not_signed_in(self) -> dict[str, Any] | None:
         if self._phase() == "signed_out":
-            return {"ok": False, "code": "signed_out", "status": self.status(),
-                    "error": "not signed in: sign in from the tray menu or with `timecrowd-tray login`"}
+            return self._refused("not signed in: sign in from the tray menu or with `timecrowd-tray login`",
+                                 "signed_out")
         return None
+
+    async def _answer(self, result: Any, action: str, *, stopped: dict[str, Any] | None = None,
+                      started: Task | None = None) -> dict[str, Any]:
+        """The answer for what ``result`` (an ActionResult, or None: nothing asked) became."""
+        if result is None:
+            return self._refused("nothing was done: sign in first" if self._phase() == "signed_out"
+                                 else "nothing was done", "signed_out" if self._phase() == "signed_out" else "failed")
+        if result.refused:
+            code = {"signed_out": "signed_out", "no_task": "not_found", "too_long": "bad_request",
+                    "empty": "bad_request"}.get(str(result.code), "failed")
+            return self._refused(str(result.refusal), code)
+        outcome = await self.service.outcome(result, SETTLE_TIMEOUT)
+        answer: dict[str, Any] = {"ok": outcome.kind != "refused", "outcome": outcome.kind, "action": action}
+        if result.acted_at is not None:
+            answer["acted_at"] = datetime.fromtimestamp(result.acted_at, timezone.utc).astimezone().isoformat()
+        if started is not None or result.started is not None:
+            task = started or result.started
+            answer["task"] = {"id": task.id, "title": task.title,
+                              "team": task.team_name or self._team_name(self.service.state, task) or None}
+        if stopped is not None:
+            answer["stopped"] = stopped
+        if outcome.kind == "refused":
+            answer["error"] = outcome.reason or "TimeCrowd refused it"
+            answer["code"] = "refused"
+        elif outcome.kind == "queued":
+            answer["waiting_for"] = outcome.waiting_for
+        answer["status"] = self.status()
+        return answer
+
+    # -- commands --------------------------------------------------------------------------
 
     async def _toggle(self) -> dict[str, Any]:
         refusal = self._not_signed_in()
@@ -315,17 +341,12 @@ class Controls:
             return refusal
         was_running = self._phase() in ("running", "starting")
         if not was_running and not list(getattr(self.service, "recent_tasks", []) or []):
-            return {"ok": False, "code": "not_found", "status": self.status(),
-                    "error": "no recent task to start: use `timecrowd-tray start QUERY`"}
+            return self._refused("no recent task to start: use `timecrowd-tray start QUERY`", "not_found")
         before = self.status()
-        result = self.tray.toggle()
-        if inspect.isawaitable(result):
-            await result
-        await self._settle()
-        answer = {"ok": True, "action": "stopped" if was_running else "started", "status": self.status()}
+        result = self.tray.toggle()  # as the shortcut: the comment dialog included
         if was_running:
-            answer["stopped"] = before
-        return answer
+            return await self._answer(result, "stopped", stopped=before)
+        return await self._answer(result, "started")
 
     def _candidates(self) -> list[Task]:
         """The tasks the app knows, most recent first (``recent_tasks`` is the head of ``cached_tasks``)."""
@@ -340,7 +361,7 @@ class Controls:
     async def _resolve(self, query: str | None, task_id: int | None) -> Task | None:
         candidates = self._candidates()
         if task_id is not None:
-            return next((t for t in candidates if t.id == task_id), None)
+            return await self.service.find_task(task_id)
         if not query:
             return candidates[0] if candidates else None
         found = best_task_match(candidates, query)
@@ -350,6 +371,8 @@ class Controls:
         return best_task_match(results, query) or (results[0] if results else None)
 
     async def _start(self, request: dict[str, Any]) -> dict[str, Any]:
+        from ..api import errors
+
         refusal = self._not_signed_in()
         if refusal:
             return refusal
@@ -359,24 +382,26 @@ class Controls:
             try:
                 task_id = int(task_id)
             except (TypeError, ValueError):
-                return {"ok": False, "code": "bad_request", "error": f"not a task id: {task_id!r}"}
-        task = await self._resolve(query, task_id)
+                return self._refused(f"not a task id: {task_id!r}", "bad_request")
+        try:
+            task = await self._resolve(query, task_id)
+        except errors.ApiError as exc:
+            return self._refused(f"cannot look the task up on TimeCrowd now ({exc.user_message}); nothing "
+                                 "was started", "unreachable")
         if task is None:
             if task_id is not None:
-                what = f"task {task_id} is not among the app's recent or cached tasks"
+                what = f"task {task_id} is not one of your teams' tasks"
             elif query:
                 what = f"no task matches {query!r}"
             else:
                 what = "no recent task to start: give a QUERY or --task ID"
-            return {"ok": False, "code": "not_found", "error": what, "status": self.status()}
+            return self._refused(what, "not_found")
         state = self.service.state
         if self._phase() in ("running", "starting") and state.task is not None and state.task.id == task.id:
-            return {"ok": True, "action": "already_running", "status": self.status()}
-        result = self.service.start(task)
-        if inspect.isawaitable(result):
-            await result
-        await self._settle()
-        return {"ok": True, "action": "started", "status": self.status()}
+            return {"ok": True, "outcome": "done", "action": "already_running", "status": self.status()}
+        before = self.status() if self._phase() in ("running", "starting") else None
+        result = self.tray.start_task(task)
+        return await self._answer(result, "switched" if before else "started", stopped=before, started=task)
 
     async def _stop(self, request: dict[str, Any]) -> dict[str, Any]:
         refusal = self._not_signed_in()
@@ -387,26 +412,23 @@ class Controls:
         state = self.service.state
         if self._phase() not in ("running", "starting"):
             if comment:
-                return {"ok": False, "code": "not_running", "status": self.status(),
-                        "error": "the timer is not running: the comment was not added"}
-            return {"ok": True, "action": "not_running", "status": self.status()}
+                return self._refused("the timer is not running: the comment was not added", "not_running")
+            return {"ok": True, "outcome": "done", "action": "not_running", "status": self.status()}
         limit = getattr(self.service, "COMMENT_MAX_CHARS", None)
         if comment and limit and len(comment) > limit:
-            return {"ok": False, "code": "bad_request", "status": self.status(),
-                    "error": f"the comment is {len(comment)} characters long; the limit is {limit} "
-                             "(the timer was not stopped)"}
-        stopped = self.status()
-        ref = getattr(state, "ref", None)
-        result = self.service.stop()
-        if inspect.isawaitable(result):
-            result = await result
-        if comment:
-            target = getattr(result, "ref", None) or ref
-            done = self.service.comment(target, comment)
-            if inspect.isawaitable(done):
-                await done
-        await self._settle()
-        return {"ok": True, "action": "stopped", "stopped": stopped, "status": self.status()}
+            return self._refused(f"the comment is {len(comment)} characters long; the limit is {limit} "
+                                 "(the timer was not stopped)", "bad_request")
+        before = self.status()
+        ref = state.ref
+        result = self.service.request_stop()
+        if comment and result.recorded:
+            target = result.stopped.ref if result.stopped is not None else ref
+            noted = self.service.request_comment(target, comment)
+            if noted.refused:
+                return await self._answer(result, "stopped", stopped=before) | {
+                    "comment_error": noted.refusal}
+            result = replace(result, intents=result.intents + noted.intents)
+        return await self._answer(result, "stopped", stopped=before)
 
 
 def install_controls(tray_controller: Any, service: Any, settings: Any, notify: Callable[[str], None],

@@ -63,7 +63,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME
 from ..core.durations import format_hms
 from ..core.models import Category, Task
-from ..core.timer import ActionKind, Phase, TimerState
+from ..core.timer import Phase, TimerState
 from ..services import events as ev
 from .icon_painter import PANEL_ENV, IconPainter, IconSpec, panel_is_dark, spec_for
 from .menu import TrayMenu, team_and_category
@@ -461,14 +461,16 @@ class TrayController(QObject):
             return False
         return True
 
+    # Each returns what the service did (an ActionResult: recorded, or refused and why), or None
+    # when nothing was asked of it (the sign-in window or the palette opened instead).
+
     def toggle(self) -> Any:
         """Running: stop (and ask for a comment). Idle: start the latest task, or open the palette."""
         if not self._signed_in():
             return None
         if self.state.is_running:
             return self.stop()
-        if self.state.phase is Phase.LOADING:
-            return self.service.toggle()  # the service says "still loading"
+        # Loading too (offline at start-up): the start is queued with the time of the click.
         latest = self.latest_task()
         if latest is None:
             self.open_palette()
@@ -479,9 +481,10 @@ class TrayController(QObject):
         """Stop what runs; ask for a comment (``None``: as the ``comment_on_stop`` setting says)."""
         if not self._signed_in():
             return None
-        stopped = self.service.stop()
+        result = self.service.request_stop()
+        stopped = result.stopped
         if stopped is None:
-            return None
+            return result
         self._paint_now()
         ask = bool(self.settings.get("comment_on_stop")) if with_comment is None else with_comment
 
@@ -496,7 +499,7 @@ class TrayController(QObject):
             # Not a 0 ms single shot: Qt runs those before the loop's other timers, so the
             # dialog (its window, its first paint) would go before the request it follows.
             QTimer.singleShot(COMMENT_AFTER_MS, self, comment)
-        return stopped
+        return result
 
     def stop_with_comment(self) -> Any:
         return self.stop(with_comment=True)
@@ -504,24 +507,22 @@ class TrayController(QObject):
     def start_task(self, task: Task) -> Any:
         if not self._signed_in():
             return None
-        before = self._pending_refs()
-        stopped = self.service.start(task)
-        if self._start_recorded(before):
+        result = self.service.request_start(task)
+        if result.recorded:
             self._paint_now()
             self._later(lambda: self.notifier.started(task.title))
-        return stopped
+        return result
 
     def create_task(self, title: str, destination: Any) -> Any:
         if not self._signed_in():
             return None
         self._last_destination = destination
         category = destination.category
-        before = self._pending_refs()
-        stopped = self.service.create_task(title, destination.team.id, category.id if category else None)
-        if self._start_recorded(before):
+        result = self.service.request_create_task(title, destination.team.id, category.id if category else None)
+        if result.recorded:
             self._paint_now()
             self._later(lambda: self.notifier.started(title.strip()))
-        return stopped
+        return result
 
     def _paint_now(self) -> None:
         """After a click: paint the new icon now where Qt lets us (X11), before anything else runs."""
@@ -531,19 +532,6 @@ class TrayController(QObject):
     def _later(self, work: Callable[[], None]) -> None:
         """Run ``work`` from the event loop (a 0 ms single shot), after the click's handler."""
         QTimer.singleShot(0, self, work)
-
-    def _pending_refs(self) -> set[int]:
-        return {action.ref for action in self.service.state.pending}
-
-    def _start_recorded(self, before: set[int]) -> bool:
-        """True when the service recorded a new start (or create) since ``before``.
-
-        The service returns what it *stopped*, so None means as well "started, nothing was
-        running" as "refused" (signed out, loading, no team, the disk refused), "already
-        running" or "the intent could not be written": only a new pending start says it did.
-        """
-        return any(action.ref not in before and action.kind in (ActionKind.START, ActionKind.CREATE)
-                   for action in self.service.state.pending)
 
     def sync_now(self) -> None:
         if self.service is not None:
