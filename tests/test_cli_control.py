@@ -35,7 +35,8 @@ import pytest
 from secret_service import secret_service  # noqa: F401 - fixture
 
 from timecrowd_tray.api.client import TimeCrowdClient
-from timecrowd_tray.cli import EXIT_AUTH, EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+from timecrowd_tray.cli import (EXIT_AUTH, EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_QUEUED, EXIT_UNREACHABLE,
+                                EXIT_USAGE)
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorServer, EmulatorState
 from timecrowd_tray.platform.hotkeys import NullBackend
 from timecrowd_tray.ui.qt_compat import guard_none_refcount
@@ -250,6 +251,53 @@ def test_stop_when_nothing_runs_through_the_app(app, qtbot):
     assert result.returncode == EXIT_OK and "not running" in result.stdout
     with_comment = run_cli("stop", "--comment", "x", qtbot=qtbot)
     assert with_comment.returncode == EXIT_ERROR and "comment was not added" in with_comment.stderr
+
+
+def test_a_start_the_disk_refused_says_so_and_exits_1(app, emulator, qtbot):
+    """Before: "▶ started <the task that ran before>", exit 0, though nothing was recorded."""
+    import sqlite3
+
+    def full(*_args, **_kw):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    app.service._outbox.add_many = full
+    result = run_cli("start", "週次", qtbot=qtbot)
+    assert result.returncode == EXIT_ERROR, result.stdout
+    assert result.stdout == "" and "could not be saved" in result.stderr
+    assert running_entry(emulator.state) is None
+
+
+def test_a_start_while_the_server_is_down_is_queued_with_its_time(app, emulator, qtbot):
+    """Before: "▶ started …", exit 0, while nothing had reached the server."""
+    emulator.state.faults.fail_next(503, count=10_000)
+    result = run_cli("start", "週次", qtbot=qtbot)
+    assert result.returncode == EXIT_QUEUED, (result.stdout, result.stderr)
+    assert result.stdout.startswith("⏸ queued: started 週次定例ミーティング")
+    assert re.search(r"\(\d\d:\d\d\)", result.stdout)
+    assert running_entry(emulator.state) is None
+    emulator.state.faults.clear()
+    app.service.notify_network_changed(True)
+    qtbot.waitUntil(lambda: running_entry(emulator.state) is not None, timeout=10000)
+
+
+def test_a_start_the_server_refuses_is_refused_with_its_words(app, emulator, qtbot):
+    emulator.state.faults.fail_next(422)
+    result = run_cli("start", "週次", qtbot=qtbot)
+    assert result.returncode == EXIT_ERROR and result.stdout == ""
+    assert result.stderr.strip()
+
+
+def test_start_by_id_of_a_task_the_app_has_not_cached(app, emulator, qtbot):
+    """Before: "task N is not among the app's recent or cached tasks", exit 1."""
+    cached = {t.id for t in app.service.cached_tasks}
+    with emulator.state.lock:
+        other = next(t for t in emulator.state.tasks.values()
+                     if t["id"] not in cached and emulator.state._task_usable(t)
+                     and t["team_id"] in {team.id for team in app.service.user.teams}
+                     and not emulator.state.teams[t["team_id"]].get("tasks_readonly"))
+    result = run_cli("start", "--task", str(other["id"]), qtbot=qtbot)
+    assert result.returncode == EXIT_OK, result.stderr
+    assert running_entry(emulator.state)["task_id"] == other["id"]
 
 
 def test_palette_through_the_app(app, qtbot):
