@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
 
 from timecrowd_tray.api import TimeCrowdClient, errors
+from timecrowd_tray.api.client import DEFAULT_DEADLINE, MAX_RESPONSE_BYTES
 from timecrowd_tray.core.models import TimeEntry
 from timecrowd_tray.emulator import DEMO_TOKEN, TEAMMATE_TOKEN, EmulatorServer, EmulatorState, create_app
 from timecrowd_tray.emulator.seed import DEMO_TEAM_ID, ME_ID, READONLY_TEAM_ID, TEAMMATE_ID
@@ -267,3 +269,194 @@ def test_real_socket_round_trip(emulator):
 def test_refuses_insecure_or_odd_servers(url):
     with pytest.raises(ValueError):
         TimeCrowdClient(url, "t")
+
+
+# -- bounded answers: size cap and overall deadline ------------------------------
+
+HUGE = 50 * 1024 * 1024
+
+
+@pytest.fixture
+def server(emulator):
+    with EmulatorServer(emulator, host="127.0.0.1", port=0) as running:
+        yield running
+
+
+def _status_bytes(field: str) -> int | None:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+class MemoryProbe:
+    """How far this process's resident memory rose during a block (Linux /proc, no psutil).
+
+    The kernel's peak (VmHWM) is reset first when it may be, so a buffer that was
+    allocated and freed inside the block still counts; otherwise the resident
+    size after the block (/proc/self/statm) is all there is.
+    """
+
+    def __init__(self) -> None:
+        if not os.path.exists("/proc/self/statm"):
+            pytest.skip("needs Linux /proc to measure memory")
+
+    @staticmethod
+    def resident() -> int:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def __enter__(self) -> MemoryProbe:
+        try:
+            with open("/proc/self/clear_refs", "w") as clear:
+                clear.write("5")  # reset the peak to the current resident size
+            self._peak = True
+        except OSError:
+            self._peak = False
+        self.before = self.resident()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        after = self.resident()
+        peak = _status_bytes("VmHWM") if self._peak else None
+        self.growth = max(after, peak or 0) - self.before
+
+
+def test_defaults_of_the_bounds():
+    client = TimeCrowdClient(BASE, "t")
+    assert client._max_response_bytes == MAX_RESPONSE_BYTES == 8 * 1024 * 1024  # noqa: SLF001
+    assert client._deadline == DEFAULT_DEADLINE == 30.0  # noqa: SLF001
+    for bad in ({"max_response_bytes": 0}, {"deadline": 0}, {"deadline": -1}):
+        with pytest.raises(ValueError):
+            TimeCrowdClient(BASE, "t", **bad)
+
+
+def test_huge_answer_with_a_content_length_is_refused_unread(emulator, server):
+    async def go():
+        async with TimeCrowdClient(server.url, DEMO_TOKEN) as c:
+            await c.user_info()  # warm up: code paths and connection pool are in place
+            emulator.faults.huge_next(size=HUGE)
+            with MemoryProbe() as probe:
+                with pytest.raises(errors.ResponseTooLarge) as info:
+                    await c.time_entries(ME_ID)
+            return info.value, probe, await c.user_info()  # the connection was not reused half-read
+
+    error, probe, after = run(go())
+    assert str(error) == "time entries: the server's answer is larger than 8 MiB; it was not read"
+    assert isinstance(error, errors.ProtocolError) and error.status == 200
+    assert DEMO_TOKEN not in f"{error!s} {error!r} {error.user_message}"
+    assert probe.growth < 8 * 1024 * 1024, probe.growth  # nothing like the 50 MiB sent
+    assert after.id == ME_ID
+
+
+def test_huge_chunked_answer_is_read_no_further_than_the_cap(emulator, server):
+    task = task_titled(emulator, "Code review")
+
+    async def go():
+        async with TimeCrowdClient(server.url, DEMO_TOKEN, max_response_bytes=1024 * 1024) as c:
+            await c.user_info()
+            emulator.faults.huge_next(size=HUGE, chunked=True)  # no Content-Length to refuse it by
+            with MemoryProbe() as probe:
+                with pytest.raises(errors.ResponseTooLarge) as info:
+                    await c.start_task(task["team_id"], task["id"])
+            return info.value, probe
+
+    error, probe = run(go())
+    assert str(error) == "start: the server's answer is larger than 1 MiB; it was not read"
+    assert probe.growth < 12 * 1024 * 1024, probe.growth  # a 50 MiB body: read up to the cap only
+    assert emulator.running_entry(ME_ID) is not None  # the server did apply it
+    assert len([r for r in emulator.requests if r[0] == "POST"]) == 1  # and it was not resent
+
+
+def _app_answering(status: int, chunks: list[bytes], content_length: int | None = None):
+    async def app(scope, receive, send):
+        headers = [(b"content-type", b"application/json")]
+        if content_length is not None:
+            headers.append((b"content-length", str(content_length).encode()))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        for i, chunk in enumerate(chunks):
+            await send({"type": "http.response.body", "body": chunk, "more_body": i + 1 < len(chunks)})
+
+    return app
+
+
+def _call_app(app, fn, **kwargs):
+    async def go():
+        async with TimeCrowdClient(BASE, DEMO_TOKEN, transport=httpx.ASGITransport(app=app), **kwargs) as c:
+            return await fn(c)
+
+    return run(go())
+
+
+def test_size_cap_in_process_with_and_without_a_content_length():
+    big = [b'{"id": 1, "pad": "' + b"x" * 3000, b"x" * 3000 + b'"}']
+    for app in (_app_answering(200, big), _app_answering(200, big, content_length=6025)):
+        with pytest.raises(errors.ResponseTooLarge, match="larger than 4 KiB"):
+            _call_app(app, lambda c: c.user_info(), max_response_bytes=4096)
+    # At the cap exactly is fine.
+    body = b'{"id": 7, "nickname": "n", "email": "e@example.com"}'
+    user = _call_app(_app_answering(200, [body]), lambda c: c.user_info(), max_response_bytes=len(body))
+    assert user.id == 7
+
+
+def test_an_oversized_error_answer_keeps_its_status_meaning():
+    app = _app_answering(503, [b'{"messages": ["' + b"x" * 10000 + b'"]}'])
+    with pytest.raises(errors.ServerError) as info:
+        _call_app(app, lambda c: c.user_info(), max_response_bytes=1024)
+    assert info.value.status == 503 and info.value.messages == ()
+
+
+def test_stall_after_headers_hits_the_overall_deadline_over_a_socket(emulator, server):
+    emulator.faults.stall_after_headers_next(seconds=30)
+
+    async def go():
+        async with TimeCrowdClient(server.url, DEMO_TOKEN, deadline=1) as c:
+            await c.user_info()
+
+    with pytest.raises(errors.ApiTimeout) as info:
+        run(go())
+    assert "did not answer in time" in str(info.value) and DEMO_TOKEN not in repr(info.value)
+
+
+def test_stall_after_headers_hits_the_overall_deadline_in_process(emulator):
+    emulator.faults.stall_after_headers_next(seconds=30)
+    with pytest.raises(errors.ApiTimeout):
+        run(_with(emulator, lambda c: c.user_info(), deadline=1))
+    assert emulator.faults.holding == 0
+
+
+@pytest.mark.parametrize("over_socket", [True, False])
+def test_blackhole_is_a_timeout_and_a_post_is_not_resent(emulator, over_socket):
+    task = task_titled(emulator, "Code review")
+    emulator.faults.blackhole_next(hold=30)
+
+    async def go(c):
+        await c.start_task(task["team_id"], task["id"])
+
+    with pytest.raises(errors.ApiTimeout):
+        if over_socket:
+            with EmulatorServer(emulator, host="127.0.0.1", port=0) as server:
+                async def over(url=server.url):
+                    async with TimeCrowdClient(url, DEMO_TOKEN, deadline=1) as c:
+                        await go(c)
+                run(over())
+        else:
+            run(_with(emulator, go, deadline=1))
+    assert emulator.running_entry(ME_ID) is not None  # applied by the server, never answered
+    assert len([r for r in emulator.requests if r[0] == "POST"]) == 1
+
+
+def test_blackhole_on_a_get_is_a_timeout_too(emulator, server):
+    emulator.faults.blackhole_next(hold=30)
+
+    async def go():
+        async with TimeCrowdClient(server.url, DEMO_TOKEN, deadline=1) as c:
+            await c.user_info()
+
+    with pytest.raises(errors.ApiTimeout):
+        run(go())
+    assert len([r for r in emulator.requests if r[1] == "/api/v1/user/info"]) == 1  # timeouts are never resent

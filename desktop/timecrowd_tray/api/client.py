@@ -4,10 +4,19 @@ It knows HTTP and the API's JSON, nothing of Qt. Every failure comes out as an
 :mod:`timecrowd_tray.api.errors` exception. It never retries a POST by itself
 (a retried start is a duplicate entry); a GET is retried once when the
 connection could not be made or was dropped.
+
+Every exchange is bounded twice over: httpx's per-phase timeouts
+(:data:`DEFAULT_TIMEOUT`) and an overall :data:`DEFAULT_DEADLINE` for sending
+the request and reading the whole answer, so a server that trickles bytes or
+stalls after its headers cannot hold a call forever (:class:`errors.ApiTimeout`).
+Answers are read as a stream and never beyond :data:`MAX_RESPONSE_BYTES`
+(:class:`errors.ResponseTooLarge`; a larger ``Content-Length`` is refused
+before the body is read), so memory stays bounded whatever the server sends.
 """
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import json
 import logging
@@ -40,6 +49,10 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=15.0, pool=5.0)
 # Longer than the 30 s poll: httpx's default 5 s would make every poll a new TCP + TLS handshake.
 DEFAULT_LIMITS = httpx.Limits(max_connections=4, max_keepalive_connections=2, keepalive_expiry=75.0)
 USER_AGENT = f"{APP_ID}/{__version__} (+python-httpx/{httpx.__version__})"
+#: The largest answer body read, in bytes (after content decoding); the API's answers are a few KiB.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+#: Seconds one exchange (send the request, read the whole answer) may take in all.
+DEFAULT_DEADLINE = 30.0
 
 #: Called once after a 401 with the token that failed; returns a fresh token
 #: (an OAuth refresh) or None when there is none to be had. Plain ``str`` or
@@ -61,7 +74,32 @@ class _BearerAuth(httpx.Auth):
         return "<BearerAuth [redacted]>"
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _size_text(size: int) -> str:
+    for unit, name in ((1024 * 1024, "MiB"), (1024, "KiB")):
+        if size >= unit and size % unit == 0:
+            return f"{size // unit} {name}"
+    return f"{size} bytes"
+
+
+class _Answer:
+    """A fully read (and size-capped) answer: what the rest of the client needs of an httpx.Response."""
+
+    __slots__ = ("status_code", "headers", "content")
+
+    def __init__(self, status_code: int, headers: httpx.Headers, content: bytes) -> None:
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status_code < 300
+
+    def json(self) -> Any:
+        return json.loads(self.content.decode("utf-8"))
+
+
+def _retry_after(response: _Answer) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
         return None
@@ -75,7 +113,7 @@ def _retry_after(response: httpx.Response) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _server_messages(response: httpx.Response) -> tuple[str, ...]:
+def _server_messages(response: _Answer) -> tuple[str, ...]:
     try:
         body = response.json()
     except (ValueError, UnicodeDecodeError):
@@ -92,7 +130,7 @@ def _server_messages(response: httpx.Response) -> tuple[str, ...]:
     return ()
 
 
-def _error_for(response: httpx.Response, what: str) -> errors.ApiError:
+def _error_for(response: _Answer, what: str) -> errors.ApiError:
     status = response.status_code
     messages = _server_messages(response)
     summary = f"{what}: HTTP {status}"
@@ -117,7 +155,8 @@ class TimeCrowdClient:
     """The TimeCrowd API v1, typed.
 
     ``transport`` lets tests put the emulator's ASGI app in-process
-    (``httpx.ASGITransport(app=...)``).
+    (``httpx.ASGITransport(app=...)``). ``max_response_bytes`` and ``deadline``
+    override :data:`MAX_RESPONSE_BYTES` and :data:`DEFAULT_DEADLINE`.
     """
 
     def __init__(
@@ -128,10 +167,18 @@ class TimeCrowdClient:
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         token_refresher: TokenRefresher | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        deadline: float = DEFAULT_DEADLINE,
     ) -> None:
+        if max_response_bytes <= 0:
+            raise ValueError("max_response_bytes must be positive")
+        if not deadline > 0:
+            raise ValueError("deadline must be positive")
         self.base_url = normalize_api_base(base_url)
         self._token = Secret(token)
         self._token_refresher = token_refresher
+        self._max_response_bytes = int(max_response_bytes)
+        self._deadline = float(deadline)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=_BearerAuth(self),
@@ -160,12 +207,53 @@ class TimeCrowdClient:
 
     # -- transport -----------------------------------------------------------
 
+    async def _exchange(self, method: str, path: str, what: str, params: dict[str, Any] | None,
+                        body: Any) -> _Answer:
+        """Send one request and read its answer, never more than ``max_response_bytes`` of it."""
+        request = self._http.build_request(method, path, params=params, json=body)
+        response = await self._http.send(request, stream=True)
+        try:
+            cap = self._max_response_bytes
+            declared = response.headers.get("Content-Length", "")
+            too_large = declared.strip().isdigit() and int(declared) > cap
+            parts: list[bytes] = []
+            size = 0
+            if not too_large:
+                stream = response.aiter_bytes()
+                try:
+                    async for chunk in stream:
+                        parts.append(chunk)
+                        size += len(chunk)
+                        if size > cap:
+                            too_large = True
+                            break
+                finally:
+                    await stream.aclose()
+        finally:
+            # Unread bytes stay unread: a half-read connection is closed, not reused.
+            await response.aclose()
+        if too_large:
+            if response.is_success:
+                raise errors.ResponseTooLarge(
+                    f"{what}: the server's answer is larger than {_size_text(cap)}; it was not read",
+                    status=response.status_code)
+            # An error status keeps its meaning (retry a 5xx, refresh on 401): only its words are lost.
+            parts = []
+        return _Answer(response.status_code, response.headers, b"".join(parts))
+
     async def _send(self, method: str, path: str, what: str, *, params: dict[str, Any] | None = None,
-                    body: Any = None) -> httpx.Response:
+                    body: Any = None) -> _Answer:
         attempts = 2 if method == "GET" else 1
         for attempt in range(attempts):
             try:
-                return await self._http.request(method, path, params=params, json=body)
+                async with asyncio.timeout(self._deadline):
+                    return await self._exchange(method, path, what, params, body)
+            except TimeoutError:
+                # The overall deadline: the server trickled its answer or stalled mid-way.
+                # Like any timeout the request may have been applied: never resend it here.
+                raise errors.ApiTimeout(
+                    f"{what}: the server did not answer in time (no complete answer in {self._deadline:g} s)"
+                ) from None
             except httpx.TimeoutException as exc:
                 # A timed-out request may have reached the server: never resend it here.
                 raise errors.ApiTimeout(f"{what}: the server did not answer in time ({type(exc).__name__})") from None

@@ -14,6 +14,7 @@
     │   └── NetworkError     connect, timeout, DNS, a dropped connection
     │       └── ApiTimeout
     └── ProtocolError        an HTML page, truncated or unexpected JSON
+        └── ResponseTooLarge an answer over the client's size cap (not read)
 
 No message or repr carries a request header: the token never leaves the client
 through an exception.
@@ -91,3 +92,10 @@ class ApiTimeout(NetworkError):
 
 class ProtocolError(ApiError):
     """The server answered something that is not the API's JSON."""
+
+
+class ResponseTooLarge(ProtocolError):
+    """The answer's body is larger than the client's cap; it was not read (beyond the cap).
+
+    A write the server answered this way may have been applied all the same.
+    """
