@@ -642,9 +642,11 @@ def test_the_qlocalserver_path_windows_uses_still_serves(runtime_dir, qapp, qtbo
 
 
 def test_status_document_schema():
+    from timecrowd_tray.core import status
+
     start = datetime(2025, 10, 21, 9, 0, tzinfo=timezone(timedelta(hours=9)))
     task = Task(id=7, title="週次定例ミーティング", team_id=14, team_name="株式会社デモ")
-    doc = si.status_document(state="running", task=task, started_at=start,
+    doc = status.status_document(state="running", task=task, started_at=start,
                              now=start + timedelta(minutes=42, seconds=10, microseconds=900), source="app")
     assert doc == {
         "state": "running",
@@ -654,14 +656,14 @@ def test_status_document_schema():
         "pending": 0,
         "source": "app",
     }
-    assert si.format_status(doc) == "▶ 週次定例ミーティング (株式会社デモ) 0:42:10"
-    idle = si.status_document(state="idle", source="api")
+    assert status.format_status(doc) == "▶ 週次定例ミーティング (株式会社デモ) 0:42:10"
+    idle = status.status_document(state="idle", source="api")
     assert idle == {"state": "idle", "task": None, "started_at": None, "elapsed_seconds": None,
                     "pending": 0, "source": "api"}
-    assert si.format_status(idle) == "■ not running"
-    assert si.format_status(si.status_document(state="signed_out", source="api")) == "signed out"
-    offline = si.status_document(state="offline", task=Task(id=1, title="x"), started_at=start, now=start,
+    assert status.format_status(idle) == "■ not running"
+    assert status.format_status(status.status_document(state="signed_out", source="api")) == "signed out"
+    offline = status.status_document(state="offline", task=Task(id=1, title="x"), started_at=start, now=start,
                                  pending=2, source="app")
-    assert si.format_status(offline) == "⚠ offline ▶ x 0:00:00 (2 waiting to sync)"
+    assert status.format_status(offline) == "⚠ offline ▶ x 0:00:00 (2 waiting to sync)"
     with pytest.raises(ValueError):
-        si.status_document(state="dancing", source="app")
+        status.status_document(state="dancing", source="app")

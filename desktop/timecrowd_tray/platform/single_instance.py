@@ -20,10 +20,19 @@ day, for one local socket. The file is bound inside a fresh private (0700)
 directory, made 0700, and hard-linked into place: ``link`` never replaces an
 existing file, so two apps starting together cannot steal each other's socket,
 and no other user can connect before the mode is right (where hard links are
-not available it is bound in place under a umask of 077). A socket file nobody
-answers on is what a crashed app leaves behind: it is removed and the name
-taken over; when another app answers, this one stays off the socket
-(:class:`AlreadyRunning`); a socket of another user is never used.
+not available it is bound in place under a umask of 077).
+
+Which process is *the* app is decided by the instance lock
+(:mod:`.instance_lock`), taken at start-up before anything else of the app
+exists; the socket only carries the commands. A server whose process holds
+that lock is the only one that may remove a file at the socket's name (the
+lock proves no other app lives: what is there is stale, or an impostor), and
+it binds its socket again when the file was deleted or replaced, told so by
+``SIGUSR1`` from the next launch (:meth:`InstanceServer.recover`). A server
+without the lock (tests, a tool) behaves as before the lock: a socket file
+nobody answers on is what a crashed app leaves behind, so it is removed and
+the name taken over; when another app answers, this one stays off the socket
+(:class:`AlreadyRunning`). A socket of another user is never used.
 Each connection reads and writes without blocking: a request may arrive in
 pieces, a client may say nothing or go away mid-line, and an answer the
 client does not read yet waits in a small buffer until the socket is writable.
@@ -35,9 +44,8 @@ all; on Windows it uses ``QLocalSocket`` from QtNetwork. Before connecting on
 POSIX the client checks that the socket belongs to the user: a socket some
 other account planted in ``/tmp`` is never trusted.
 
-This module also holds the documents the protocol carries (the ``status``
-schema shared by the app and the API fallback of the CLI), because both ends
-must agree on them and neither may import the other.
+The documents the protocol carries (``status --json``) are built in
+:mod:`timecrowd_tray.core.status`.
 """
 
 from __future__ import annotations
@@ -53,7 +61,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 from typing import Any
 
 from .. import APP_ID
@@ -233,16 +240,38 @@ def _send_qt(name: str, request: dict[str, Any], timeout: float) -> dict[str, An
         sock.abort()
 
 
+#: How long a client waits for an app it woke (its socket file was gone) to bind its socket again.
+RECOVER_WAIT = 2.0
+
+
 def send_request(request: dict[str, Any], timeout: float = REPLY_TIMEOUT) -> dict[str, Any] | None:
     """Send one request to the running app: its answer, or None when no app runs.
 
     Raises :class:`NoAnswer` when an app holds the socket but does not answer
     (hung), :class:`UntrustedSocket` for a socket of another user, and
-    :class:`InstanceError` for a garbled answer.
+    :class:`InstanceError` for a garbled answer. On POSIX, when nothing
+    answers on the socket but an app holds the instance lock (its socket file
+    was deleted), that app is woken to bind it again and asked once more.
     """
     if sys.platform == "win32":
         return _send_qt(socket_path(), request, timeout)
-    return _send_posix(socket_path(), request, timeout)
+    path = socket_path()
+    answer = _send_posix(path, request, timeout)
+    if answer is not None:
+        return answer
+    from .instance_lock import nudge_holder
+
+    if not nudge_holder(path):
+        return None
+    deadline = time.monotonic() + RECOVER_WAIT
+    delay = 0.01
+    while time.monotonic() < deadline:
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
+        answer = _send_posix(path, request, timeout)
+        if answer is not None:
+            return answer
+    return None
 
 
 def is_running(timeout: float = 2.0) -> bool:
@@ -254,11 +283,11 @@ def is_running(timeout: float = 2.0) -> bool:
 
 
 def hand_over_to_running_instance(argv_command: str = "activate") -> bool:
-    """Called first at start-up: True when another instance took the command and this one must exit 0.
+    """True when another instance took the command (over the socket alone, no lock asked).
 
-    Uses no QtWidgets (and on POSIX no Qt at all). A hung or foreign socket
-    counts as "no instance": this process starts and :class:`InstanceServer`
-    sorts the socket out.
+    The app's start-up uses :func:`.instance_lock.claim_single_instance`
+    instead, which also settles who is the app. Uses no QtWidgets (and on
+    POSIX no Qt at all). A hung or foreign socket counts as "no instance".
     """
     try:
         answer = send_request({"cmd": argv_command}, timeout=5.0)
@@ -298,6 +327,7 @@ class InstanceServer:
         self.name = name or socket_path()
         self._clients: set[Any] = set()
         self._tasks: set[asyncio.Future] = set()
+        self._lock: Any = None  # the process's instance lock, when this server serves the app holding it
         self._backend: _UnixBackend | _QtBackend = _QtBackend(self) if _USE_QLOCALSERVER else _UnixBackend(self)
 
     @property
@@ -311,13 +341,64 @@ class InstanceServer:
     def start(self) -> None:
         """Listen; removes a stale socket; raises :class:`AlreadyRunning` when another app answers.
 
-        Raises :class:`UntrustedSocket` when the name is held by another user's
-        socket and :class:`InstanceError` when the socket cannot be made.
+        When this process holds the instance lock (:mod:`.instance_lock`),
+        whatever has the socket's name is removed without asking (only the lock
+        holder may), and ``SIGUSR1`` makes the server check its socket
+        (:meth:`recover`). Raises :class:`UntrustedSocket` when the name is held
+        by another user's socket and :class:`InstanceError` when the socket
+        cannot be made.
         """
-        self._backend.start()
+        try:
+            self._backend.start()
+        except BaseException:
+            self._lock = None
+            raise
+        if self._lock is not None:
+            self._lock.attach(self, self._woken)
+            _ensure_signal_wakeup()
+
+    @property
+    def holds_lock(self) -> bool:
+        """This server serves the app that holds the instance lock."""
+        return self._lock is not None
+
+    def _holder_lock(self, path: str) -> Any:
+        """The instance lock of ``path`` when this process holds it, else None.
+
+        Raises :class:`AlreadyRunning` when another server of this process serves it already.
+        """
+        from .instance_lock import held_lock
+
+        lock = held_lock(path)
+        if lock is None:
+            return None
+        if lock.server not in (None, self):
+            raise AlreadyRunning(f"this app (pid {os.getpid()}) serves {path} already")
+        self._lock = lock
+        return lock
+
+    def _woken(self) -> None:
+        """``SIGUSR1`` (inside Python's signal handler): check the socket on the event loop, not here."""
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, self.recover)
+
+    def recover(self) -> bool:
+        """Bind the socket again when its file was deleted or replaced (and put the lock file back).
+
+        Only a server holding the instance lock does this. True when it bound anew.
+        """
+        lock = self._lock
+        if lock is None or not isinstance(self._backend, _UnixBackend):
+            return False
+        lock.restore()
+        return self._backend.rebind()
 
     def close(self) -> None:
         """Stop answering: pending commands are cancelled, clients cut off, our socket file removed."""
+        if self._lock is not None:
+            self._lock.detach(self)
+            self._lock = None
         for task in list(self._tasks):
             task.cancel()
         for client in list(self._clients):
@@ -340,7 +421,10 @@ class InstanceServer:
     def _dispatch(self, client: Any, request: dict[str, Any]) -> None:
         cmd = request.get("cmd")
         if cmd == "ping":
-            self._reply(client, {"ok": True, "pid": os.getpid()})
+            answer: dict[str, Any] = {"ok": True, "pid": os.getpid()}
+            if self._lock is not None and self._lock.wakeable:
+                answer["wake"] = "SIGUSR1"  # a launch that got the lock anyway wakes this app (see instance_lock)
+            self._reply(client, answer)
             return
         try:
             result = self._handler(request)
@@ -384,6 +468,52 @@ def _unlink_quietly(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
+
+
+#: Our own ``signal.set_wakeup_fd`` pair and its notifier, when nothing else had set one.
+_signal_wakeup: Any = None
+
+
+def _ensure_signal_wakeup() -> None:
+    """Make a signal wake the Qt loop, so that Python runs its handler (``SIGUSR1``) soon.
+
+    The app sets a wake-up descriptor of its own for SIGTERM/SIGINT
+    (``app._QuitOnSignals``), which does for any signal: then nothing is done here.
+    """
+    global _signal_wakeup
+    import signal
+
+    if _signal_wakeup is not None:
+        return
+    try:
+        current = signal.set_wakeup_fd(-1)
+    except (ValueError, AttributeError):  # not the main thread
+        return
+    if current != -1:
+        signal.set_wakeup_fd(current)
+        return
+    from PySide6.QtCore import QSocketNotifier
+
+    rsock, wsock = socket.socketpair()
+    rsock.setblocking(False)
+    wsock.setblocking(False)
+    try:
+        signal.set_wakeup_fd(wsock.fileno())
+    except (ValueError, OSError):
+        rsock.close()
+        wsock.close()
+        return
+
+    def drain(*_args: Any) -> None:
+        try:
+            while rsock.recv(64):
+                pass
+        except OSError:
+            pass
+
+    notifier = QSocketNotifier(rsock.fileno(), QSocketNotifier.Type.Read)
+    notifier.activated.connect(drain)
+    _signal_wakeup = (rsock, wsock, notifier, drain)
 
 
 def _listen_via_private_dir(path: str) -> tuple[socket.socket, tuple[int, int]]:
@@ -596,11 +726,15 @@ class _UnixBackend:
             os.makedirs(directory, mode=0o700, exist_ok=True)
         except OSError as exc:
             raise InstanceError(f"cannot listen on {path}: {exc}") from None
+        holder = self.server._holder_lock(path) is not None
         for _attempt in range(3):
             try:
                 sock, ident = _listen_at(path)
             except FileExistsError:
-                self._take_over_or_refuse(path)  # raises, or removed a stale socket: try again
+                if holder:
+                    self._remove_as_holder(path)
+                else:
+                    self._take_over_or_refuse(path)  # raises, or removed a stale socket: try again
                 continue
             except OSError as exc:
                 raise InstanceError(f"cannot listen on {path}: {exc.strerror or exc}") from None
@@ -614,6 +748,47 @@ class _UnixBackend:
         self._notifier = QSocketNotifier(sock.fileno(), QSocketNotifier.Type.Read, self._owner)
         self._notifier.activated.connect(self._accept)
         log.info("single instance: listening on %s", path)
+
+    def _remove_as_holder(self, path: str) -> None:
+        """``path`` exists and this process holds the instance lock: no other app lives, so it goes."""
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return
+        if hasattr(os, "getuid") and st.st_uid != os.getuid():
+            raise UntrustedSocket(f"{path} belongs to another user (uid {st.st_uid}); not using it")
+        log.info("single instance: removing %s (this app holds the instance lock)", path)
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise InstanceError(f"cannot remove {path}: {exc.strerror or exc}") from None
+
+    def rebind(self) -> bool:
+        """Listen anew when the socket file is not ours any more (deleted, or replaced): True when it was not."""
+        if self._sock is None:
+            return False
+        path = self.server.name
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            st = None
+        except OSError as exc:
+            log.warning("single instance: cannot check %s: %s", path, exc)
+            return False
+        if st is not None and (st.st_dev, st.st_ino) == self._ident:
+            return False
+        log.warning("single instance: the socket file %s was %s: binding it again", path,
+                    "deleted" if st is None else "replaced")
+        self._accept()  # who connected before the name went still gets an answer
+        self._stop_listening()
+        try:
+            self.start()
+        except InstanceError as exc:
+            log.error("single instance: cannot listen on %s again: %s", path, exc)
+            return False
+        return True
 
     def _take_over_or_refuse(self, path: str) -> None:
         """``path`` exists: AlreadyRunning when an app answers on it, else remove it (it is stale)."""
@@ -643,14 +818,17 @@ class _UnixBackend:
         except OSError as exc:
             raise InstanceError(f"cannot remove the stale socket {path}: {exc.strerror or exc}") from None
 
-    def close(self) -> None:
-        if self._sock is None:
-            return
+    def _stop_listening(self) -> None:
         self._notifier.setEnabled(False)
         self._notifier.deleteLater()
         self._notifier = None
         self._sock.close()
         self._sock = None
+
+    def close(self) -> None:
+        if self._sock is None:
+            return
+        self._stop_listening()
         try:
             st = os.lstat(self.server.name)
         except OSError:
@@ -791,70 +969,3 @@ class _QtBackend:
             log.warning("single instance: dropping a client that sent %d bytes without a newline",
                         sock.bytesAvailable())
             sock.abort()
-
-
-# -- the documents the protocol carries ---------------------------------------------
-
-
-STATES = ("running", "idle", "signed_out", "offline")
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat()
-
-
-def status_document(*, state: str, task: Any = None, team: str = "", started_at: datetime | None = None,
-                    now: datetime | None = None, pending: int = 0, source: str) -> dict[str, Any]:
-    """The ``status --json`` document (see docs/controls.md).
-
-    ``task`` is a :class:`~timecrowd_tray.core.models.Task` (or None): id,
-    title and team (its team's name, or ``team`` when the task does not carry one).
-    ``elapsed_seconds`` is whole seconds since ``started_at``.
-    """
-    if state not in STATES:
-        raise ValueError(f"unknown state {state!r}")
-    now = now or datetime.now(timezone.utc)
-    task_doc = None
-    if task is not None:
-        task_doc = {"id": task.id, "title": task.title, "team": getattr(task, "team_name", "") or team or None}
-    elapsed = None
-    if started_at is not None and task is not None:
-        elapsed = max(0, int((now - started_at).total_seconds()))
-    return {
-        "state": state,
-        "task": task_doc,
-        "started_at": _iso(started_at) if task is not None else None,
-        "elapsed_seconds": elapsed,
-        "pending": int(pending),
-        "source": source,
-    }
-
-
-def format_status(doc: dict[str, Any]) -> str:
-    """One line for people and status bars: ``▶ 週次定例ミーティング (株式会社デモ) 0:42:10``."""
-    from ..core.durations import format_hms
-
-    task = doc.get("task")
-    state = doc.get("state")
-    if task:
-        label = task.get("title") or f"task {task.get('id')}"
-        if task.get("team"):
-            label += f" ({task['team']})"
-        elapsed = doc.get("elapsed_seconds")
-        clock = f" {format_hms(elapsed)}" if elapsed is not None else ""
-        prefix = "▶" if state == "running" else "⚠ offline ▶"
-        line = f"{prefix} {label}{clock}"
-    elif state == "idle":
-        line = "■ not running"
-    elif state == "signed_out":
-        line = "signed out"
-    else:
-        line = "⚠ offline"
-    pending = int(doc.get("pending") or 0)
-    if pending:
-        line += f" ({pending} waiting to sync)"
-    return line
