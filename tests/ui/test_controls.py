@@ -75,9 +75,9 @@ class Service:
 def test_a_shell_command_finds_a_task_by_its_category(qtbot, aloop):
     service = Service(TASKS)
     controls = Controls(object(), service, Settings(), lambda m: None, backend=TakenBackend())
-    assert run_async(qtbot, controls._resolve("設計", None)) is TASKS[1]
+    assert run_async(qtbot, controls.commands.resolve("設計", None)) is TASKS[1]
     assert service.searched == []  # found among the known tasks: no need to ask the server
-    assert controls._candidates() == TASKS
+    assert run_async(qtbot, controls.commands.resolve(None, None)) is TASKS[0]  # the most recent
 
 
 def test_the_palette_finds_a_task_by_its_category(qapp):

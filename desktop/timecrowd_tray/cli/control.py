@@ -80,7 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # -- output --------------------------------------------------------------------
 
 def _print_status(doc: dict[str, Any], as_json: bool) -> None:
-    from ..platform.single_instance import format_status
+    from ..core.status import format_status
 
     if as_json:
         out(json.dumps(doc, ensure_ascii=False))
@@ -252,7 +252,7 @@ class _Api:
         return None
 
     def doc(self, entry, *, state: str | None = None) -> dict[str, Any]:
-        from ..platform.single_instance import status_document
+        from ..core.status import status_document
 
         names = {t.id: t.name for t in (self._user.teams if self._user else ())}
         if entry is None:
@@ -396,7 +396,7 @@ def _status(args: argparse.Namespace) -> int:
     from ..api import errors
 
     async def body(api: _Api | None, api_base: str) -> int:
-        from ..platform.single_instance import status_document
+        from ..core.status import status_document
 
         if api is None:
             _print_status(status_document(state="signed_out", source="api"), args.json)

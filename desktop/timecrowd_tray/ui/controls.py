@@ -19,17 +19,12 @@ controller and ``notify``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import datetime, timezone
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from ..core.fuzzy import best_task_match
-from ..core.models import Task
 from ..platform.hotkeys import (
     HotkeyBackend,
     HotkeyConflict,
@@ -38,14 +33,13 @@ from ..platform.hotkeys import (
     InvalidKeySequence,
     create_hotkey_backend,
 )
-from ..platform.single_instance import AlreadyRunning, InstanceError, InstanceServer, status_document
+from ..platform.single_instance import AlreadyRunning, InstanceError, InstanceServer
+from ..services.commands import Commands
 
 log = logging.getLogger(__name__)
 
 #: The shortcuts, their setting keys, and what they call on the tray controller.
 SHORTCUTS = (("toggle", "hotkey.toggle", "toggle"), ("palette", "hotkey.palette", "open_palette"))
-#: How long a command waits for the server to confirm an action before answering.
-SETTLE_TIMEOUT = 5.0
 
 
 def tr(text: str) -> str:
@@ -110,6 +104,8 @@ class Controls:
         self.backend = backend if backend is not None else create_hotkey_backend()
         self.backend.on_problem = self._late_problem
         self.server = server
+        #: The shell's timer commands, carried out by the tray (as its shortcut would).
+        self.commands = Commands(service, tray)
         #: {"toggle": "Ctrl+Alt+Shift+T", ...}: what is registered now.
         self.registered: dict[str, str] = {}
         #: {"palette": "This combination is already used by another application: …"}: for the settings dialog.
@@ -226,209 +222,35 @@ class Controls:
         cmd = request.get("cmd")
         if cmd in ("palette", "activate"):
             self.tray.open_palette()
-            return {"ok": True, "outcome": "done", "status": self.status()}
-        if cmd == "status":
-            return self._status_when_settled()
-        if cmd == "toggle":
-            return self._toggle()
-        if cmd == "start":
-            return self._start(request)
-        if cmd == "stop":
-            return self._stop(request)
+            return {"ok": True, "outcome": "done", "status": self.commands.status()}
         if cmd == "reload_sign_in" and self.reload_sign_in is not None:
             return self.reload_sign_in()
-        return {"ok": False, "outcome": "refused", "error": f"unknown command {cmd!r}", "code": "bad_request"}
+        if cmd == "whoami":
+            return self._whoami()
+        return self._command(request)
 
     #: Set by the app: re-read the sign-in from the keyring (``timecrowd-tray login`` asks for it).
     reload_sign_in: Callable[[], Any] | None = None
 
-    def status(self) -> dict[str, Any]:
-        state = self.service.state
-        phase = getattr(state.phase, "value", str(state.phase))
-        pending = int(getattr(state, "pending_count", 0) or 0)
-        running = phase in ("running", "starting")
-        if phase == "signed_out":
-            kind = "signed_out"
-        elif getattr(state, "offline", False) or phase == "loading":
-            kind = "offline"
-        else:
-            kind = "running" if running else "idle"
-        task = state.task if running else None
-        return status_document(state=kind, task=task, team=self._team_name(state, task),
-                               started_at=state.started_at if task is not None else None,
-                               now=datetime.now(timezone.utc), pending=pending, source="app")
-
-    @staticmethod
-    def _team_name(state: Any, task: Task | None) -> str:
-        if task is None or task.team_name:
-            return ""
-        user = getattr(state, "user", None)
-        for team in getattr(user, "teams", ()) or ():
-            if team.id == task.team_id:
-                return team.name
-        return ""
-
-    def _phase(self) -> str:
-        phase = self.service.state.phase
-        return getattr(phase, "value", str(phase))
-
-    async def _status_when_settled(self) -> dict[str, Any]:
-        if self._phase() == "loading":
-            await self._first_answer()
-        return {"ok": True, "outcome": "done", "status": self.status()}
-
-    async def _first_answer(self, timeout: float = SETTLE_TIMEOUT) -> None:
-        """Wait (bounded) until the app heard from the server, or knows it cannot."""
-        done = asyncio.Event()
-
-        def check(state: Any) -> None:
-            if state.phase.value != "loading" or state.offline:
-                done.set()
-
-        remove = self.service.add_listener(check)
-        try:
-            check(self.service.state)
-            await asyncio.wait_for(done.wait(), timeout)
-        except asyncio.TimeoutError:
-            log.debug("status: the server has not answered within %s s", timeout)
-        finally:
-            remove()
-
-    # -- answers: what really happened ------------------------------------------------------
-
-    def _refused(self, error: str, code: str = "failed") -> dict[str, Any]:
-        return {"ok": False, "outcome": "refused", "error": error, "code": code, "status": self.status()}
-
-    def _not_signed_in(self) -> dict[str, Any] | None:
-        if self._phase() == "signed_out":
-            return self._refused("not signed in: sign in from the tray menu or with `timecrowd-tray login`",
-                                 "signed_out")
-        return None
-
-    async def _answer(self, result: Any, action: str, *, stopped: dict[str, Any] | None = None,
-                      started: Task | None = None) -> dict[str, Any]:
-        """The answer for what ``result`` (an ActionResult, or None: nothing asked) became."""
-        if result is None:
-            return self._refused("nothing was done: sign in first" if self._phase() == "signed_out"
-                                 else "nothing was done", "signed_out" if self._phase() == "signed_out" else "failed")
-        if result.refused:
-            code = {"signed_out": "signed_out", "no_task": "not_found", "too_long": "bad_request",
-                    "empty": "bad_request"}.get(str(result.code), "failed")
-            return self._refused(str(result.refusal), code)
-        outcome = await self.service.outcome(result, SETTLE_TIMEOUT)
-        answer: dict[str, Any] = {"ok": outcome.kind != "refused", "outcome": outcome.kind, "action": action}
-        if result.acted_at is not None:
-            answer["acted_at"] = datetime.fromtimestamp(result.acted_at, timezone.utc).astimezone().isoformat()
-        if started is not None or result.started is not None:
-            task = started or result.started
-            answer["task"] = {"id": task.id, "title": task.title,
-                              "team": task.team_name or self._team_name(self.service.state, task) or None}
-        if stopped is not None:
-            answer["stopped"] = stopped
-        if outcome.kind == "refused":
-            answer["error"] = outcome.reason or "TimeCrowd refused it"
-            answer["code"] = "refused"
-        elif outcome.kind == "queued":
-            answer["waiting_for"] = outcome.waiting_for
-        answer["status"] = self.status()
+    async def _command(self, request: dict[str, Any]) -> dict[str, Any]:
+        answer = await self.commands.handle(request)
+        if answer is None:
+            return {"ok": False, "outcome": "refused", "error": f"unknown command {request.get('cmd')!r}",
+                    "code": "bad_request"}
         return answer
 
-    # -- commands --------------------------------------------------------------------------
+    def _whoami(self) -> dict[str, Any]:
+        user = self.service.state.user
+        if user is None:
+            return self.commands.refused("not signed in", "signed_out")
+        teams = [{"id": t.id, "name": t.name} for t in user.teams]
+        return {"ok": True, "outcome": "done", "user": {"id": user.id, "nickname": user.nickname,
+                                                        "email": user.email, "teams": teams},
+                "api_base": getattr(getattr(self.service, "client", None), "base_url", None),
+                "status": self.commands.status()}
 
-    async def _toggle(self) -> dict[str, Any]:
-        refusal = self._not_signed_in()
-        if refusal:
-            return refusal
-        was_running = self._phase() in ("running", "starting")
-        if not was_running and not list(getattr(self.service, "recent_tasks", []) or []):
-            return self._refused("no recent task to start: use `timecrowd-tray start QUERY`", "not_found")
-        before = self.status()
-        result = self.tray.toggle()  # as the shortcut: the comment dialog included
-        if was_running:
-            return await self._answer(result, "stopped", stopped=before)
-        return await self._answer(result, "started")
-
-    def _candidates(self) -> list[Task]:
-        """The tasks the app knows, most recent first (``recent_tasks`` is the head of ``cached_tasks``)."""
-        seen: set[int] = set()
-        tasks: list[Task] = []
-        for task in getattr(self.service, "cached_tasks", None) or []:
-            if task.id not in seen:
-                seen.add(task.id)
-                tasks.append(task)
-        return tasks
-
-    async def _resolve(self, query: str | None, task_id: int | None) -> Task | None:
-        candidates = self._candidates()
-        if task_id is not None:
-            return await self.service.find_task(task_id)
-        if not query:
-            return candidates[0] if candidates else None
-        found = best_task_match(candidates, query)
-        if found is not None:
-            return found
-        results = list(await self.service.search_tasks(query))
-        return best_task_match(results, query) or (results[0] if results else None)
-
-    async def _start(self, request: dict[str, Any]) -> dict[str, Any]:
-        from ..api import errors
-
-        refusal = self._not_signed_in()
-        if refusal:
-            return refusal
-        query = (request.get("query") or "").strip() or None
-        task_id = request.get("task_id")
-        if task_id is not None:
-            try:
-                task_id = int(task_id)
-            except (TypeError, ValueError):
-                return self._refused(f"not a task id: {task_id!r}", "bad_request")
-        try:
-            task = await self._resolve(query, task_id)
-        except errors.ApiError as exc:
-            return self._refused(f"cannot look the task up on TimeCrowd now ({exc.user_message}); nothing "
-                                 "was started", "unreachable")
-        if task is None:
-            if task_id is not None:
-                what = f"task {task_id} is not one of your teams' tasks"
-            elif query:
-                what = f"no task matches {query!r}"
-            else:
-                what = "no recent task to start: give a QUERY or --task ID"
-            return self._refused(what, "not_found")
-        state = self.service.state
-        if self._phase() in ("running", "starting") and state.task is not None and state.task.id == task.id:
-            return {"ok": True, "outcome": "done", "action": "already_running", "status": self.status()}
-        before = self.status() if self._phase() in ("running", "starting") else None
-        result = self.tray.start_task(task)
-        return await self._answer(result, "switched" if before else "started", stopped=before, started=task)
-
-    async def _stop(self, request: dict[str, Any]) -> dict[str, Any]:
-        refusal = self._not_signed_in()
-        if refusal:
-            return refusal
-        comment = request.get("comment")
-        comment = comment.strip() if isinstance(comment, str) else None
-        state = self.service.state
-        if self._phase() not in ("running", "starting"):
-            if comment:
-                return self._refused("the timer is not running: the comment was not added", "not_running")
-            return {"ok": True, "outcome": "done", "action": "not_running", "status": self.status()}
-        limit = getattr(self.service, "COMMENT_MAX_CHARS", None)
-        if comment and limit and len(comment) > limit:
-            return self._refused(f"the comment is {len(comment)} characters long; the limit is {limit} "
-                                 "(the timer was not stopped)", "bad_request")
-        before = self.status()
-        ref = state.ref
-        result = self.service.request_stop()
-        if comment and result.recorded:
-            target = result.stopped.ref if result.stopped is not None else ref
-            noted = self.service.request_comment(target, comment)
-            if noted.refused:
-                return await self._answer(result, "stopped", stopped=before) | {
-                    "comment_error": noted.refusal}
-            result = replace(result, intents=result.intents + noted.intents)
-        return await self._answer(result, "stopped", stopped=before)
+    def status(self) -> dict[str, Any]:
+        return self.commands.status()
 
 
 def install_controls(tray_controller: Any, service: Any, settings: Any, notify: Callable[[str], None],

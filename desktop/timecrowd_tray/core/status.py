@@ -1,0 +1,78 @@
+"""The ``status --json`` document: what the timer is doing, for the shell and status bars.
+
+Built by the app (from its state) and by the shell's fallback (from the server),
+read by ``timecrowd-tray status``; the schema is in the README::
+
+    {"state": "running"|"idle"|"signed_out"|"offline",
+     "task": {"id": 1, "title": "...", "team": "..."} | null,
+     "started_at": "2025-10-21T09:00:00+09:00" | null,
+     "elapsed_seconds": 2530 | null, "pending": 0, "source": "app"|"api"}
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from .durations import format_hms
+
+STATES = ("running", "idle", "signed_out", "offline")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat()
+
+
+def status_document(*, state: str, task: Any = None, team: str = "", started_at: datetime | None = None,
+                    now: datetime | None = None, pending: int = 0, source: str) -> dict[str, Any]:
+    """The ``status --json`` document (see docs/controls.md).
+
+    ``task`` is a :class:`~timecrowd_tray.core.models.Task` (or None): id,
+    title and team (its team's name, or ``team`` when the task does not carry one).
+    ``elapsed_seconds`` is whole seconds since ``started_at``.
+    """
+    if state not in STATES:
+        raise ValueError(f"unknown state {state!r}")
+    now = now or datetime.now(timezone.utc)
+    task_doc = None
+    if task is not None:
+        task_doc = {"id": task.id, "title": task.title, "team": getattr(task, "team_name", "") or team or None}
+    elapsed = None
+    if started_at is not None and task is not None:
+        elapsed = max(0, int((now - started_at).total_seconds()))
+    return {
+        "state": state,
+        "task": task_doc,
+        "started_at": _iso(started_at) if task is not None else None,
+        "elapsed_seconds": elapsed,
+        "pending": int(pending),
+        "source": source,
+    }
+
+
+def format_status(doc: dict[str, Any]) -> str:
+    """One line for people and status bars: ``▶ 週次定例ミーティング (株式会社デモ) 0:42:10``."""
+    task = doc.get("task")
+    state = doc.get("state")
+    if task:
+        label = task.get("title") or f"task {task.get('id')}"
+        if task.get("team"):
+            label += f" ({task['team']})"
+        elapsed = doc.get("elapsed_seconds")
+        clock = f" {format_hms(elapsed)}" if elapsed is not None else ""
+        prefix = "▶" if state == "running" else "⚠ offline ▶"
+        line = f"{prefix} {label}{clock}"
+    elif state == "idle":
+        line = "■ not running"
+    elif state == "signed_out":
+        line = "signed out"
+    else:
+        line = "⚠ offline"
+    pending = int(doc.get("pending") or 0)
+    if pending:
+        line += f" ({pending} waiting to sync)"
+    return line
