@@ -258,3 +258,110 @@ def test_only_this_platforms_backends_are_probed():
     assert "keyring.backends.SecretService.Keyring" in linux and "keyring.backends.kwallet.DBusKeyring" in linux
     assert not any(".macOS." in b or ".Windows." in b for b in linux)
     assert set(linux) | set(_candidates_for("darwin")) | set(_candidates_for("win32")) == set(ALLOWED_BACKENDS)
+
+
+# -- a keyring that never answers ------------------------------------------------------
+
+HANG_GUARD_S = 60.0  # not a timing assertion: only turns a hang (the defect) into a failure
+
+
+class BlockingBackend:
+    """A keyring whose every call blocks until ``release`` is set (a prompt nobody can see)."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.calls: list[str] = []
+
+    def _block(self, name: str) -> None:
+        self.calls.append(name)
+        self.release.wait()
+
+    def get_password(self, service, username):
+        self._block("get_password")
+
+    def set_password(self, service, username, password):
+        self._block("set_password")
+
+    def delete_password(self, service, username):
+        self._block("delete_password")
+
+
+@pytest.fixture
+def blocking_backend():
+    backend = BlockingBackend()
+    yield backend
+    backend.release.set()  # let the abandoned threads end
+
+
+def finishes(fn):
+    """``fn()``'s outcome (result or exception), failing the test if it does not come back."""
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["result"] = fn()
+        except BaseException as exc:  # noqa: BLE001
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(HANG_GUARD_S)
+    assert not thread.is_alive(), "the keyring call was never given up"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+def test_a_keyring_call_that_never_returns_is_given_up(blocking_backend):
+    store = CredentialStore(backend=blocking_backend, timeout=0.05)
+    for make in (lambda: store.load(API), lambda: store.save(API, FULL), lambda: store.delete(API)):
+        with pytest.raises(CredentialsUnavailable) as caught:
+            finishes(lambda make=make: run(make()))
+        exc = caught.value
+        assert exc.kind == "timeout"
+        assert "did not answer within 0.05 s" in exc.user_message and "unlock prompt" in exc.user_message
+        assert str(exc) == exc.user_message
+        for text in (str(exc), repr(exc)):
+            assert SECRET_A not in text and SECRET_C not in text
+    assert blocking_backend.calls == ["get_password", "set_password", "get_password"]
+
+
+def test_detecting_the_backend_is_bounded_too(monkeypatch, blocking_backend):
+    def hanging_detection():
+        blocking_backend.release.wait()
+        return MemoryBackend()
+
+    monkeypatch.setattr(credmod, "detect_backend", hanging_detection)
+    store = CredentialStore(timeout=0.05)
+    for make in (store.check, lambda: store.load(API)):
+        with pytest.raises(CredentialsUnavailable) as caught:
+            finishes(lambda make=make: run(make()))
+        assert caught.value.kind == "timeout"
+
+
+def test_the_bound_comes_from_the_environment(monkeypatch, blocking_backend):
+    monkeypatch.delenv(credmod.KEYRING_TIMEOUT_ENV, raising=False)
+    assert CredentialStore().call_timeout == credmod.KEYRING_TIMEOUT_S == 10.0
+    assert "within 10 s" in CredentialsUnavailable("timeout").user_message
+    monkeypatch.setenv(credmod.KEYRING_TIMEOUT_ENV, "0.05")
+    store = CredentialStore(backend=blocking_backend)
+    assert store.call_timeout == 0.05
+    with pytest.raises(CredentialsUnavailable) as caught:
+        finishes(lambda: run(store.load(API)))
+    assert caught.value.kind == "timeout"
+    for bad in ("0", "-3", "nan", "inf", "soon"):
+        monkeypatch.setenv(credmod.KEYRING_TIMEOUT_ENV, bad)
+        assert credmod.keyring_timeout() == credmod.KEYRING_TIMEOUT_S
+    assert CredentialStore(timeout=None).call_timeout is None
+
+
+def test_an_unbounded_store_waits_for_a_slow_keyring():
+    class SlowBackend(MemoryBackend):
+        def get_password(self, service, username):
+            threading.Event().wait(0.2)
+            return super().get_password(service, username)
+
+    backend = SlowBackend()
+    backend.data[(SERVICE, API)] = FULL.to_json()
+    assert run(CredentialStore(backend=backend, timeout=None).load(API)) == FULL
+    assert run(CredentialStore(backend=backend, timeout=30).load(API)) == FULL

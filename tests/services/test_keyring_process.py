@@ -125,3 +125,23 @@ def test_the_parent_never_imports_keyring(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout) == []
+
+
+def test_the_child_waits_as_long_as_the_keyring_takes(monkeypatch):
+    """The shell commands' short keyring bound is not the child's: an unlock prompt may be on screen,
+    waiting for the user's password; the parent bounds the child (HELPER_TIMEOUT_S) instead."""
+    import threading
+
+    from timecrowd_tray.services import credentials as credmod
+
+    class SlowBackend:
+        def get_password(self, service, username):
+            threading.Event().wait(0.3)  # the user types the keyring password
+            return FULL.to_json()
+
+    monkeypatch.setenv("TIMECROWD_TRAY_KEYRING_TIMEOUT", "0.01")
+    monkeypatch.setattr(credmod, "detect_backend", SlowBackend)
+    out = io.BytesIO()
+    assert serve(io.BytesIO(json.dumps({"op": "load", "api_base": API}).encode()), out) == 0
+    answer = json.loads(out.getvalue())
+    assert answer["ok"] is True and Credentials.from_json(answer["value"]) == FULL

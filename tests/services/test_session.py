@@ -414,3 +414,102 @@ def test_unreachable_token_endpoint_is_transient(store, transport, clock, state)
         await session.aclose()
 
     run(scenario())
+
+
+# -- the token's format, before any request -------------------------------------------
+
+class CountingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("", "empty"), ("tok\x00en-0123456789", "control"), ("t" * 10_000_000, "too_long"),
+    ("tok en-0123456789", "whitespace"), ("tok\nen-0123456789", "whitespace"), ("tokén-0123456789", "non_ascii"),
+])
+def test_a_malformed_token_is_refused_before_any_request(store, backend, transport, clock, value, problem):
+    from timecrowd_tray.services.session import TokenFormatError
+
+    counting = CountingTransport(transport)
+    session = SessionManager(API, store, transport=counting, clock=clock)
+    for call in (session.validate_token, session.sign_in_with_token):
+        with pytest.raises(TokenFormatError) as caught:
+            run(call(value))
+        assert caught.value.problem == problem
+        assert value.strip() == "" or value[:8] not in str(caught.value)
+    assert counting.requests == [] and backend.data == {}
+
+
+# -- reading the keyring again (the shell's login / logout changed it) -----------------
+
+def test_reload_picks_up_a_new_stored_sign_in(session, backend, state):
+    async def scenario():
+        _user, first = await session.sign_in_with_token(DEMO_TOKEN)
+        state.revoke_token(DEMO_TOKEN)
+        with pytest.raises(errors.Unauthorized):
+            await first.user_info()
+        assert session.needs_sign_in
+        # `timecrowd-tray login` (another process) stores a new token:
+        state.add_token("fresh-token-0123456789", state.me_id)
+        backend.data[("timecrowd-tray", API)] = Credentials(access_token="fresh-token-0123456789").to_json()
+        client = await session.reload()
+        assert client is not None and client is session.current_client and client is not first
+        assert not session.needs_sign_in and session.remembered
+        assert (await client.user_info()).id == state.me_id
+        with pytest.raises(RuntimeError):  # the old client is closed
+            await first.user_info()
+        assert redact("x fresh-token-0123456789") == "x [REDACTED]"
+        await session.aclose()
+
+    run(scenario())
+
+
+def test_reload_keeps_a_working_sign_in_that_did_not_change(session):
+    async def scenario():
+        _user, client = await session.sign_in_with_token(DEMO_TOKEN)
+        assert await session.reload() is client
+        assert (await client.user_info()).nickname
+        await session.aclose()
+
+    run(scenario())
+
+
+def test_reload_with_nothing_stored_signs_out_here_only(session, backend):
+    async def scenario():
+        _user, client = await session.sign_in_with_token(DEMO_TOKEN)
+        backend.data.clear()  # `timecrowd-tray logout`
+        assert await session.reload() is None
+        assert not session.is_signed_in and session.current_client is None and session.current_user is None
+        with pytest.raises(RuntimeError):
+            await client.user_info()
+
+    run(scenario())
+    assert backend.data == {}
+
+
+def test_reload_with_an_unreadable_keyring_changes_nothing(session, backend):
+    async def scenario():
+        _user, client = await session.sign_in_with_token(DEMO_TOKEN)
+        backend.fail_with = keyring.errors.KeyringLocked("Failed to unlock the collection!")
+        with pytest.raises(CredentialsUnavailable):
+            await session.reload()
+        assert session.current_client is client and session.is_signed_in
+        await session.aclose()
+
+    run(scenario())
+
+
+def test_reload_without_a_store_keeps_the_memory_sign_in(transport, clock):
+    session = SessionManager(API, None, transport=transport, clock=clock)
+
+    async def scenario():
+        _user, client = await session.sign_in_with_token(DEMO_TOKEN, remember=False)
+        assert await session.reload() is client
+        await session.aclose()
+
+    run(scenario())

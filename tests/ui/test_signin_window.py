@@ -138,3 +138,50 @@ def test_browser_sign_in(qtbot, window, state, backend):
         window.browser_button.click()
     assert signal.args[0].id == state.me_id
     assert DEMO_CLIENT_SECRET in next(iter(backend.data.values()))
+
+
+class CountingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests: list = []
+
+    async def handle_async_request(self, request):
+        self.requests.append(request)
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.mark.parametrize(("value", "problem", "words"), [
+    ("abc def-0123456789", "whitespace", "space"),
+    ("abc\x00def-0123456789", "control", "control character"),
+    ("a" * 5000, "too_long", "4096"),
+    ("ａｂｃdef-0123456789", "non_ascii", "ASCII"),
+])
+def test_a_malformed_token_is_explained_under_the_field_without_asking_the_server(
+        qtbot, _signin_loop, state, backend, value, problem, words):
+    counting = CountingTransport(httpx.ASGITransport(app=create_app(state)))
+    session = SessionManager(API, CredentialStore(backend=backend), transport=counting)
+    win = SignInWindow(session)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        win.token_edit.setText(value)
+        qtbot.waitUntil(lambda: words in win.status_label.text(), timeout=5000)
+        assert win.status_label.text() == win._token_format_text(problem)
+        assert value not in win.status_label.text()
+        assert not win.sign_in_button.isEnabled()
+        qtbot.wait(100)
+        assert counting.requests == [] and backend.data == {}
+        # A good token pasted next is checked with the server as usual.
+        win.token_edit.setText(f"  {DEMO_TOKEN}\n")
+        qtbot.waitUntil(lambda: win.sign_in_button.isEnabled(), timeout=5000)
+        assert len(counting.requests) == 1
+    finally:
+        win.close()
+
+
+def test_the_token_format_texts_are_the_cores_and_translatable(qtbot, window):
+    """Each core message has its text in the window, through tr() (same English, so the same meaning)."""
+    from timecrowd_tray.core.token_format import MESSAGES
+
+    for problem, english in MESSAGES.items():
+        assert window._token_format_text(problem) == english

@@ -2,9 +2,15 @@
 
 ``login --with-token`` reads the token from standard input, as
 ``gh auth login --with-token`` does (``timecrowd-tray login --with-token < token.txt``);
-it is checked with the server before anything is stored. ``--with-browser``
-runs the OAuth sign-in with your own OAuth application (the client secret is
-read from standard input). Nothing secret is ever printed.
+its format is checked first (:mod:`timecrowd_tray.core.token_format`: exit 2,
+nothing sent), then it is checked with the server before anything is stored.
+``--with-browser`` runs the OAuth sign-in with your own OAuth application (the
+client secret is read from standard input). Nothing secret is ever printed.
+
+Once ``login`` has stored a sign-in (or ``logout`` deleted one), the running
+tray app, if any, is told to read the keyring again (``reload_sign_in`` on its
+single-instance socket), so a sign-in the server had revoked is replaced there
+too; one line says how that went.
 """
 
 from __future__ import annotations
@@ -13,10 +19,26 @@ import argparse
 import getpass
 import sys
 import webbrowser
+from typing import Any
 
 from . import EXIT_AUTH, EXIT_OK, EXIT_USAGE
 from .output import err, out
-from .session import run_with_session
+from .session import COMMAND_DEADLINE_S, run_with_session
+
+#: The most standard input that is read for one secret (a token is far shorter).
+MAX_SECRET_INPUT = 64 * 1024
+#: How long the running app may take to read the keyring again and sign in with it.
+RELOAD_TIMEOUT_S = 15.0
+
+# What the running app did with the new (or deleted) sign-in: printed after login / logout.
+APP_SIGNED_IN = "The running TimeCrowd Tray is signed in again."
+APP_SIGNED_OUT = "The running TimeCrowd Tray is signed out too."
+APP_RETRYING = ("The running TimeCrowd Tray has the new sign-in; it signs in as soon as {api_base} "
+                "answers.")
+APP_OTHER_SERVER = "The running TimeCrowd Tray uses {app_base}, not {api_base}: its sign-in is unchanged."
+APP_NOT_PICKED_UP = ("the running TimeCrowd Tray did not pick the new sign-in up ({reason}); "
+                     "choose Sign in in its menu, or quit and start it again")
+APP_NOT_SIGNED_OUT = ("the running TimeCrowd Tray did not sign out ({reason}); choose Sign out in its menu")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,7 +76,7 @@ def _read_secret(prompt: str) -> str:
         return ""
     if sys.stdin.isatty():
         return getpass.getpass(prompt)
-    return sys.stdin.read()
+    return sys.stdin.read(MAX_SECRET_INPUT)
 
 
 def _describe(user) -> str:
@@ -65,28 +87,37 @@ def _describe(user) -> str:
 # -- commands ------------------------------------------------------------------
 
 def _login(args: argparse.Namespace) -> int:
+    from ..core.token_format import MESSAGES as TOKEN_MESSAGES
+    from ..core.token_format import token_problem
+
     if args.with_browser:
         return _login_browser(args)
-    value = _read_secret("Paste your TimeCrowd access token: ").strip()
-    if not value:
+    raw = _read_secret("Paste your TimeCrowd access token: ")
+    problem = token_problem(raw)
+    if problem == "empty":
         err("no access token on standard input (try: timecrowd-tray login --with-token < file)")
         return EXIT_USAGE
-    if any(c.isspace() for c in value):
-        err("the access token must be one word without spaces or line breaks")
+    if problem is not None:
+        err(f"{TOKEN_MESSAGES[problem]} Nothing was sent or stored.")
         return EXIT_USAGE
+    stored_for: list[str] = []
 
     async def body(session) -> int:
         from ..api import errors
 
         try:
-            user, _client = await session.sign_in_with_token(value, remember=True)
+            user, _client = await session.sign_in_with_token(raw, remember=True)
         except errors.AuthError as exc:
             err(f"{session.api_base} rejected this access token ({exc.user_message}); nothing was stored")
             return EXIT_AUTH
+        stored_for.append(session.api_base)
         out(f"Signed in to {session.api_base} as {_describe(user)}.")
         return EXIT_OK
 
-    return run_with_session(args, body)
+    code = run_with_session(args, body)
+    if stored_for:
+        tell_running_app(stored_for[0], signed_in=True)
+    return code
 
 
 def _login_browser(args: argparse.Namespace) -> int:
@@ -99,6 +130,8 @@ def _login_browser(args: argparse.Namespace) -> int:
         err("no client secret on standard input")
         return EXIT_USAGE
 
+    stored_for: list[str] = []
+
     def open_url(url: str) -> None:
         out("Open this address in your browser to sign in:")
         out(f"  {url}")
@@ -110,21 +143,68 @@ def _login_browser(args: argparse.Namespace) -> int:
             "(the OAuth application must allow the redirect URI http://127.0.0.1/callback) ...")
         user, _client = await session.sign_in_with_browser(client_id, client_secret, open_url=open_url,
                                                            timeout=args.timeout, remember=True)
+        stored_for.append(session.api_base)
         out(f"Signed in to {session.api_base} as {_describe(user)}.")
         return EXIT_OK
 
-    return run_with_session(args, body)
+    code = run_with_session(args, body, deadline=max(0.0, args.timeout) + COMMAND_DEADLINE_S)
+    if stored_for:
+        tell_running_app(stored_for[0], signed_in=True)
+    return code
 
 
 def _logout(args: argparse.Namespace) -> int:
+    deleted_for: list[str] = []
+
     async def body(session) -> int:
         if await session.sign_out():
+            deleted_for.append(session.api_base)
             out(f"Signed out of {session.api_base}: the stored sign-in was deleted.")
         else:
             out(f"Not signed in to {session.api_base}: nothing was stored.")
         return EXIT_OK
 
-    return run_with_session(args, body)
+    code = run_with_session(args, body)
+    if deleted_for:
+        tell_running_app(deleted_for[0], signed_in=False)
+    return code
+
+
+# -- the running app -------------------------------------------------------------
+
+def tell_running_app(api_base: str, *, signed_in: bool, timeout: float = RELOAD_TIMEOUT_S) -> dict[str, Any] | None:
+    """Ask the running tray app, if one runs, to read the sign-in for ``api_base`` from the keyring again.
+
+    ``signed_in`` says what this command just did (stored a sign-in, or deleted it). Prints one
+    line when an app answered (or a warning when it did not, or could not use it); nothing when
+    no app runs. Returns the app's answer (None: no app, or no answer). Never fails the command.
+    """
+    from ..platform.single_instance import InstanceError, send_request
+
+    not_done = APP_NOT_PICKED_UP if signed_in else APP_NOT_SIGNED_OUT
+    try:
+        answer = send_request({"cmd": "reload_sign_in", "api_base": api_base}, timeout=timeout)
+    except InstanceError as exc:
+        err(not_done.format(reason=str(exc) or type(exc).__name__))
+        return None
+    except OSError as exc:  # the socket misbehaved in a way single_instance does not wrap
+        err(not_done.format(reason=type(exc).__name__))
+        return None
+    if answer is None:
+        return None  # no app runs: nothing to tell
+    app_base = answer.get("api_base")
+    if answer.get("ok") and isinstance(app_base, str) and app_base and app_base != api_base:
+        out(APP_OTHER_SERVER.format(app_base=app_base, api_base=api_base))
+    elif not answer.get("ok"):
+        err(not_done.format(reason=str(answer.get("error") or "it refused the request")))
+    elif bool(answer.get("signed_in")) == signed_in:
+        out(APP_SIGNED_IN if signed_in else APP_SIGNED_OUT)
+    elif signed_in and answer.get("retrying"):
+        out(APP_RETRYING.format(api_base=api_base))
+    else:
+        reason = "it is still signed in" if not signed_in else "it is still signed out"
+        err(not_done.format(reason=reason))
+    return answer
 
 
 def _whoami(args: argparse.Namespace) -> int:

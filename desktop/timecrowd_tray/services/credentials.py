@@ -2,8 +2,12 @@
 
 One keyring entry per API server: service ``timecrowd-tray``, user name the
 API base URL, value a small JSON object (:class:`Credentials`). Every keyring
-call runs in a worker thread (``asyncio.to_thread``): a keyring may block on
-D-Bus or on an unlock prompt, and the UI thread must never wait for it.
+call runs in a thread of its own: a keyring may block on D-Bus or on an unlock
+prompt, and the UI thread must never wait for it. A call is given up after
+the store's ``timeout`` (:data:`KEYRING_TIMEOUT_S`, or ``$TIMECROWD_TRAY_KEYRING_TIMEOUT``
+seconds) with :class:`CredentialsUnavailable` of kind ``"timeout"``. The thread
+is a daemon thread, left blocked when the keyring never answers: it does not
+keep the process alive, so a shell command still ends.
 
 Only known-good backends are used (Secret Service, KWallet, macOS Keychain,
 Windows Credential Locker); a plaintext file keyring (``keyrings.alt``), the
@@ -20,8 +24,11 @@ import asyncio
 import dataclasses
 import json
 import logging
+import math
+import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -31,7 +38,12 @@ log = logging.getLogger(__name__)
 
 SERVICE = "timecrowd-tray"
 
-Kind = Literal["no_backend", "locked", "denied", "other"]
+#: How long one keyring call may take before it is given up (see :class:`CredentialStore`).
+KEYRING_TIMEOUT_S = 10.0
+#: Seconds overriding :data:`KEYRING_TIMEOUT_S` (a positive number; anything else is ignored).
+KEYRING_TIMEOUT_ENV = "TIMECROWD_TRAY_KEYRING_TIMEOUT"
+
+Kind = Literal["no_backend", "locked", "denied", "timeout", "other"]
 
 # Fully qualified class names of the backends we trust, best first per platform.
 ALLOWED_BACKENDS = (
@@ -71,10 +83,29 @@ _MESSAGES: dict[str, str] = {
         "Access to the system keyring was refused. Allow TimeCrowd Tray to use the keyring when "
         "your system asks, then try again."
     ),
+    "timeout": (
+        "The keyring did not answer within {detail} s (is it waiting for an unlock prompt?). "
+        "Unlock your keyring (log in to your desktop session, or open your keyring manager such as "
+        "Passwords and Keys), or make sure it runs, then try again."
+    ),
     "other": (
         "The system keyring could not be used ({detail}). Try again."
     ),
 }
+
+
+def keyring_timeout() -> float:
+    """The bound of one keyring call: ``$TIMECROWD_TRAY_KEYRING_TIMEOUT`` when valid, else the default."""
+    value = os.environ.get(KEYRING_TIMEOUT_ENV, "").strip()
+    if value:
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = math.nan
+        if math.isfinite(seconds) and seconds > 0:
+            return seconds
+        log.warning("ignoring %s=%r: not a positive number of seconds", KEYRING_TIMEOUT_ENV, value)
+    return KEYRING_TIMEOUT_S
 
 
 class CredentialsUnavailable(Exception):
@@ -87,11 +118,17 @@ class CredentialsUnavailable(Exception):
     def __init__(self, kind: Kind, detail: str = "", *, user_message: str | None = None) -> None:
         self.kind: Kind = kind
         self.detail = detail
-        self.user_message = user_message or _MESSAGES[kind].format(detail=detail or "unknown error")
+        fallback = f"{KEYRING_TIMEOUT_S:g}" if kind == "timeout" else "unknown error"
+        self.user_message = user_message or _MESSAGES[kind].format(detail=detail or fallback)
         super().__init__(self.user_message)
 
     def __repr__(self) -> str:
         return f"CredentialsUnavailable(kind={self.kind!r}, detail={self.detail!r})"
+
+    @classmethod
+    def timed_out(cls, seconds: float) -> CredentialsUnavailable:
+        """The keyring gave no answer within ``seconds`` (kind ``"timeout"``)."""
+        return cls("timeout", f"{seconds:g}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +303,48 @@ def _classify(exc: BaseException) -> CredentialsUnavailable:
     return CredentialsUnavailable("other", name)
 
 
+_FROM_ENVIRONMENT: Any = object()
+
+
+async def _in_daemon_thread(fn: Callable[[], Any], *, timeout: float | None, what: str) -> Any:
+    """``fn()`` in a new daemon thread; its result, or :meth:`CredentialsUnavailable.timed_out`.
+
+    Not ``asyncio.to_thread``: the default executor's threads are joined when the event loop
+    (``asyncio.run``) and the interpreter shut down, so a keyring call that never returns would
+    keep a shell command alive for ever. A daemon thread is left behind instead; when it finally
+    returns, nobody waits for its result any more and it is dropped.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def deliver(ok: bool, value: Any) -> None:
+        if future.done():  # given up (timed out or cancelled) meanwhile
+            return
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+
+    def run() -> None:
+        try:
+            ok, value = True, fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting coroutine
+            ok, value = False, exc
+        try:
+            loop.call_soon_threadsafe(deliver, ok, value)
+        except RuntimeError:  # the loop is closed: the caller gave up long ago
+            pass
+
+    threading.Thread(target=run, name=f"keyring-{what}", daemon=True).start()
+    if timeout is None:
+        return await future
+    try:
+        return await asyncio.wait_for(future, timeout)
+    except TimeoutError:
+        log.warning("keyring %s: no answer within %g s; given up", what, timeout)
+        raise CredentialsUnavailable.timed_out(timeout) from None
+
+
 class CredentialStore:
     """Async access to the keyring entry of each API server.
 
@@ -273,12 +352,18 @@ class CredentialStore:
     already chose one); it is trusted as given. Without it the backend is
     detected lazily, under a lock, on first use, and detected again after a
     failure (so starting the keyring daemon and retrying works).
+
+    ``timeout`` bounds each call (backend detection included), in seconds:
+    by default :func:`keyring_timeout`; None waits as long as the keyring takes
+    (the tray app's keyring helper, whose parent bounds it).
     """
 
-    def __init__(self, *, backend: Any | None = None, service: str = SERVICE) -> None:
+    def __init__(self, *, backend: Any | None = None, service: str = SERVICE,
+                 timeout: float | None = _FROM_ENVIRONMENT) -> None:
         self.service = service
         self._backend = backend
         self._lock = threading.Lock()
+        self.call_timeout: float | None = keyring_timeout() if timeout is _FROM_ENVIRONMENT else timeout
 
     def __repr__(self) -> str:
         return f"<CredentialStore service={self.service!r}>"
@@ -303,6 +388,9 @@ class CredentialStore:
     def _user(api_base: str) -> str:
         return normalize_api_base(api_base)
 
+    async def _bounded(self, what: str, fn: Callable[..., Any], *args: Any) -> Any:
+        return await _in_daemon_thread(lambda: fn(*args), timeout=self.call_timeout, what=what)
+
     async def check(self) -> str:
         """Make sure a trusted backend is there; return its name. Raises CredentialsUnavailable."""
         def run() -> str:
@@ -310,12 +398,12 @@ class CredentialStore:
                 return _qualname(self._get_backend())
             except Exception as exc:  # noqa: BLE001
                 raise _classify(exc) from exc
-        return await asyncio.to_thread(run)
+        return await self._bounded("check", run)
 
     async def load(self, api_base: str) -> Credentials | None:
         """The stored credentials for ``api_base``, or None when there are none."""
         user = self._user(api_base)
-        raw = await asyncio.to_thread(self._call, "read", "get_password", user)
+        raw = await self._bounded("read", self._call, "read", "get_password", user)
         if raw is None:
             return None
         try:
@@ -326,7 +414,7 @@ class CredentialStore:
 
     async def save(self, api_base: str, credentials: Credentials) -> None:
         user = self._user(api_base)
-        await asyncio.to_thread(self._call, "write", "set_password", user, credentials.to_json())
+        await self._bounded("write", self._call, "write", "set_password", user, credentials.to_json())
 
     async def delete(self, api_base: str) -> bool:
         """Delete the entry; True when there was one."""
@@ -350,4 +438,4 @@ class CredentialStore:
                 raise _classify(exc) from exc
             return True
 
-        return await asyncio.to_thread(run)
+        return await self._bounded("delete", run)

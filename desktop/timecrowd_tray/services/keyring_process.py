@@ -16,7 +16,10 @@ its standard output, both one JSON document. Never in the command line (which
 unread: nothing from it reaches a log.
 
 The shell commands (``login``, ``logout``, ``whoami``) run once and exit, so
-they keep using :class:`~.credentials.CredentialStore` in-process.
+they keep using :class:`~.credentials.CredentialStore` in-process, each call
+bounded by its short timeout. The child waits as long as the keyring takes
+(an unlock prompt may be on screen, waiting for a password): its parent bounds
+it with :data:`HELPER_TIMEOUT_S`.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ class OutOfProcessCredentialStore(CredentialStore):
 
     def __init__(self, *, service: str = SERVICE, command: list[str] | None = None,
                  timeout: float = HELPER_TIMEOUT_S) -> None:
-        super().__init__(service=service)
+        super().__init__(service=service, timeout=None)  # bounded by ``timeout`` (the child's run) instead
         self.command = list(command) if command is not None else helper_command()
         self.timeout = timeout
 
@@ -116,7 +119,8 @@ def _parse_answer(data: bytes) -> dict[str, Any] | None:
 
 
 async def _perform(request: dict[str, Any]) -> Any:
-    store = CredentialStore(service=str(request.get("service") or SERVICE))
+    # No bound of its own: the parent gives up after HELPER_TIMEOUT_S and kills this process.
+    store = CredentialStore(service=str(request.get("service") or SERVICE), timeout=None)
     op = request.get("op")
     if op == "check":
         return await store.check()

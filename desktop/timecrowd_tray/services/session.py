@@ -36,13 +36,14 @@ from ..api.client import DEFAULT_TIMEOUT, USER_AGENT, TimeCrowdClient
 from ..core.endpoint import normalize_api_base
 from ..core.models import User
 from ..core.secret import Secret
+from ..core.token_format import TokenFormatError, check_token
 from ..logs import register_secret
 from .credentials import Credentials, CredentialStore, CredentialsUnavailable
 from .oauth_loopback import LoopbackListener, OAuthError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["OAuthError", "SessionManager", "TOKEN_PAGE_PATH"]
+__all__ = ["OAuthError", "SessionManager", "TOKEN_PAGE_PATH", "TokenFormatError"]
 
 #: Where a signed-in user finds their OAuth applications and issues a personal token.
 TOKEN_PAGE_PATH = "/oauth/applications"
@@ -181,15 +182,45 @@ class SessionManager:
         log.info("restored the sign-in for %s from the keyring", self.api_base)
         return self.current_client
 
+    async def reload(self) -> TimeCrowdClient | None:
+        """Read this server's stored sign-in again: another process (the shell's ``login`` or
+        ``logout``) may have changed it.
+
+        Credentials other than the current ones replace the current sign-in (a new client; the
+        old one is closed) and are returned as a client, as :meth:`restore` does. The same
+        credentials as in use keep the current client, unless the server refused it. Nothing
+        stored signs out here (None; the keyring is not written). Nothing is sent to the server.
+        Raises :class:`CredentialsUnavailable` when the keyring cannot be read; nothing changes then.
+        Without a store (demo mode) the current client is returned as it is.
+        """
+        if self.store is None:
+            return self.current_client
+        credentials = await self.store.load(self.api_base)
+        if credentials is None:
+            self._user = None
+            self._needs_sign_in = False
+            await self._replace_grant(None, user=None)
+            log.info("no sign-in is stored for %s any more: signed out here", self.api_base)
+            return None
+        grant = self._grant
+        if (grant is not None and not grant.closed and not grant.refresh_refused and not self._needs_sign_in
+                and grant.credentials == credentials):
+            return grant.client
+        self._learn(credentials)
+        self._pending = None
+        await self._replace_grant(_Grant(credentials, remembered=True), user=None)
+        log.info("reloaded the sign-in for %s from the keyring", self.api_base)
+        return self.current_client
+
     async def validate_token(self, token: str) -> User:
         """The account behind ``token`` (``GET /api/v1/user/info``); nothing is kept.
 
-        Raises ValueError for an empty value and the API's errors otherwise
-        (:class:`errors.Unauthorized` when the server rejects it).
+        The value is checked first (:func:`timecrowd_tray.core.token_format.check_token`):
+        :class:`TokenFormatError` (a ValueError) for one that cannot be a token (empty, too long,
+        with spaces, control or non-ASCII characters), before anything is sent. Then the API's
+        errors (:class:`errors.Unauthorized` when the server rejects it).
         """
-        token = (token or "").strip()
-        if not token:
-            raise ValueError("empty access token")
+        token = check_token(token)
         register_secret(token)
         async with TimeCrowdClient(self.api_base, token, transport=self._transport) as client:
             return await client.user_info()
@@ -199,9 +230,9 @@ class SessionManager:
 
         ``remember=False`` keeps it in memory only. When the keyring refuses
         (:class:`CredentialsUnavailable`), nothing changes yet: the validated
-        sign-in waits in :meth:`finish_pending`.
+        sign-in waits in :meth:`finish_pending`. :class:`TokenFormatError` as :meth:`validate_token`.
         """
-        token = (token or "").strip()
+        token = check_token(token)
         user = await self.validate_token(token)
         return await self._activate(user, Credentials(access_token=token), remember=remember)
 

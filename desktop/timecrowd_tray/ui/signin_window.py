@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..api import errors
+from ..core.token_format import MAX_TOKEN_LENGTH, TokenFormatError, strip_token, token_problem
 from ..services.credentials import CredentialsUnavailable
 from ..services.messages import api_error_text
 from ..services.oauth_loopback import OAuthError
@@ -237,7 +238,7 @@ class SignInWindow(QDialog):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        text = self.token_edit.text().strip()
+        text = strip_token(self.token_edit.text())
         ok = self._validated is not None and self._validated[0] == text
         self.sign_in_button.setEnabled(ok and not self._busy)
         browser_ready = bool(self.client_id_edit.text().strip() and self.client_secret_edit.text().strip())
@@ -270,6 +271,23 @@ class SignInWindow(QDialog):
             return self.tr("Cannot reach the server right now. Check your connection and try again.")
         return api_error_text(exc)
 
+    def _token_format_text(self, problem: str) -> str:
+        """What :func:`~timecrowd_tray.core.token_format.token_problem` found, in the user's language."""
+        if problem == "too_long":
+            return self.tr("This is too long to be an access token (more than %1 characters). "
+                           "Copy only the token itself.").replace("%1", str(MAX_TOKEN_LENGTH))
+        if problem == "control":
+            return self.tr("The access token contains a control character (for example NUL). "
+                           "Copy the token again from the TimeCrowd page.")
+        if problem == "whitespace":
+            return self.tr("The access token contains a space or a line break. A token is one word: "
+                           "copy it again without them.")
+        if problem == "non_ascii":
+            return self.tr("The access token contains a character that is not plain ASCII (for example a "
+                           "full-width letter or a typographic quote). Copy the token again from the "
+                           "TimeCrowd page.")
+        return self.tr("The access token is empty.")
+
     def _keyring_text(self, exc: CredentialsUnavailable) -> str:
         return "\n\n".join((keyring_text(exc), self.tr("You can also use the sign-in for this session only.")))
 
@@ -297,9 +315,14 @@ class SignInWindow(QDialog):
         self._debounce.start()
 
     def _validate_now(self) -> None:
-        token = self.token_edit.text().strip()
-        if not token:
+        raw = self.token_edit.text()
+        problem = token_problem(raw)
+        if problem == "empty":
             return
+        if problem is not None:  # not worth asking the server: say what is wrong with it
+            self.status_label.setText(self._token_format_text(problem))
+            return
+        token = strip_token(raw)
         self.status_label.setText(self.tr("Checking the token\u2026"))
         self._validation = self._spawn(self._validate(token))
 
@@ -309,9 +332,12 @@ class SignInWindow(QDialog):
         except errors.ApiError as exc:
             text = self._api_error_text(exc)
             user = None
+        except TokenFormatError as exc:
+            text = self._token_format_text(exc.problem)
+            user = None
         except ValueError:
             return
-        if self.token_edit.text().strip() != token:
+        if strip_token(self.token_edit.text()) != token:
             return  # changed meanwhile: a newer check is on its way
         self._validation = None
         if user is None:

@@ -1,0 +1,199 @@
+"""AppRunner.reload_sign_in: the shell's ``login`` / ``logout`` changed the keyring, the running app follows.
+
+A fake tray and timer service, a real SessionManager over an in-memory credential store
+(no request is made: the fake service never uses the client).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+
+import pytest
+
+from timecrowd_tray import app as app_module
+from timecrowd_tray.api import errors
+from timecrowd_tray.app import AppRunner
+from timecrowd_tray.services.credentials import Credentials, CredentialsUnavailable
+from timecrowd_tray.services.session import SessionManager
+
+from .conftest import run_async
+
+BASE = "https://timecrowd.example"
+OLD = Credentials(access_token="revoked-token-0123456789")
+NEW = Credentials(access_token="fresh-token-0123456789")
+
+
+class FakeNotifier:
+    def __init__(self):
+        self.errors = []
+
+    def error(self, message, title=None):
+        self.errors.append((message, title))
+
+
+class FakeTray:
+    def __init__(self):
+        self.notifier = FakeNotifier()
+        self.shortcut_problems = None
+
+
+class FakeService:
+    """``sign_in`` raises the queued errors first; ``user`` is set while signed in."""
+
+    def __init__(self, *failures):
+        self.failures = list(failures)
+        self.sign_ins = []
+        self.sign_outs = 0
+        self.user = None
+
+    async def sign_in(self, client):
+        self.sign_ins.append(client)
+        await asyncio.sleep(0)
+        if self.failures:
+            self.user = None
+            raise self.failures.pop(0)
+        self.user = SimpleNamespace(id=7)
+        return self.user
+
+    async def sign_out(self, reason=None):
+        self.sign_outs += 1
+        self.user = None
+
+
+class MemoryStore:
+    def __init__(self, saved=None, fail=None):
+        self.saved = dict(saved or {})
+        self.fail = fail
+
+    async def load(self, api_base):
+        if self.fail is not None:
+            raise self.fail
+        return self.saved.get(api_base)
+
+    async def save(self, api_base, credentials):
+        self.saved[api_base] = credentials
+
+    async def delete(self, api_base):
+        return self.saved.pop(api_base, None) is not None
+
+
+@pytest.fixture
+def runner(qtbot, aloop, settings_store):
+    r = AppRunner(None, FakeTray(), settings_store, None, demo=False, api_base=BASE)
+    r.sign_in_windows = []
+    r.show_sign_in = lambda expired=False: r.sign_in_windows.append(expired)
+    yield r
+    r._cancel_retry()
+    if r.session is not None:
+        run_async(qtbot, r.session.aclose())
+
+
+def signed_in_app(qtbot, runner, store, *failures):
+    """The runner as after start-up: session restored from ``store``, service signed in with it."""
+    runner.service = FakeService(*failures)
+    runner.session = SessionManager(BASE, store)
+    client = run_async(qtbot, runner.session.restore())
+    run_async(qtbot, runner._sign_in_and_wait(client))
+    return client
+
+
+def test_a_new_sign_in_replaces_a_revoked_one(qtbot, runner):
+    store = MemoryStore({BASE: OLD})
+    old_client = signed_in_app(qtbot, runner, store)
+    # The server revoked the token: the service is signed out, the sign-in window asks for a new one.
+    run_async(qtbot, runner.service.sign_out())
+    closed = []
+    runner.signin_window = SimpleNamespace(close=lambda: closed.append(True))
+
+    store.saved[BASE] = NEW  # `timecrowd-tray login --with-token` in a shell
+    answer = run_async(qtbot, runner.reload_sign_in())
+
+    assert answer == {"ok": True, "signed_in": True, "api_base": BASE}
+    client = runner.session.current_client
+    assert client is not old_client and runner.service.sign_ins[-1] is client
+    assert runner.service.user is not None and runner.session.remembered
+    assert closed == [True]  # the sign-in window closes once signed in
+    assert old_client._http.is_closed
+
+
+def test_the_api_base_of_the_shell_command_may_be_given(qtbot, runner):
+    store = MemoryStore({BASE: OLD})
+    signed_in_app(qtbot, runner, store)
+    store.saved[BASE] = NEW
+    answer = run_async(qtbot, runner.reload_sign_in(BASE + "/"))
+    assert answer["ok"] and answer["signed_in"] and len(runner.service.sign_ins) == 2
+
+
+def test_a_sign_in_for_another_server_changes_nothing(qtbot, runner):
+    store = MemoryStore({BASE: OLD})
+    client = signed_in_app(qtbot, runner, store)
+    store.saved[BASE] = NEW
+    answer = run_async(qtbot, runner.reload_sign_in("https://other.example"))
+    assert answer == {"ok": True, "signed_in": True, "api_base": BASE}
+    assert runner.service.sign_ins == [client] and runner.session.current_client is client
+
+
+def test_the_same_working_sign_in_changes_nothing(qtbot, runner):
+    client = signed_in_app(qtbot, runner, MemoryStore({BASE: OLD}))
+    answer = run_async(qtbot, runner.reload_sign_in())
+    assert answer == {"ok": True, "signed_in": True, "api_base": BASE}
+    assert runner.service.sign_ins == [client] and runner.session.current_client is client
+
+
+def test_nothing_stored_any_more_signs_the_app_out(qtbot, runner):
+    store = MemoryStore({BASE: OLD})
+    signed_in_app(qtbot, runner, store)
+    store.saved.clear()  # `timecrowd-tray logout`
+    answer = run_async(qtbot, runner.reload_sign_in())
+    assert answer == {"ok": True, "signed_in": False, "api_base": BASE}
+    assert runner.service.sign_outs == 1 and runner.service.user is None
+    assert not runner.session.is_signed_in
+    assert runner.sign_in_windows == []  # signed out on purpose: no window pops up
+
+
+def test_a_stored_sign_in_the_server_refuses(qtbot, runner):
+    store = MemoryStore({BASE: OLD})
+    signed_in_app(qtbot, runner, store)
+    runner.service.failures.append(errors.Unauthorized("user info: HTTP 401"))
+    store.saved[BASE] = NEW
+    answer = run_async(qtbot, runner.reload_sign_in())
+    assert answer["ok"] is False and answer["code"] == "signed_out" and BASE in answer["error"]
+    assert runner.sign_in_windows == [True]  # the window asks for a new sign-in
+
+
+def test_an_unreachable_server_is_retried(qtbot, runner, monkeypatch):
+    monkeypatch.setattr(app_module, "SIGN_IN_RETRY_S", 30.0)
+    store = MemoryStore({BASE: OLD})
+    signed_in_app(qtbot, runner, store)
+    runner.service.failures.append(errors.NetworkError("user info: cannot reach the server"))
+    store.saved[BASE] = NEW
+    answer = run_async(qtbot, runner.reload_sign_in())
+    assert answer == {"ok": True, "signed_in": False, "retrying": True, "api_base": BASE}
+    assert runner._retry is not None
+
+
+def test_an_unreadable_keyring_changes_nothing(qtbot, runner):
+    store = MemoryStore({BASE: OLD})
+    client = signed_in_app(qtbot, runner, store)
+    store.fail = CredentialsUnavailable("locked", "KeyringLocked")
+    answer = run_async(qtbot, runner.reload_sign_in())
+    assert answer["ok"] is False and answer["code"] == "failed" and "locked" in answer["error"]
+    assert runner.session.current_client is client and runner.service.user is not None
+    assert "revoked-token" not in repr(answer)
+
+
+def test_demo_mode_and_start_up_are_refused(qtbot, runner):
+    assert run_async(qtbot, runner.reload_sign_in())["code"] == "failed"  # no session yet
+    runner.demo = True
+    answer = run_async(qtbot, runner.reload_sign_in())
+    assert answer["ok"] is False and "demo" in answer["error"]
+
+
+def test_the_controls_get_the_handler(runner, monkeypatch):
+    from timecrowd_tray.ui import controls as controls_module
+
+    made = SimpleNamespace(problems={})
+    monkeypatch.setattr(controls_module, "install_controls", lambda *args, **kwargs: made)
+    runner._install_controls()
+    assert runner.controls is made and made.reload_sign_in == runner.reload_sign_in
