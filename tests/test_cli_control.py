@@ -378,6 +378,31 @@ def test_every_command_without_an_app_goes_to_the_api(signed_in):
     assert run_cli(*api, "palette").returncode == EXIT_NOT_RUNNING
 
 
+def test_a_stop_typed_offline_without_the_app_is_queued_then_sent_with_its_time(signed_in):
+    """One engine: the shell without the app queues in the outbox, with the time typed; the next
+    shell command sends it (before: "cannot reach", exit 4, and the stop was gone)."""
+    emulator = signed_in
+    api = ("--api-base", emulator.url)
+    state = emulator.state
+    started = run_cli(*api, "start", "週次")
+    assert started.returncode == EXIT_OK, started.stderr
+    entry = running_entry(state)
+    state.faults.fail_next(503, count=10_000)  # on a train
+    typed = time.time()
+    stopped = run_cli(*api, "stop")
+    assert stopped.returncode == EXIT_QUEUED, (stopped.stdout, stopped.stderr)
+    assert stopped.stdout.startswith("⏸ queued: stopped 週次定例ミーティング")
+    assert time.strftime("%H:%M", time.localtime(typed))[:4] in stopped.stdout
+    assert running_entry(state) is not None  # nothing reached the server
+    state.faults.clear()
+    again = run_cli(*api, "stop")  # the next command sends what waits first
+    assert again.returncode == EXIT_OK, again.stderr
+    assert running_entry(state) is None
+    ended = state.entry(entry["id"])
+    assert abs(ended["stopped_at"] - typed) <= 3, (ended["stopped_at"], typed)
+    assert len([e for e in state.entries_of(state.me_id) if e["id"] >= entry["id"]]) == 1
+
+
 def test_not_signed_in_and_no_app(secret_service, emulator, monkeypatch):  # noqa: F811 - fixture
     monkeypatch.setenv("TIMECROWD_TRAY_INSTANCE", f"cli-none-{os.getpid()}")
     api = ("--api-base", emulator.url)

@@ -3,8 +3,14 @@
 Each command goes to the running app first, through its per-user local
 socket (:mod:`timecrowd_tray.platform.single_instance`), so the tray, its
 outbox and its comment dialog stay the one source of truth. When no app runs,
-``toggle``/``start``/``stop``/``status`` talk to the TimeCrowd API directly
-with the sign-in stored in the keyring; ``palette`` needs the app.
+``toggle``/``start``/``stop`` run the same timer service here, once
+(:mod:`.local_engine`: the outbox, the time typed, the same answers);
+``status`` asks the TimeCrowd API with the sign-in stored in the keyring;
+``palette`` needs the app.
+
+What each prints and its exit code follow the answer (:mod:`..services.commands`):
+done 0, queued 6 (sent later with the time it was typed), refused 1 (3 when not
+signed in, 4 when the server or the keyring cannot be reached).
 
 ``status --json`` prints one JSON object (see docs/controls.md)::
 
@@ -189,6 +195,28 @@ def _app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: b
     return EXIT_QUEUED if answer.get("outcome") == "queued" else EXIT_OK
 
 
+def _via_app_or_engine(args: argparse.Namespace, request: dict[str, Any]) -> int:
+    """``request`` to the running app, else to the same timer service run here (cli.local_engine)."""
+    try:
+        answer = _ask_app(request)
+    except _NoApp:
+        from .local_engine import run_command
+
+        holder: dict[str, Any] = {}
+
+        async def body(session) -> int:
+            holder["answer"] = await run_command(session, request)
+            return EXIT_OK
+
+        code = run_with_session(args, body, rejected=_REJECTED, interrupted="interrupted")
+        if "answer" not in holder:
+            return code  # the keyring or the server URL failed: already said
+        answer = holder["answer"]
+    if isinstance(answer, int):
+        return answer
+    return _app_result(answer)
+
+
 def _via_app_or_api(args: argparse.Namespace, request: dict[str, Any], api_body, **result_kw) -> int:
     try:
         answer = _ask_app(request)
@@ -213,43 +241,8 @@ class _Api:
             self._user = await self.client.user_info()
         return self._user
 
-    async def team_names(self) -> dict[int, str]:
-        return {t.id: t.name for t in (await self.user()).teams}
-
     async def running(self):
         return await self.client.running_entry((await self.user()).id)
-
-    async def recent_tasks(self, pages: int = 2) -> list:
-        from ..services.task_cache import distinct_recent_tasks
-
-        entries = []
-        for page in range(1, pages + 1):
-            batch = await self.client.my_time_entries(page=page)
-            entries.extend(batch)
-            if not batch:
-                break
-        names = await self.team_names()
-        tasks = []
-        for task in distinct_recent_tasks(entries):
-            if not task.team_name and task.team_id in names:
-                task = task.with_team_name(names[task.team_id])
-            tasks.append(task)
-        return tasks
-
-    async def find_task(self, task_id: int):
-        for task in await self.recent_tasks():
-            if task.id == task_id:
-                return task
-        user = await self.user()
-        for team in user.teams:
-            for page in range(1, 21):
-                result = await self.client.team_tasks(team.id, page=page)
-                for task in result.tasks:
-                    if task.id == task_id:
-                        return task if task.team_id else _with_team(task, team.id, team.name)
-                if result.is_last_page or not result.tasks:
-                    break
-        return None
 
     def doc(self, entry, *, state: str | None = None) -> dict[str, Any]:
         from ..core.status import status_document
@@ -262,12 +255,6 @@ class _Api:
                                started_at=entry.started_at, now=datetime.now(timezone.utc), source="api")
 
 
-def _with_team(task, team_id: int, team_name: str):
-    from dataclasses import replace
-
-    return replace(task, team_id=team_id, team_name=task.team_name or team_name)
-
-
 def _run_api(args: argparse.Namespace, body) -> int:
     """Run ``body(api, api_base)`` with the stored sign-in (``api`` is None when there is none)."""
 
@@ -278,51 +265,10 @@ def _run_api(args: argparse.Namespace, body) -> int:
     return run_with_session(args, with_api, rejected=_REJECTED, interrupted="interrupted")
 
 
-def _not_signed_in(api_base: str) -> int:
-    err(f"TimeCrowd Tray is not running and you are not signed in to {api_base} "
-        "(run: timecrowd-tray login --with-token)")
-    return EXIT_AUTH
-
-
 # -- commands ------------------------------------------------------------------
 
 def _toggle(args: argparse.Namespace) -> int:
-    async def body(api: _Api | None, api_base: str) -> int:
-        if api is None:
-            return _not_signed_in(api_base)
-        running = await api.running()
-        if running is not None:
-            before = api.doc(running)
-            await api.client.stop_entry(running.id)
-            _report_action("stopped", before, api.doc(None))
-            return EXIT_OK
-        recent = await api.recent_tasks(pages=1)
-        if not recent:
-            err("no recent task to start: use `timecrowd-tray start QUERY`")
-            return EXIT_ERROR
-        return await _start_task(api, recent[0])
-
-    return _via_app_or_api(args, {"cmd": "toggle"}, body)
-
-
-async def _start_task(api: _Api, task) -> int:
-    from ..api import errors
-
-    running = await api.running()
-    if running is not None and running.task.id == task.id:
-        _report_action("already_running", None, api.doc(running))
-        return EXIT_OK
-    team_id = task.team_id
-    if team_id is None:
-        err(f"cannot start {task.title!r}: its team is unknown")
-        return EXIT_ERROR
-    try:
-        entry = await api.client.start_task(team_id, task.id)
-    except (errors.Forbidden, errors.NotFound, errors.ValidationFailed) as exc:
-        err(f"the server refused to start {task.title!r}: {exc.user_message}")
-        return EXIT_ERROR
-    _report_action("started", None, api.doc(entry))
-    return EXIT_OK
+    return _via_app_or_engine(args, {"cmd": "toggle"})
 
 
 def _start(args: argparse.Namespace) -> int:
@@ -330,40 +276,7 @@ def _start(args: argparse.Namespace) -> int:
     if query and args.task_id is not None:
         err("give either QUERY or --task ID, not both")
         return EXIT_USAGE
-    request: dict[str, Any] = {"cmd": "start", "query": query, "task_id": args.task_id}
-
-    async def body(api: _Api | None, api_base: str) -> int:
-        if api is None:
-            return _not_signed_in(api_base)
-        if args.task_id is not None:
-            task = await api.find_task(args.task_id)
-            if task is None:
-                err(f"task {args.task_id} is not one of your teams' tasks")
-                return EXIT_ERROR
-        else:
-            recent = await api.recent_tasks()
-            if not query:
-                if not recent:
-                    err("no recent task to start: give a QUERY or --task ID")
-                    return EXIT_ERROR
-                task = recent[0]
-            else:
-                from ..core.fuzzy import best_task_match
-
-                task = best_task_match(recent, query)
-                if task is None:
-                    page = await api.client.task_suggestions(query)
-                    suggestions = list(page.tasks)
-                    task = best_task_match(suggestions, query) or (suggestions[0] if suggestions else None)
-                if task is None:
-                    err(f"no task matches {query!r}")
-                    return EXIT_ERROR
-                if task.team_id is None:
-                    found = await api.find_task(task.id)
-                    task = found or task
-        return await _start_task(api, task)
-
-    return _via_app_or_api(args, request, body)
+    return _via_app_or_engine(args, {"cmd": "start", "query": query, "task_id": args.task_id})
 
 
 def _stop(args: argparse.Namespace) -> int:
@@ -371,25 +284,7 @@ def _stop(args: argparse.Namespace) -> int:
     if args.comment is not None and not comment:
         err("--comment needs some text")
         return EXIT_USAGE
-
-    async def body(api: _Api | None, api_base: str) -> int:
-        if api is None:
-            return _not_signed_in(api_base)
-        running = await api.running()
-        if running is None:
-            if comment:
-                err("the timer is not running: the comment was not added")
-                return EXIT_ERROR
-            _report_action("not_running", None, api.doc(None))
-            return EXIT_OK
-        before = api.doc(running)
-        await api.client.stop_entry(running.id)
-        if comment:
-            await api.client.add_comment(running.id, comment)
-        _report_action("stopped", before, api.doc(None))
-        return EXIT_OK
-
-    return _via_app_or_api(args, {"cmd": "stop", "comment": comment}, body)
+    return _via_app_or_engine(args, {"cmd": "stop", "comment": comment})
 
 
 def _status(args: argparse.Namespace) -> int:

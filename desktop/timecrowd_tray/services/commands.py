@@ -242,6 +242,9 @@ class Commands:
             return refusal
         comment = request.get("comment")
         comment = comment.strip() if isinstance(comment, str) else None
+        if self._phase() == "loading":  # offline since start-up, and no running entry was cached
+            return self.refused("TimeCrowd cannot be reached and what runs there is not known here; nothing "
+                                "was stopped", "unreachable")
         if self._phase() not in ("running", "starting"):
             if comment:
                 return self.refused("the timer is not running: the comment was not added", "not_running")

@@ -224,7 +224,7 @@ class Controls:
             self.tray.open_palette()
             return {"ok": True, "outcome": "done", "status": self.commands.status()}
         if cmd == "reload_sign_in" and self.reload_sign_in is not None:
-            return self.reload_sign_in()
+            return self.reload_sign_in(request.get("api_base"))
         if cmd == "whoami":
             return self._whoami()
         return self._command(request)
