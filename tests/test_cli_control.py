@@ -300,6 +300,25 @@ def test_start_by_id_of_a_task_the_app_has_not_cached(app, emulator, qtbot):
     assert running_entry(emulator.state)["task_id"] == other["id"]
 
 
+def test_whoami_answers_from_the_running_app(app, qtbot):
+    """Before: whoami ignored the running app (and needed the keyring)."""
+    result = run_cli("whoami", qtbot=qtbot)
+    assert result.returncode == EXIT_OK, result.stderr
+    assert app.service.user.nickname in result.stdout and "the running TimeCrowd Tray" in result.stdout
+
+
+def test_global_options_are_taken_after_the_command_too(app, emulator, qtbot):
+    """Before: `status --api-base URL` was "unrecognized arguments" (exit 2)."""
+    from timecrowd_tray.cli import build_parser
+
+    args = build_parser().parse_args(["login", "--with-token", "--api-base", emulator.url, "--debug"])
+    assert (args.command, args.api_base, args.debug) == ("login", emulator.url, True)
+    args = build_parser().parse_args(["--api-base", emulator.url, "status"])
+    assert args.api_base == emulator.url  # not overwritten by the command's own (absent) option
+    result = run_cli("status", "--json", "--api-base", emulator.url, qtbot=qtbot)
+    assert status_json(result)["source"] == "app"
+
+
 def test_palette_through_the_app(app, qtbot):
     result = run_cli("palette", qtbot=qtbot)
     assert result.returncode == EXIT_OK, result.stderr

@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.register(sub)
+    # Global options after the command too (`login --with-token --api-base URL`, as gh, docker and
+    # kubectl users type them): each command also takes them, without a default of its own, so a
+    # value given before the command stands unless repeated after it.
+    for command in sub.choices.values():
+        command.add_argument("--api-base", metavar="URL", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 

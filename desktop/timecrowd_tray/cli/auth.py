@@ -207,7 +207,35 @@ def tell_running_app(api_base: str, *, signed_in: bool, timeout: float = RELOAD_
     return answer
 
 
+def _whoami_from_app(args: argparse.Namespace) -> int | None:
+    """The running app's account, printed (its exit code); None when no app answers for this server."""
+    from ..platform.single_instance import InstanceError, send_request
+
+    try:
+        answer = send_request({"cmd": "whoami"}, timeout=5.0)
+    except InstanceError:
+        return None
+    if not answer or answer.get("outcome") is None:
+        return None  # no app, or one too old to answer whoami
+    wanted = getattr(args, "api_base", None)
+    if wanted and answer.get("api_base") and wanted.rstrip("/") != str(answer["api_base"]).rstrip("/"):
+        return None  # the app is on another server: ask the keyring for this one
+    if not answer.get("ok"):
+        err("the running TimeCrowd Tray is not signed in (sign in from its menu, or: timecrowd-tray login "
+            "--with-token)")
+        return EXIT_AUTH
+    user = answer.get("user") or {}
+    name = user.get("nickname") or f"user {user.get('id')}"
+    label = f"{name} ({user['email']})" if user.get("email") else name
+    out(f"{label} on {answer.get('api_base')} (the running TimeCrowd Tray)")
+    return EXIT_OK
+
+
 def _whoami(args: argparse.Namespace) -> int:
+    from_app = _whoami_from_app(args)
+    if from_app is not None:
+        return from_app
+
     async def body(session) -> int:
         client = await session.restore()
         if client is None:

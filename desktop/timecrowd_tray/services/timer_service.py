@@ -169,11 +169,22 @@ class TimerService:
         self._retry_base = retry_base
         self._undecided_hold = undecided_hold
         self._entries_fresh = False  # self._entries was read from the server since signing in
-        self._outbox = Outbox(paths.ensure_dir(data_dir) / paths.OUTBOX_FILE, clock=clock)
+        from .events import StorageProblem
+
+        # Never a reason not to start: an unwritable folder puts the outbox in memory, a damaged
+        # file or unreadable rows are set aside; all of it is in storage_problem, rows set aside
+        # later come as StorageProblem events.
+        self._outbox = Outbox(data_dir / paths.OUTBOX_FILE, clock=clock, on_unreadable=lambda n: self._emit(
+            StorageProblem(outbox_path=self._outbox.path, unreadable_count=n)))
         try:
             self._outbox.prune()
         except sqlite3.Error as exc:
             log.warning("outbox not pruned: %s", exc)
+        self._cache_problem = paths.unwritable_reason(cache_dir)  # the caches are advisory: said once, then ignored
+        if self._cache_problem is not None:
+            log.error("the cache folder %s cannot be written (%s): recent tasks and the running timer are not "
+                      "remembered for the next start", cache_dir, self._cache_problem)
+        self._cache_dir = cache_dir
         self._cache = TaskCache(cache_dir / paths.TASK_CACHE_FILE)
         cached = self._cache.load()
         self._cache_data = cached
@@ -220,8 +231,27 @@ class TimerService:
         return self._user
 
     @property
+    def api_base(self) -> str | None:
+        """The server signed in to (None when signed out)."""
+        return self._client.base_url if self._client is not None else None
+
+    @property
     def pending_count(self) -> int:
         return self._outbox.count(self._account) if self._account else 0
+
+    @property
+    def storage_problem(self) -> StorageProblem | None:
+        """What is wrong with this computer's files (see :class:`.events.StorageProblem`), found so far;
+        None when nothing is. For the UI to tell once at start-up; later finds also come as events."""
+        from .events import StorageProblem
+
+        ob = self._outbox
+        if ob.unwritable is None and ob.damage is None and not ob.unreadable_count and self._cache_problem is None:
+            return None
+        return StorageProblem(outbox_path=ob.path, outbox_unwritable=ob.unwritable, damage=ob.damage,
+                              unreadable_count=ob.unreadable_count,
+                              cache_dir=self._cache_dir if self._cache_problem is not None else None,
+                              cache_reason=self._cache_problem)
 
     @property
     def recent_tasks(self) -> list[Task]:

@@ -246,7 +246,7 @@ class Controls:
         teams = [{"id": t.id, "name": t.name} for t in user.teams]
         return {"ok": True, "outcome": "done", "user": {"id": user.id, "nickname": user.nickname,
                                                         "email": user.email, "teams": teams},
-                "api_base": getattr(getattr(self.service, "client", None), "base_url", None),
+                "api_base": self.service.api_base,
                 "status": self.commands.status()}
 
     def status(self) -> dict[str, Any]:
