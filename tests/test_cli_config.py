@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 
-from timecrowd_tray.cli import EXIT_ERROR, EXIT_OK, main
+from timecrowd_tray.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, main
 from timecrowd_tray.core.settings import SCHEMA
-from timecrowd_tray.platform.settings_store import SettingsStore
+from timecrowd_tray.platform.settings_store import SettingsStore, SettingsWriteError
+
+from support.unwritable import shared_base, unwritable
+
+GARBAGE = b"\x00\xff\xfe garbage [[[\npoll_interval=45\n[Gen\x00\n"
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +75,7 @@ def test_set_get_reset_round_trip(capsys):
 ])
 def test_invalid_values_are_refused_with_a_clear_message(capsys, key, value, words):
     code, out, err = run(capsys, "set", key, value)
-    assert code == EXIT_ERROR and out == ""
+    assert code == EXIT_USAGE and out == ""  # 2: a bad value (README, exit codes)
     assert err.startswith("timecrowd-tray: invalid value") and key in err and words in err
     assert not SettingsStore().is_set(key)
 
@@ -78,7 +83,7 @@ def test_invalid_values_are_refused_with_a_clear_message(capsys, key, value, wor
 def test_unknown_key(capsys):
     for argv in (("get", "colour"), ("set", "colour", "red"), ("reset", "colour")):
         code, out, err = run(capsys, *argv)
-        assert code == EXIT_ERROR and "unknown setting 'colour'" in err and "poll_interval" in err
+        assert code == EXIT_USAGE and "unknown setting 'colour'" in err and "poll_interval" in err
 
 
 def test_autostart_is_stored_and_applied(capsys, private_settings):
@@ -98,3 +103,88 @@ def test_a_broken_value_in_the_file_shows_the_default(capsys, private_settings, 
     code, out, _ = run(capsys, "get", "poll_interval")
     assert (code, out) == (EXIT_OK, "30\n")
     assert any("poll_interval" in r.getMessage() for r in caplog.records)
+
+
+# -- writes report what really happened --------------------------------------------------------------
+
+
+def _conf(config: Path) -> Path:
+    return config / "timecrowd-tray" / "timecrowd-tray.conf"
+
+
+def test_set_over_a_garbage_settings_file_writes_it_and_says_so(capsys, private_settings):
+    conf = _conf(private_settings)
+    conf.parent.mkdir()
+    conf.write_bytes(GARBAGE)
+    code, out, err = run(capsys, "set", "language", "ja")
+    assert (code, out) == (EXIT_OK, "language = ja\n")  # was: "cannot write the settings file", exit 1
+    assert "cannot write" not in err
+    [copy] = conf.parent.glob("timecrowd-tray.conf.corrupt-*")
+    assert copy.read_bytes() == GARBAGE and str(copy) in err  # what Qt could not read is kept
+    assert run(capsys, "get", "language")[:2] == (EXIT_OK, "ja\n")
+    assert run(capsys, "get", "poll_interval")[:2] == (EXIT_OK, "45\n")  # what it could read stays
+    fresh = QSettings(str(conf), QSettings.Format.IniFormat)
+    assert fresh.value("language") == "ja"
+    # The file is whole again: no copy at the next write.
+    assert run(capsys, "set", "language", "en")[:2] == (EXIT_OK, "language = en\n")
+    assert len(list(conf.parent.glob("timecrowd-tray.conf.corrupt-*"))) == 1
+
+
+def test_reset_over_a_garbage_settings_file(capsys, private_settings):
+    conf = _conf(private_settings)
+    conf.parent.mkdir()
+    conf.write_bytes(GARBAGE)
+    assert run(capsys, "reset", "poll_interval")[:2] == (EXIT_OK, "poll_interval = 30  (default)\n")
+    assert QSettings(str(conf), QSettings.Format.IniFormat).value("poll_interval") is None
+
+
+@pytest.fixture
+def shared_settings(monkeypatch):
+    """Settings in a folder the unwritable() helper can lock (tmp_path's parents are private)."""
+    original = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    with shared_base() as base:
+        config = base / "config"
+        (config / "timecrowd-tray").mkdir(parents=True)
+        for folder in (config, config / "timecrowd-tray"):
+            folder.chmod(0o777)
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+        for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(fmt, QSettings.Scope.UserScope, str(config))
+        try:
+            yield config
+        finally:
+            # Qt keeps the changes a failed write could not store and retries them at the next sync
+            # of that file: let that happen now, while the folder exists (not in a stray one later).
+            QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, "timecrowd-tray",
+                      "timecrowd-tray").sync()
+            for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+                QSettings.setPath(fmt, QSettings.Scope.UserScope, original)
+
+
+@pytest.mark.parametrize("content", [b"[General]\npoll_interval=45\n", GARBAGE], ids=["whole", "garbage"])
+def test_a_settings_file_that_cannot_be_written_is_reported_and_nothing_claimed(capsys, shared_settings, content):
+    conf = _conf(shared_settings)
+    conf.write_bytes(content)
+    conf.chmod(0o444)
+    with unwritable(conf.parent):
+        code, out, err = run(capsys, "set", "poll_interval", "120")
+        assert (code, out) == (EXIT_ERROR, "")
+        assert "cannot write the settings file" in err and str(conf) in err and "not changed" in err
+        assert run(capsys, "get", "poll_interval")[:2] == (EXIT_OK, "45\n")  # what the file says
+        code, out, err = run(capsys, "reset", "poll_interval")  # was: exit 0, "(default)"
+        assert (code, out) == (EXIT_ERROR, "") and "cannot write the settings file" in err
+        assert run(capsys, "get", "poll_interval")[:2] == (EXIT_OK, "45\n")
+    assert conf.read_bytes() == content
+
+
+def test_a_write_after_a_failed_one_is_judged_on_its_own(shared_settings):
+    """QSettings.status() keeps its first error: the store reads the value back instead."""
+    conf = _conf(shared_settings)
+    conf.write_bytes(b"[General]\npoll_interval=45\n")
+    store = SettingsStore()
+    with unwritable(conf.parent):
+        with pytest.raises(SettingsWriteError, match="cannot write the settings file"):
+            store.set("poll_interval", 120)
+        assert store.get("poll_interval") == 45  # not what could not be written
+    assert store.set("poll_interval", 60) == 60  # status() still says AccessError: the disk says done
+    assert QSettings(str(conf), QSettings.Format.IniFormat).value("poll_interval") == "60"

@@ -118,12 +118,22 @@ def run_app(args: Any) -> int:
 
     setup_logging(bool(getattr(args, "debug", False)))
     log.info("tray icon shown")
-    from .platform.single_instance import hand_over_to_running_instance
+    from .platform.instance_lock import HandedOver, claim_single_instance
+    from .platform.single_instance import InstanceError
 
-    if hand_over_to_running_instance("activate"):
+    try:
+        # The single-instance lock, held until this process ends (the kernel lets go of it however
+        # it ends); it is taken before the service, the poller and the outbox exist.
+        instance_lock = claim_single_instance("activate")
+    except HandedOver:
         icon.hide()
         print(f"{APP_NAME} is already running: its task palette was opened.", flush=True)
         return EXIT_OK
+    except InstanceError as exc:  # another app holds the lock but does not answer, or an untrusted lock file
+        icon.hide()
+        print(f"{APP_ID}: {exc}", file=sys.stderr, flush=True)
+        return EXIT_ERROR
+    log.info("single instance: this is the app (%s)", instance_lock.path)
     # The tray docks the icon a little after show(): its first paint waits for Qt to see that
     # (the expose), so let Qt look between the chunks of start-up until the loop runs.
     app.processEvents()
@@ -283,6 +293,7 @@ class AppRunner:
             self.service.begin_restore(self.api_base)
         tray.attach(self.service)
         self.service.add_event_listener(self._on_event)
+        self.show_storage_problem(self.service.storage_problem)  # a read-only folder, a damaged outbox...
         # The keyring first: the sign-in starts now, and what can wait waits for it (or for
         # CONTROLS_AFTER_S): the shortcuts and the shell commands' socket.
         start = self.spawn(self._start())
@@ -317,6 +328,8 @@ class AppRunner:
             return
         controls = self.controls
         self.tray.shortcut_problems = lambda: dict(controls.problems)  # shown in the settings dialog
+        # `timecrowd-tray login` / `logout` changed the keyring: the socket's "reload_sign_in".
+        controls.reload_sign_in = self.reload_sign_in
 
     async def shutdown(self) -> None:
         log.info("quitting")
@@ -511,6 +524,77 @@ class AppRunner:
             except Exception as exc:  # the keyring refused to delete: say so, we are signed out anyway
                 self.tray.notifier.error(self.error_text(exc))
 
+    async def reload_sign_in(self, api_base: str | None = None) -> dict:
+        """The shell's ``login`` or ``logout`` changed the stored sign-in: read it again and use it.
+
+        For the server in use (``api_base``, when given, names the server the shell command
+        was for: another server's sign-in changes nothing here). A stored sign-in other than
+        the one in use signs the service in with it (the sign-in window closes when it works;
+        a sign-in the server had revoked is replaced this way); the same one, working, changes
+        nothing; none left signs the service out. The answer, for the shell command:
+
+        * ``{"ok": True, "signed_in": bool, "api_base": ...}``, plus ``"retrying": True`` when
+          the server could not be reached (the sign-in is retried every ``SIGN_IN_RETRY_S``);
+        * ``{"ok": False, "error": ..., "code": "signed_out"}`` when the server refused the
+          stored sign-in (the sign-in window asks for a new one);
+        * ``{"ok": False, "error": ..., "code": "failed"}`` when the keyring could not be read,
+          in demo mode, or before the app has a session.
+        """
+        import asyncio
+
+        from .core.endpoint import normalize_api_base
+        from .services.credentials import CredentialsUnavailable
+
+        if self.demo:
+            return {"ok": False, "error": "the running app is in demo mode, which never uses the keyring",
+                    "code": "failed"}
+        async with self._switching:  # not in the middle of a server switch
+            session = self.session
+            if session is None or self.service is None:
+                return {"ok": False, "error": "the running app is still starting; try again in a moment",
+                        "code": "failed"}
+            answer: dict = {"api_base": session.api_base}
+            if api_base is not None:
+                try:
+                    other = normalize_api_base(str(api_base)) != session.api_base
+                except ValueError:
+                    other = True
+                if other:
+                    return {**answer, "ok": True, "signed_in": self.service.user is not None}
+            before = session.current_client
+            try:
+                client = await session.reload()
+            except CredentialsUnavailable as exc:
+                log.warning("reloading the sign-in: keyring unavailable: %r", exc)
+                return {**answer, "ok": False, "error": exc.user_message, "code": "failed"}
+            if session is not self.session:
+                return {**answer, "ok": False, "error": "the server changed meanwhile", "code": "failed"}
+            if client is None:
+                log.info("reloading the sign-in: none is stored any more; signing out")
+                self._cancel_retry()
+                await self._cancel_sign_in()
+                await self.service.sign_out()
+                return {**answer, "ok": True, "signed_in": False}
+            if client is before and self.service.user is not None:
+                return {**answer, "ok": True, "signed_in": True}  # the one in use, and it works
+            log.info("reloading the sign-in: signing in with the stored sign-in")
+            self._cancel_retry()
+            task = self._spawn_sign_in(client)
+        await asyncio.wait({task})  # outside the lock: a server switch may cancel it meanwhile
+        if task.cancelled():
+            return {**answer, "ok": False, "error": "a newer sign-in, a sign-out or a server switch came first",
+                    "code": "failed"}
+        if task.exception() is not None:
+            return {**answer, "ok": False, "error": f"the sign-in failed ({type(task.exception()).__name__})",
+                    "code": "failed"}
+        if task.result():
+            return {**answer, "ok": True, "signed_in": True}
+        if self._retry is not None:  # the server could not be reached: sign_in_service retries later
+            return {**answer, "ok": True, "signed_in": False, "retrying": True}
+        # The server refused it: sign_in_service opened the sign-in window.
+        return {**answer, "ok": False, "error": f"{session.api_base} did not accept the stored sign-in",
+                "code": "signed_out"}
+
     async def switch_server(self, api_base: str) -> None:
         """The server setting changed: leave the current server, then sign in to ``api_base``.
 
@@ -547,12 +631,66 @@ class AppRunner:
             self.tray.notifier.error(self.error_text(exc))
 
     def _on_event(self, event: Any) -> None:
-        from .services.events import SignedOut, WentOffline
+        from .services.events import SignedOut, StorageProblem, WentOffline
 
         if isinstance(event, SignedOut):
             self.show_sign_in(expired=True)
         elif isinstance(event, WentOffline):
             self.watch_network()
+        elif isinstance(event, StorageProblem):
+            self.show_storage_problem(event)
+
+    def show_storage_problem(self, problem: Any) -> None:
+        """Tell the user what is wrong with this computer's files (a ``services.events.StorageProblem``;
+        None: nothing), in one notice: what was lost, what is kept where, what to do."""
+        if problem is None:
+            return
+        from PySide6.QtCore import QCoreApplication
+
+        title: str | None = None
+        parts: list[str] = []
+        unwritable = problem.outbox_unwritable
+        if unwritable is not None:
+            title = tr("Your actions are not saved on this computer")
+            parts.append(tr("TimeCrowd Tray cannot write to {path} ({reason}). It keeps working, but the actions "
+                            "you make now are kept in memory only: those not yet sent to TimeCrowd are lost if "
+                            "you quit the app. Make the folder writable, then restart TimeCrowd Tray.").format(
+                path=unwritable.path.parent, reason=unwritable.reason))
+            if unwritable.waiting_count is None:
+                parts.append(tr("The actions already waiting there could not be counted. They stay there and are "
+                                "sent once the folder can be written."))
+            elif unwritable.waiting_count:
+                parts.append(QCoreApplication.translate(
+                    "App", "%n action(s) already waiting there stay there and are sent once the folder can be "
+                           "written.", None, unwritable.waiting_count))
+        damage = problem.damage
+        if damage is not None:
+            title = title or tr("The list of your unsent actions was damaged")
+            parts.append(tr("The file keeping your actions until they reach TimeCrowd was damaged. A new one "
+                            "was started; the damaged one is kept at {path}.").format(path=damage.path))
+            if damage.recovered_count:
+                parts.append(QCoreApplication.translate(
+                    "App", "%n action(s) were recovered from it and will be sent.", None, damage.recovered_count))
+            if damage.unreadable_count is None:
+                parts.append(tr("An unknown number of actions could not be read from it: they will not be sent."))
+            elif damage.unreadable_count:
+                parts.append(QCoreApplication.translate(
+                    "App", "%n action(s) could not be read from it: they will not be sent.", None,
+                    damage.unreadable_count))
+            elif not damage.recovered_count:
+                parts.append(tr("No action waiting to be sent was lost."))
+        if problem.unreadable_count:
+            title = title or tr("Some of your unsent actions could not be read")
+            parts.append(QCoreApplication.translate(
+                "App", "%n action(s) waiting to be sent could not be read: they will not be sent. They are kept "
+                       "for inspection in {path}.", None, problem.unreadable_count).format(path=problem.outbox_path))
+        if problem.cache_dir is not None:
+            title = title or tr("TimeCrowd Tray cannot write its cache")
+            parts.append(tr("TimeCrowd Tray cannot write to {path} ({reason}): your recent tasks and the running "
+                            "timer are not remembered for the next start. Everything else works.").format(
+                path=problem.cache_dir, reason=problem.cache_reason))
+        if parts:
+            self.tray.notifier.error("\n".join(parts), title)
 
     # -- the network ----------------------------------------------------------------------
 

@@ -2,8 +2,11 @@
 
 The same store and the same validation as the settings dialog
 (:mod:`timecrowd_tray.core.settings`): a value the dialog refuses is refused
-here, with a message saying which values the key takes, and exit code 1.
-Only QtCore is imported (QSettings), never Qt Widgets.
+here, with a message saying which values the key takes, and exit code 2 (a bad
+value, like an unknown key: the README's exit codes). A value that could not be
+written (the file or its folder refuses it) is reported with exit code 1 and
+never claimed: ``set`` and ``reset`` print the new value only once it was read
+back from the disk. Only QtCore is imported (QSettings), never Qt Widgets.
 
 A running app reads ``comment_on_stop`` and ``notifications`` when it needs
 them; the other keys take effect at its next start (or through its settings
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import EXIT_ERROR, EXIT_OK
+from . import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from .output import err, out
 
 
@@ -77,9 +80,17 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _note_damaged_file(store) -> None:  # noqa: ANN001
+    """After a write over a damaged settings file: what Qt could not read is gone from it; say where the copy is."""
+    copy = getattr(store, "unreadable_copy", None)
+    if copy is not None:
+        err(f"note: the settings file {store.location} could not be read fully; it was written again without "
+            f"what could not be read (a copy of the old file: {copy})")
+
+
 def _get(args: argparse.Namespace) -> int:
     if not _known(args.key):
-        return EXIT_ERROR
+        return EXIT_USAGE
     out(_text(args.key, _store().get(args.key)))
     return EXIT_OK
 
@@ -101,7 +112,7 @@ def _set(args: argparse.Namespace) -> int:
     from ..core.settings import InvalidSetting
 
     if not _known(args.key):
-        return EXIT_ERROR
+        return EXIT_USAGE
     store = _store()
     previous = store.get(args.key)
     was_set = store.is_set(args.key)
@@ -109,18 +120,23 @@ def _set(args: argparse.Namespace) -> int:
         value = store.set(args.key, args.value)
     except InvalidSetting as exc:
         err(f"invalid value {args.value!r} for {exc}")
-        return EXIT_ERROR
+        return EXIT_USAGE
     except OSError as exc:
         err(str(exc))
         return EXIT_ERROR
+    _note_damaged_file(store)
     if args.key == "autostart":
         problem = _apply_autostart(bool(value))
         if problem is not None:
             # Keep the setting and the system in agreement: put the old value back.
-            if was_set:
-                store.set(args.key, previous)
-            else:
-                store.reset(args.key)
+            try:
+                if was_set:
+                    store.set(args.key, previous)
+                else:
+                    store.reset(args.key)
+            except OSError as exc:
+                err(f"autostart: {problem}; and the setting could not be put back: {exc}")
+                return EXIT_ERROR
             err(f"autostart: {problem}")
             return EXIT_ERROR
     out(f"{args.key} = {_text(args.key, value)}")
@@ -129,9 +145,14 @@ def _set(args: argparse.Namespace) -> int:
 
 def _reset(args: argparse.Namespace) -> int:
     if not _known(args.key):
-        return EXIT_ERROR
+        return EXIT_USAGE
     store = _store()
-    store.reset(args.key)
+    try:
+        store.reset(args.key)
+    except OSError as exc:
+        err(str(exc))
+        return EXIT_ERROR
+    _note_damaged_file(store)
     value = store.get(args.key)
     if args.key == "autostart":
         problem = _apply_autostart(bool(value))

@@ -48,6 +48,13 @@ async def run_command(session: Any, request: dict[str, Any], *, data_dir: Any = 
                          "done (quit it or kill it, then try again)"}
     service = TimerService(data_dir, poll_interval=3600.0)
     try:
+        problem = service.storage_problem
+        if problem is not None and problem.outbox_unwritable is not None:
+            # The app would keep such actions in memory while it runs; a command ends at once.
+            return {"ok": False, "outcome": "refused", "code": "failed",
+                    "error": f"TimeCrowd Tray is not running and {problem.outbox_unwritable.path} cannot be "
+                             f"written ({problem.outbox_unwritable.reason}), so this command could not be kept "
+                             "until TimeCrowd has it; nothing was done"}
         service.begin_restore(session.api_base)
         client = await session.restore()
         if client is None:

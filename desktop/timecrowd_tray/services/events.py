@@ -8,9 +8,13 @@ are ready to show: the server's words verbatim, or a text of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
 
 from ..core.models import Task, TimeEntry
+
+if TYPE_CHECKING:  # not at run time: the UI loads this module early, the outbox needs sqlite3
+    from .outbox import OutboxDamage, OutboxUnwritable
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,5 +91,34 @@ class RecentTasksChanged:
     """``recent_tasks`` / ``cached_tasks`` changed (after a fetch or a start)."""
 
 
+@dataclass(frozen=True, slots=True)
+class StorageProblem:
+    """The files on this computer are not as they should be; the app goes on. Tell the user once.
+
+    * ``outbox_unwritable``: the outbox cannot be written (read-only or missing folder...): the
+      actions made now are queued and sent from memory, and lost if the app quits before they
+      are sent; ``waiting_count`` actions already in that file wait there
+      (:class:`~.outbox.OutboxUnwritable`);
+    * ``damage``: the outbox file was damaged; it is kept at ``damage.path``, and a new one
+      holds the ``recovered_count`` pending actions read back from it; ``unreadable_count``
+      pending actions could not be read (``None``: an unknown number) (:class:`~.outbox.OutboxDamage`);
+    * ``unreadable_count``: outbox rows that could not be read: set aside, never sent, kept in
+      ``outbox_path`` (its table ``unreadable_intents``) for inspection;
+    * ``cache_dir`` / ``cache_reason``: the cache folder cannot be written: the recent tasks and
+      the running timer are not remembered for the next start (nothing else is affected).
+
+    No ready-made text: the UI words it (:meth:`timecrowd_tray.app.AppRunner.show_storage_problem`).
+    ``TimerService.storage_problem`` holds all that was found so far (start-up included); the
+    event carries only what was found later (rows set aside while the app runs).
+    """
+
+    outbox_path: Path | None = None
+    outbox_unwritable: OutboxUnwritable | None = None
+    damage: OutboxDamage | None = None
+    unreadable_count: int = 0
+    cache_dir: Path | None = None
+    cache_reason: str | None = None
+
+
 ServiceEvent = Union[StartedElsewhere, StoppedElsewhere, SwitchedElsewhere, ActionFailed, IntentRejected,
-                     SignedOut, SyncedPending, WentOffline, BackOnline, RecentTasksChanged]
+                     SignedOut, SyncedPending, WentOffline, BackOnline, RecentTasksChanged, StorageProblem]

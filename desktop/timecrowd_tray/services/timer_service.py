@@ -171,11 +171,13 @@ class TimerService:
         self._entries_fresh = False  # self._entries was read from the server since signing in
         from .events import StorageProblem
 
+        def set_aside(count: int) -> None:  # rows found unreadable after start-up: the UI hears it
+            if hasattr(self, "_event_listeners"):  # (and during start-up, storage_problem has them)
+                self._emit(StorageProblem(outbox_path=self._outbox.path, unreadable_count=count))
+
         # Never a reason not to start: an unwritable folder puts the outbox in memory, a damaged
-        # file or unreadable rows are set aside; all of it is in storage_problem, rows set aside
-        # later come as StorageProblem events.
-        self._outbox = Outbox(data_dir / paths.OUTBOX_FILE, clock=clock, on_unreadable=lambda n: self._emit(
-            StorageProblem(outbox_path=self._outbox.path, unreadable_count=n)))
+        # file or unreadable rows are set aside; all of it is in storage_problem.
+        self._outbox = Outbox(data_dir / paths.OUTBOX_FILE, clock=clock, on_unreadable=set_aside)
         try:
             self._outbox.prune()
         except sqlite3.Error as exc:
@@ -240,7 +242,7 @@ class TimerService:
         return self._outbox.count(self._account) if self._account else 0
 
     @property
-    def storage_problem(self) -> StorageProblem | None:
+    def storage_problem(self) -> StorageProblem | None:  # noqa: F821 - imported in the body
         """What is wrong with this computer's files (see :class:`.events.StorageProblem`), found so far;
         None when nothing is. For the UI to tell once at start-up; later finds also come as events."""
         from .events import StorageProblem
