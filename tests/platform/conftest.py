@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.tools import require
 
 from timecrowd_tray.ui.qt_compat import guard_none_refcount
+
+from support.tools import require
 
 # PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call (see ui/qt_compat.py).
 guard_none_refcount()

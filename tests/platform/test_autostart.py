@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 
 from timecrowd_tray.platform import autostart
-from timecrowd_tray.platform.autostart import AutostartError, launcher_argv
-from timecrowd_tray.platform.autostart import macos as mac_autostart
-from timecrowd_tray.platform.autostart import windows as win_autostart
-from timecrowd_tray.platform.autostart import xdg
+from timecrowd_tray.platform.autostart import (
+    AutostartError,
+    launcher_argv,
+    macos as mac_autostart,
+    windows as win_autostart,
+    xdg,
+)
 
 
 @pytest.fixture

@@ -106,11 +106,11 @@ def test_autostart_from_the_settings(qapp, tmp_path, monkeypatch):
 
 
 def test_socket_path_falls_back_when_the_runtime_dir_is_too_long(monkeypatch, tmp_path):
-    from timecrowd_tray.platform import single_instance as si
+    from timecrowd_tray.platform.instance import paths
 
     deep = tmp_path / ("d" * 90)
     deep.mkdir(mode=0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(deep))
-    path = si.socket_path()
-    assert len(path.encode()) <= si.MAX_SOCKET_PATH
+    path = paths.socket_path()
+    assert len(path.encode()) <= paths.MAX_SOCKET_PATH
     assert not path.startswith(str(deep))

@@ -13,9 +13,10 @@ from timecrowd_tray.platform.hotkeys import (
     NullBackend,
     backend_candidates,
     create_hotkey_backend,
+    macos,
     parse_sequence,
+    windows,
 )
-from timecrowd_tray.platform.hotkeys import macos, windows
 from timecrowd_tray.platform.hotkeys.base import FUNCTION_KEYS, NAMED_KEYS, PUNCTUATION, HotkeyBackend
 from timecrowd_tray.platform.hotkeys.keysyms import keysym_name, xdg_trigger
 from timecrowd_tray.platform.hotkeys.x11 import (

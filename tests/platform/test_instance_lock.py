@@ -20,8 +20,15 @@ from pathlib import Path
 
 import pytest
 
-from timecrowd_tray.platform import instance_lock as il
-from timecrowd_tray.platform import single_instance as si
+from timecrowd_tray.platform.instance import (
+    claim,
+    client,
+    errors,
+    holder as lock_holder,
+    lock as il,
+    paths,
+    server as instance_server,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX lock and socket files")
 
@@ -51,20 +58,20 @@ def _release_locks(monkeypatch):  # (monkeypatch: its stand-ins are undone after
 # that gets the lock serves the socket (as the app does) until its stdin closes.
 _LAUNCH = textwrap.dedent("""
     import os, sys
-    from timecrowd_tray.platform import instance_lock as il
+    from timecrowd_tray.platform.instance import claim, errors
     barrier = int(sys.argv[1])
     print("ready", flush=True)
     os.read(barrier, 1)
     try:
-        lock = il.claim_single_instance(sys.argv[2], wait=float(sys.argv[3]))
-    except il.HandedOver:
+        lock = claim.claim_single_instance(sys.argv[2], wait=float(sys.argv[3]))
+    except claim.HandedOver:
         print("handed over", flush=True)
         sys.exit(0)
-    except il.NotAnswering as exc:
+    except errors.NotAnswering as exc:
         print("refused", exc, flush=True)
         sys.exit(1)
     from PySide6.QtCore import QCoreApplication, QSocketNotifier
-    from timecrowd_tray.platform.single_instance import InstanceServer
+    from timecrowd_tray.platform.instance.server import InstanceServer
     app = QCoreApplication([])
     def handler(request):
         print("got", request["cmd"], flush=True)
@@ -122,7 +129,7 @@ def start_app(**kwargs) -> Launch:
 
 _TRY = textwrap.dedent("""
     import os, sys
-    from timecrowd_tray.platform import instance_lock as il
+    from timecrowd_tray.platform.instance import lock as il
     print("ready", flush=True)
     os.read(int(sys.argv[1]), 1)
     lock = il.try_lock()
@@ -175,13 +182,13 @@ def test_the_lock_file_is_private_next_to_the_socket_and_names_its_holder(runtim
     assert lock is not None and lock.held
     path = Path(il.lock_path())
     assert path == runtime_dir / f"timecrowd-tray-{os.getuid()}.lock"
-    assert path.parent == Path(si.socket_path()).parent
+    assert path.parent == Path(paths.socket_path()).parent
     st = os.lstat(path)
     assert stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o600 and st.st_uid == os.getuid()
     assert path.read_text().splitlines() == [str(os.getpid()), "SIGUSR1"]
     assert il.try_lock() is None  # one holder, this process included
     assert il.held_lock() is lock
-    assert il.claim_single_instance() is lock  # claiming again in the app's process: the same lock
+    assert claim.claim_single_instance() is lock  # claiming again in the app's process: the same lock
     lock.release()
     assert not path.exists() and il.held_lock() is None
     again = il.try_lock()
@@ -200,7 +207,7 @@ def test_an_existing_lock_file_is_reused_and_made_private(runtime_dir):
 
 
 def test_the_instance_override_names_the_lock_too(runtime_dir, monkeypatch):
-    monkeypatch.setenv(si.INSTANCE_ENV, "work/2")
+    monkeypatch.setenv(paths.INSTANCE_ENV, "work/2")
     assert Path(il.lock_path()).name == f"timecrowd-tray-{os.getuid()}-work_2.lock"
     assert il.lock_path("/run/x/taken.sock") == "/run/x/taken.lock"
 
@@ -208,21 +215,21 @@ def test_the_instance_override_names_the_lock_too(runtime_dir, monkeypatch):
 def test_a_symbolic_link_as_lock_file_is_refused(runtime_dir, tmp_path):
     target = tmp_path / "elsewhere"
     Path(il.lock_path()).symlink_to(target)
-    with pytest.raises(il.UntrustedLock, match="symbolic link"):
+    with pytest.raises(errors.UntrustedLock, match="symbolic link"):
         il.try_lock()
     assert not target.exists()  # never created through the link
     target.write_text("precious")
-    with pytest.raises(il.UntrustedLock):
-        il.claim_single_instance(wait=0)
+    with pytest.raises(errors.UntrustedLock):
+        claim.claim_single_instance(wait=0)
     assert target.read_text() == "precious"
 
 
 def test_a_lock_file_of_another_user_is_refused(runtime_dir, monkeypatch):
     Path(il.lock_path()).write_text("")
     monkeypatch.setattr(il, "_my_uid", lambda: os.getuid() + 1)  # the file now looks like someone else's
-    with pytest.raises(il.UntrustedLock, match="another user"):
+    with pytest.raises(errors.UntrustedLock, match="another user"):
         il.try_lock()
-    assert il.read_holder() is None  # and nobody is ever signalled through it
+    assert lock_holder.read_holder() is None  # and nobody is ever signalled through it
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to chown to another user")
@@ -230,14 +237,14 @@ def test_a_lock_file_chowned_to_another_user_is_refused(runtime_dir):
     path = Path(il.lock_path())
     path.write_text("1\nSIGUSR1\n")
     os.chown(path, 65534, 65534)
-    with pytest.raises(il.UntrustedLock, match="uid 65534"):
+    with pytest.raises(errors.UntrustedLock, match="uid 65534"):
         il.try_lock()
     assert path.read_text() == "1\nSIGUSR1\n"
 
 
 def test_something_other_than_a_file_as_lock_is_refused(runtime_dir):
     os.mkfifo(il.lock_path())
-    with pytest.raises(il.UntrustedLock, match="not a regular file"):
+    with pytest.raises(errors.UntrustedLock, match="not a regular file"):
         il.try_lock()
 
 
@@ -248,12 +255,12 @@ def test_the_lock_goes_with_a_killed_holder(runtime_dir):
     holder = start_app(serve=False)
     try:
         assert il.try_lock() is None
-        who = il.read_holder()
+        who = lock_holder.read_holder()
         assert who is not None and who.pid == holder.proc.pid and who.wakeable
         holder.proc.send_signal(signal.SIGKILL)  # no clean-up at all
         holder.proc.wait(timeout=10)
         assert os.path.exists(il.lock_path())  # the file stays, the lock does not
-        assert il.read_holder() is None
+        assert lock_holder.read_holder() is None
         lock = il.try_lock()
         assert lock is not None
     finally:
@@ -264,12 +271,12 @@ def test_a_holder_that_never_answers_refuses_the_launch_and_survives_its_signal(
     holder = start_app(serve=False)  # it holds the lock but has no socket (hung, or its file was deleted)
     try:
         started = time.monotonic()
-        with pytest.raises(il.NotAnswering) as refused:
-            il.claim_single_instance(wait=0.3)
+        with pytest.raises(errors.NotAnswering) as refused:
+            claim.claim_single_instance(wait=0.3)
         assert time.monotonic() - started < 3
         message = str(refused.value)
         assert f"TimeCrowd Tray is already running (pid {holder.proc.pid}) but does not answer" in message
-        assert "quit it or kill it" in message and si.socket_path() in message
+        assert "quit it or kill it" in message and paths.socket_path() in message
         assert il.try_lock() is None  # never a second app
         assert holder.proc.poll() is None  # the SIGUSR1 it got did not end it
     finally:
@@ -279,11 +286,11 @@ def test_a_holder_that_never_answers_refuses_the_launch_and_survives_its_signal(
 
 def test_a_launch_waits_for_a_holder_that_quits_and_becomes_the_app(runtime_dir):
     holder = start_app(serve=False)
-    future = _pool.submit(il.claim_single_instance, wait=10)
+    future = _pool.submit(claim.claim_single_instance, wait=10)
     try:
         holder.quit()
         lock = future.result(timeout=10)
-        assert lock.held and il.read_holder().pid == os.getpid()  # this process holds it
+        assert lock.held and lock_holder.read_holder().pid == os.getpid()  # this process holds it
     finally:
         holder.quit()
 
@@ -292,16 +299,16 @@ def test_a_launch_waits_for_a_holder_that_quits_and_becomes_the_app(runtime_dir)
 
 
 def _ping_pid() -> int:
-    return si.send_request({"cmd": "ping"}, timeout=5)["pid"]
+    return client.send_request({"cmd": "ping"}, timeout=5)["pid"]
 
 
 def test_a_deleted_socket_file_refuses_a_second_app_and_the_holder_binds_it_again(runtime_dir):
     app = start_app()
     try:
-        path = si.socket_path()
+        path = paths.socket_path()
         os.unlink(path)  # before: the next launch found nothing and started beside the app
-        with pytest.raises(il.HandedOver):
-            il.claim_single_instance("palette")
+        with pytest.raises(claim.HandedOver):
+            claim.claim_single_instance("palette")
         assert app.line() == "got palette"
         assert stat.S_ISSOCK(os.lstat(path).st_mode)
         assert _ping_pid() == app.proc.pid
@@ -313,24 +320,24 @@ def test_a_deleted_socket_file_refuses_a_second_app_and_the_holder_binds_it_agai
 def test_a_shell_command_wakes_a_holder_whose_socket_file_was_deleted(runtime_dir):
     app = start_app()
     try:
-        os.unlink(si.socket_path())
-        assert si.send_request({"cmd": "status"}, timeout=5) == {"ok": True}
+        os.unlink(paths.socket_path())
+        assert client.send_request({"cmd": "status"}, timeout=5) == {"ok": True}
         assert app.line() == "got status"
     finally:
         app.quit()
 
 
 def test_a_socket_replaced_by_one_that_never_answers_the_holder_still_wins(runtime_dir, monkeypatch):
-    monkeypatch.setattr(il, "PING_TIMEOUT", 0.2)
+    monkeypatch.setattr(claim, "PING_TIMEOUT", 0.2)
     app = start_app()
-    path = si.socket_path()
+    path = paths.socket_path()
     os.unlink(path)
     impostor = socket.socket(socket.AF_UNIX)
     impostor.bind(path)
     impostor.listen(8)  # connections queue, nobody answers
     try:
-        with pytest.raises(il.HandedOver):
-            il.claim_single_instance("palette")
+        with pytest.raises(claim.HandedOver):
+            claim.claim_single_instance("palette")
         assert app.line() == "got palette"
         assert _ping_pid() == app.proc.pid
     finally:
@@ -340,15 +347,15 @@ def test_a_socket_replaced_by_one_that_never_answers_the_holder_still_wins(runti
 
 def test_a_socket_replaced_by_another_server_the_holder_still_wins(runtime_dir, qapp, qtbot):
     app = start_app()
-    path = si.socket_path()
+    path = paths.socket_path()
     os.unlink(path)
-    rogue = si.InstanceServer(lambda request: {"ok": True, "rogue": True})  # this process holds no lock
+    rogue = instance_server.InstanceServer(lambda request: {"ok": True, "rogue": True})  # this process holds no lock
     rogue.start()
     try:
         assert not rogue.holds_lock
-        assert in_thread(qtbot, si.send_request, {"cmd": "ping"})["pid"] == os.getpid()
-        with pytest.raises(il.HandedOver) as handed:
-            in_thread(qtbot, il.claim_single_instance, "palette")
+        assert in_thread(qtbot, client.send_request, {"cmd": "ping"})["pid"] == os.getpid()
+        with pytest.raises(claim.HandedOver) as handed:
+            in_thread(qtbot, claim.claim_single_instance, "palette")
         assert handed.value.answer == {"ok": True}  # the app's answer, not the rogue's
         assert app.line() == "got palette"
         assert in_thread(qtbot, _ping_pid) == app.proc.pid
@@ -363,13 +370,13 @@ def test_a_deleted_lock_file_is_put_back_by_its_holder(runtime_dir):
         lock_file = Path(il.lock_path())
         lock_file.unlink()
         # This launch gets a fresh lock, finds the app answering, hands over and lets go.
-        with pytest.raises(il.HandedOver):
-            il.claim_single_instance("palette")
+        with pytest.raises(claim.HandedOver):
+            claim.claim_single_instance("palette")
         assert app.line() == "got palette"
         deadline = time.monotonic() + 5
-        while il.read_holder() is None and time.monotonic() < deadline:  # the condition, polled
+        while lock_holder.read_holder() is None and time.monotonic() < deadline:  # the condition, polled
             time.sleep(0.01)
-        assert il.read_holder().pid == app.proc.pid
+        assert lock_holder.read_holder().pid == app.proc.pid
         assert lock_file.read_text().splitlines()[0] == str(app.proc.pid)
         assert il.try_lock() is None
     finally:
@@ -377,24 +384,24 @@ def test_a_deleted_lock_file_is_put_back_by_its_holder(runtime_dir):
 
 
 def test_the_lock_holder_takes_over_whatever_has_the_socket_name(runtime_dir, qapp, qtbot):
-    path = si.socket_path()
+    path = paths.socket_path()
     other = socket.socket(socket.AF_UNIX)
     other.bind(path)
     other.listen(1)  # would be pinged for 2 s without the lock
     lock = il.try_lock()
-    server = si.InstanceServer(lambda request: {"ok": True, "mine": True})
+    server = instance_server.InstanceServer(lambda request: {"ok": True, "mine": True})
     try:
         started = time.monotonic()
         server.start()
         assert time.monotonic() - started < 1
         assert server.holds_lock and lock.server is server
-        assert in_thread(qtbot, si.send_request, {"cmd": "ping"}).get("wake") == "SIGUSR1"
-        second = si.InstanceServer(lambda request: {"ok": True})
-        with pytest.raises(si.AlreadyRunning):  # another server of this process: not the holder
+        assert in_thread(qtbot, client.send_request, {"cmd": "ping"}).get("wake") == "SIGUSR1"
+        second = instance_server.InstanceServer(lambda request: {"ok": True})
+        with pytest.raises(errors.AlreadyRunning):  # another server of this process: not the holder
             second.start()
         os.unlink(path)
         assert server.recover() is True
-        assert in_thread(qtbot, si.send_request, {"cmd": "status"}) == {"ok": True, "mine": True}
+        assert in_thread(qtbot, client.send_request, {"cmd": "status"}) == {"ok": True, "mine": True}
         assert server.recover() is False  # its own file: nothing to do
     finally:
         server.close()
@@ -407,8 +414,8 @@ def test_the_lock_holder_takes_over_whatever_has_the_socket_name(runtime_dir, qa
 _RUN_APP = textwrap.dedent("""
     import sys
     from types import SimpleNamespace
-    from timecrowd_tray.platform import instance_lock as il
-    il.HAND_OVER_WAIT = float(sys.argv[1])
+    from timecrowd_tray.platform.instance import claim
+    claim.HAND_OVER_WAIT = float(sys.argv[1])
     from timecrowd_tray.app import run_app
     sys.exit(run_app(SimpleNamespace(demo=False, api_base="http://127.0.0.1:9", debug=False)))
 """)
@@ -479,9 +486,9 @@ def test_the_named_mutex_on_windows_one_holder_until_it_closes(monkeypatch):
     assert lock is not None and lock.held
     assert il.try_lock(name) is None  # another process: its handle is closed at once
     assert fake.open[name] == 1
-    assert il.read_holder(name) == il.LockHolder(None, False)
+    assert lock_holder.read_holder(name) == lock_holder.LockHolder(None, False)
     lock.release()
-    assert fake.open[name] == 0 and il.read_holder(name) is None
+    assert fake.open[name] == 0 and lock_holder.read_holder(name) is None
     again = il.try_lock(name)
     assert again is not None
     again.release()
@@ -490,12 +497,12 @@ def test_the_named_mutex_on_windows_one_holder_until_it_closes(monkeypatch):
 def test_the_holder_pid_is_signalled_only_when_the_kernel_confirms_it(runtime_dir, monkeypatch):
     holder = start_app(serve=False)
     try:
-        assert il.read_holder().wakeable
-        monkeypatch.setattr(il, "_kernel_flock_pids", lambda st: {12345678})  # another pid holds it
-        who = il.read_holder()
-        assert who == il.LockHolder(holder.proc.pid, False)
-        monkeypatch.setattr(il, "_kernel_flock_pids", lambda st: None)  # no /proc/locks: the file's word
-        assert il.read_holder().wakeable
+        assert lock_holder.read_holder().wakeable
+        monkeypatch.setattr(lock_holder, "_kernel_flock_pids", lambda st: {12345678})  # another pid holds it
+        who = lock_holder.read_holder()
+        assert who == lock_holder.LockHolder(holder.proc.pid, False)
+        monkeypatch.setattr(lock_holder, "_kernel_flock_pids", lambda st: None)  # no /proc/locks: the file's word
+        assert lock_holder.read_holder().wakeable
     finally:
         holder.quit()
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from jeepney.low_level import HeaderFields, Message, Parser
 
-from timecrowd_tray.platform.hotkeys import parse_sequence
-from timecrowd_tray.platform.hotkeys import portal
+from timecrowd_tray.platform.hotkeys import parse_sequence, portal
 
 
 def round_trip(message: Message) -> Message:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from timecrowd_tray.core.models import Task
-from timecrowd_tray.platform import single_instance as si
+from timecrowd_tray.platform.instance import client, errors, paths, protocol, server as instance_server, unix_server
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX socket files")
 
@@ -93,7 +93,7 @@ def server(runtime_dir, qapp):
     servers = []
 
     def make(handler):
-        s = si.InstanceServer(handler)
+        s = instance_server.InstanceServer(handler)
         s.start()
         servers.append(s)
         return s
@@ -107,7 +107,7 @@ def server(runtime_dir, qapp):
 _OTHER_APP = textwrap.dedent("""
     import sys
     from PySide6.QtCore import QCoreApplication
-    from timecrowd_tray.platform.single_instance import InstanceServer
+    from timecrowd_tray.platform.instance.server import InstanceServer
     app = QCoreApplication([])
     seen = []
     def handler(request):
@@ -152,17 +152,17 @@ def test_without_a_private_runtime_dir_the_socket_goes_to_tmp_named_for_the_user
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", None)
-    assert si.socket_path() == str(tmp_path / f"timecrowd-tray-{os.getuid()}.sock")
+    assert paths.socket_path() == str(tmp_path / f"timecrowd-tray-{os.getuid()}.sock")
     shared = tmp_path / "shared-run"
     shared.mkdir(mode=0o777)
     shared.chmod(0o777)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(shared))  # not private: not used
-    assert Path(si.socket_path()).parent == tmp_path
+    assert Path(paths.socket_path()).parent == tmp_path
 
 
 def test_instance_override_for_a_second_profile(runtime_dir, monkeypatch):
-    monkeypatch.setenv(si.INSTANCE_ENV, "work/2")
-    assert Path(si.socket_path()).name == f"timecrowd-tray-{os.getuid()}-work_2.sock"
+    monkeypatch.setenv(paths.INSTANCE_ENV, "work/2")
+    assert Path(paths.socket_path()).name == f"timecrowd-tray-{os.getuid()}-work_2.sock"
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to chown to another user")
@@ -173,15 +173,15 @@ def test_a_socket_of_another_user_is_never_trusted(runtime_dir, monkeypatch, tmp
     import tempfile
 
     monkeypatch.setattr(tempfile, "tempdir", str(shared))
-    path = si.socket_path()
+    path = paths.socket_path()
     planted = socket.socket(socket.AF_UNIX)
     planted.bind(path)
     planted.listen(1)
     os.chown(path, 65534, 65534)  # nobody
     try:
-        with pytest.raises(si.UntrustedSocket):
-            si.send_request({"cmd": "status"})
-        assert si.hand_over_to_running_instance() is False
+        with pytest.raises(errors.UntrustedSocket):
+            client.send_request({"cmd": "status"})
+        assert client.hand_over_to_running_instance() is False
     finally:
         planted.close()
 
@@ -197,10 +197,10 @@ def test_round_trip_with_a_plain_handler(server, qtbot):
         return {"ok": True, "echo": request.get("text")}
 
     server(handler)
-    answer = in_thread(qtbot, si.send_request, {"cmd": "status", "text": "週次定例"})
+    answer = in_thread(qtbot, client.send_request, {"cmd": "status", "text": "週次定例"})
     assert answer == {"ok": True, "echo": "週次定例"}
     assert requests == [{"cmd": "status", "text": "週次定例"}]
-    assert in_thread(qtbot, si.send_request, {"cmd": "ping"})["pid"] == os.getpid()
+    assert in_thread(qtbot, client.send_request, {"cmd": "ping"})["pid"] == os.getpid()
     assert len(requests) == 1  # ping is answered by the server itself
 
 
@@ -212,8 +212,8 @@ def test_round_trip_with_an_async_handler(server, qtbot, qloop):
         return {"ok": True, "cmd": request["cmd"]}
 
     server(handler)
-    assert in_thread(qtbot, si.send_request, {"cmd": "toggle"}) == {"ok": True, "cmd": "toggle"}
-    failed = in_thread(qtbot, si.send_request, {"cmd": "stop"})
+    assert in_thread(qtbot, client.send_request, {"cmd": "toggle"}) == {"ok": True, "cmd": "toggle"}
+    failed = in_thread(qtbot, client.send_request, {"cmd": "stop"})
     assert failed["ok"] is False and "the server refused" in failed["error"]
 
 
@@ -228,43 +228,43 @@ def test_garbage_gets_an_error_and_the_server_goes_on(server, qtbot, runtime_dir
             return c.makefile("rb").readline()
 
     assert b'"bad_request"' in in_thread(qtbot, garbage)
-    assert in_thread(qtbot, si.send_request, {"cmd": "status"}) == {"ok": True}
+    assert in_thread(qtbot, client.send_request, {"cmd": "status"}) == {"ok": True}
 
 
 def test_no_app_means_none(runtime_dir):
-    assert si.send_request({"cmd": "status"}) is None
-    assert si.hand_over_to_running_instance() is False
-    assert si.is_running() is False
+    assert client.send_request({"cmd": "status"}) is None
+    assert client.hand_over_to_running_instance() is False
+    assert client.is_running() is False
 
 
 # -- one app per user ------------------------------------------------------------------
 
 
 def test_a_second_server_is_refused_while_the_first_answers(other_app, qapp):
-    second = si.InstanceServer(lambda request: {"ok": True})
-    with pytest.raises(si.AlreadyRunning):
+    second = instance_server.InstanceServer(lambda request: {"ok": True})
+    with pytest.raises(errors.AlreadyRunning):
         second.start()
     assert not second.is_listening()
 
 
 def test_a_second_launch_hands_over_to_the_first(other_app):
-    assert si.hand_over_to_running_instance() is True
+    assert client.hand_over_to_running_instance() is True
     assert other_app.stdout.readline().strip() == "got activate"
-    assert si.hand_over_to_running_instance("palette") is True
+    assert client.hand_over_to_running_instance("palette") is True
     assert other_app.stdout.readline().strip() == "got palette"
 
 
 def test_a_stale_socket_is_removed_and_taken_over(runtime_dir, qapp, qtbot):
-    path = si.socket_path()
+    path = paths.socket_path()
     dead = socket.socket(socket.AF_UNIX)
     dead.bind(path)  # a socket file nobody listens on: what a crashed app leaves behind
     dead.close()
     assert os.path.exists(path)
-    assert si.send_request({"cmd": "status"}) is None  # the client sees "no app"
-    s = si.InstanceServer(lambda request: {"ok": True, "new": True})
+    assert client.send_request({"cmd": "status"}) is None  # the client sees "no app"
+    s = instance_server.InstanceServer(lambda request: {"ok": True, "new": True})
     s.start()
     try:
-        assert in_thread(qtbot, si.send_request, {"cmd": "status"}) == {"ok": True, "new": True}
+        assert in_thread(qtbot, client.send_request, {"cmd": "status"}) == {"ok": True, "new": True}
     finally:
         s.close()
     assert not os.path.exists(path)  # closing removes the socket file
@@ -277,9 +277,9 @@ def test_a_crashed_app_leaves_a_socket_the_next_one_takes_over(runtime_dir, qapp
     proc.kill()  # no clean-up: the socket file stays
     proc.wait(timeout=10)
     proc.stdout.close()
-    assert os.path.exists(si.socket_path())
-    assert si.hand_over_to_running_instance() is False
-    s = si.InstanceServer(lambda request: {"ok": True})
+    assert os.path.exists(paths.socket_path())
+    assert client.hand_over_to_running_instance() is False
+    s = instance_server.InstanceServer(lambda request: {"ok": True})
     s.start()
     s.close()
 
@@ -305,7 +305,7 @@ def test_the_socket_file_is_private_from_the_moment_it_has_its_name(runtime_dir,
     monkeypatch.setattr(os, "link", link)
     previous = os.umask(0)  # a careless umask of the process must not matter
     try:
-        s = si.InstanceServer(lambda request: {"ok": True})
+        s = instance_server.InstanceServer(lambda request: {"ok": True})
         s.start()
     finally:
         os.umask(previous)
@@ -334,7 +334,7 @@ def test_without_hard_links_the_socket_is_bound_in_place_under_umask_077(runtime
     monkeypatch.setattr(socket, "socket", Spy)
     previous = os.umask(0)
     try:
-        s = si.InstanceServer(lambda request: {"ok": True, "fallback": True})
+        s = instance_server.InstanceServer(lambda request: {"ok": True, "fallback": True})
         s.start()
         assert os.umask(0) == 0  # the process's umask is put back
     finally:
@@ -342,7 +342,7 @@ def test_without_hard_links_the_socket_is_bound_in_place_under_umask_077(runtime
     try:
         assert modes[s.full_name] == 0o700
         assert os.listdir(runtime_dir) == [Path(s.full_name).name]
-        assert in_thread(qtbot, si.send_request, {"cmd": "status"}) == {"ok": True, "fallback": True}
+        assert in_thread(qtbot, client.send_request, {"cmd": "status"}) == {"ok": True, "fallback": True}
     finally:
         s.close()
     assert not os.path.exists(s.name)
@@ -356,35 +356,35 @@ def test_binding_never_replaces_what_already_has_the_name(runtime_dir, monkeypat
     taken.write_text("another app's")
     inode = taken.stat().st_ino
     with pytest.raises(FileExistsError):
-        si._listen_at(str(taken))  # a rename (what QLocalServer does) would have replaced it
+        unix_server._listen_at(str(taken))  # a rename (what QLocalServer does) would have replaced it
     assert taken.stat().st_ino == inode and taken.read_text() == "another app's"
     assert os.listdir(runtime_dir) == ["taken.sock"]
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to chown to another user")
 def test_the_server_never_takes_over_a_socket_of_another_user(runtime_dir, qapp):
-    path = si.socket_path()
+    path = paths.socket_path()
     planted = socket.socket(socket.AF_UNIX)
     planted.bind(path)  # nobody listens: it would look stale, were it ours
     planted.close()
     os.chown(path, 65534, 65534)
-    s = si.InstanceServer(lambda request: {"ok": True})
-    with pytest.raises(si.UntrustedSocket):
+    s = instance_server.InstanceServer(lambda request: {"ok": True})
+    with pytest.raises(errors.UntrustedSocket):
         s.start()
     assert not s.is_listening()
     assert os.lstat(path).st_uid == 65534  # left alone
 
 
 def test_a_hung_app_holding_the_socket_is_taken_over(runtime_dir, qapp, qtbot):
-    path = si.socket_path()
+    path = paths.socket_path()
     hung = socket.socket(socket.AF_UNIX)
     hung.bind(path)
     hung.listen(1)  # connections queue, nobody ever answers
     try:
-        s = si.InstanceServer(lambda request: {"ok": True, "new": True})
+        s = instance_server.InstanceServer(lambda request: {"ok": True, "new": True})
         s.start()  # its ping times out (2 s): the name is taken over
         try:
-            assert in_thread(qtbot, si.send_request, {"cmd": "status"}) == {"ok": True, "new": True}
+            assert in_thread(qtbot, client.send_request, {"cmd": "status"}) == {"ok": True, "new": True}
         finally:
             s.close()
     finally:
@@ -448,13 +448,13 @@ def test_a_line_longer_than_max_line_drops_the_client(server, qtbot, newline):
     requests = []
     s = server(lambda request: requests.append(request) or {"ok": True})
     raw = Raw(s.full_name)
-    line = b'{"cmd": "status", "pad": "' + b"x" * si.MAX_LINE + b'"}'
+    line = b'{"cmd": "status", "pad": "' + b"x" * protocol.MAX_LINE + b'"}'
     raw.send(line + (b"\n" if newline else b""))
     qtbot.waitUntil(lambda: raw.pump().closed_by_server, timeout=10000)  # no answer: the connection ends
     raw.close()
     assert requests == []
     qtbot.waitUntil(lambda: not s._clients)
-    assert in_thread(qtbot, si.send_request, {"cmd": "status"}) == {"ok": True}
+    assert in_thread(qtbot, client.send_request, {"cmd": "status"}) == {"ok": True}
 
 
 def test_silent_and_unfinished_clients_do_not_hold_up_others(server, qtbot):
@@ -466,9 +466,9 @@ def test_silent_and_unfinished_clients_do_not_hold_up_others(server, qtbot):
     qtbot.waitUntil(lambda: len(s._clients) == 3)
     leaver.close()
     qtbot.waitUntil(lambda: len(s._clients) == 2)  # forgotten, its unfinished line with it (not a request)
-    assert in_thread(qtbot, si.send_request, {"cmd": "status"}) == {"ok": True, "cmd": "status"}
+    assert in_thread(qtbot, client.send_request, {"cmd": "status"}) == {"ok": True, "cmd": "status"}
     assert Raw(s.full_name).send(b'{"cmd": "start"}\n').answer(qtbot) == {"ok": True, "cmd": "start"}
-    assert in_thread(qtbot, si.send_request, {"cmd": "ping"})["ok"] is True
+    assert in_thread(qtbot, client.send_request, {"cmd": "ping"})["ok"] is True
     assert requests == ["status", "start"]
     silent.close()
     unfinished.close()
@@ -499,7 +499,7 @@ def test_an_answer_the_client_does_not_read_yet_waits_without_blocking_the_loop(
     connection = _connection(s)
     assert connection.writer.isEnabled() and not connection.reader.isEnabled()
     # The loop goes on: other clients are answered while that answer waits.
-    assert in_thread(qtbot, si.send_request, {"cmd": "ping"})["ok"] is True
+    assert in_thread(qtbot, client.send_request, {"cmd": "ping"})["ok"] is True
     assert len(connection.outbuf) > 0
     assert raw.answer(qtbot) == {"ok": True, "blob": blob}
     assert not connection.outbuf and not connection.writer.isEnabled()
@@ -533,15 +533,15 @@ def test_a_client_that_leaves_before_a_slow_answer_is_forgotten(server, qtbot, q
     raw = Raw(s.full_name).send(b'{"cmd": "start"}\n')
     qtbot.waitUntil(lambda: started == ["start"])
     raw.close()
-    assert in_thread(qtbot, si.send_request, {"cmd": "ping"})["ok"] is True  # meanwhile
+    assert in_thread(qtbot, client.send_request, {"cmd": "ping"})["ok"] is True  # meanwhile
     release.set()
     qtbot.waitUntil(lambda: not s._clients and not s._tasks)  # the late answer goes nowhere, quietly
-    assert in_thread(qtbot, si.send_request, {"cmd": "ping"})["ok"] is True
+    assert in_thread(qtbot, client.send_request, {"cmd": "ping"})["ok"] is True
 
 
 def test_a_full_backlog_is_no_answer_not_a_crash(runtime_dir, monkeypatch):
-    monkeypatch.setattr(si, "CONNECT_TIMEOUT", 0.2)
-    path = si.socket_path()
+    monkeypatch.setattr(client, "CONNECT_TIMEOUT", 0.2)
+    path = paths.socket_path()
     busy = socket.socket(socket.AF_UNIX)
     busy.bind(path)
     busy.listen(0)  # an app whose loop does not accept: its queue fills up
@@ -556,8 +556,8 @@ def test_a_full_backlog_is_no_answer_not_a_crash(runtime_dir, monkeypatch):
             except BlockingIOError:
                 break
             assert len(queued) < 100
-        with pytest.raises(si.NoAnswer):
-            si.send_request({"cmd": "status"})
+        with pytest.raises(errors.NoAnswer):
+            client.send_request({"cmd": "status"})
     finally:
         for c in queued:
             c.close()
@@ -569,14 +569,15 @@ def test_a_full_backlog_is_no_answer_not_a_crash(runtime_dir, monkeypatch):
 _SERVE_AND_REPORT = textwrap.dedent("""
     import json, os, sys, threading
     from PySide6.QtCore import QCoreApplication, QTimer
-    from timecrowd_tray.platform import single_instance as si
+    from timecrowd_tray.platform.instance.client import send_request
+    from timecrowd_tray.platform.instance.server import InstanceServer
     app = QCoreApplication([])
-    server = si.InstanceServer(lambda request: {"ok": True, "cmd": request["cmd"]})
+    server = InstanceServer(lambda request: {"ok": True, "cmd": request["cmd"]})
     server.start()
     answers = []
     def client():
-        answers.append(si.send_request({"cmd": "ping"}, timeout=10))
-        answers.append(si.send_request({"cmd": "status"}, timeout=10))
+        answers.append(send_request({"cmd": "ping"}, timeout=10))
+        answers.append(send_request({"cmd": "status"}, timeout=10))
     thread = threading.Thread(target=client)
     thread.start()
     watch = QTimer(interval=10)
@@ -609,7 +610,7 @@ def test_serving_on_posix_does_not_load_qtnetwork(runtime_dir):
 
 
 def test_the_qlocalserver_path_windows_uses_still_serves(runtime_dir, qapp, qtbot, qloop, monkeypatch):
-    monkeypatch.setattr(si, "_USE_QLOCALSERVER", True)
+    monkeypatch.setattr(instance_server, "_USE_QLOCALSERVER", True)
 
     async def slow(request):
         await asyncio.sleep(0)
@@ -621,21 +622,21 @@ def test_the_qlocalserver_path_windows_uses_still_serves(runtime_dir, qapp, qtbo
         requests.append(request["cmd"])
         return slow(request) if request["cmd"] == "toggle" else {"ok": True, "cmd": request["cmd"]}
 
-    s = si.InstanceServer(handler)
+    s = instance_server.InstanceServer(handler)
     assert type(s._backend).__name__ == "_QtBackend"
     s.start()
     try:
-        assert s.is_listening() and s.full_name == si.socket_path()
-        assert in_thread(qtbot, si.send_request, {"cmd": "status"}) == {"ok": True, "cmd": "status"}
-        assert in_thread(qtbot, si.send_request, {"cmd": "toggle"}) == {"ok": True, "cmd": "toggle"}
-        assert in_thread(qtbot, si.send_request, {"cmd": "ping"})["pid"] == os.getpid()
+        assert s.is_listening() and s.full_name == paths.socket_path()
+        assert in_thread(qtbot, client.send_request, {"cmd": "status"}) == {"ok": True, "cmd": "status"}
+        assert in_thread(qtbot, client.send_request, {"cmd": "toggle"}) == {"ok": True, "cmd": "toggle"}
+        assert in_thread(qtbot, client.send_request, {"cmd": "ping"})["pid"] == os.getpid()
         garbage = Raw(s.full_name).send(b"not json\n")
         assert garbage.answer(qtbot)["code"] == "bad_request"
         garbage.close()
         assert requests == ["status", "toggle"]
     finally:
         s.close()
-    assert not os.path.exists(si.socket_path())
+    assert not os.path.exists(paths.socket_path())
 
 
 # -- the status document ------------------------------------------------------------------

@@ -16,11 +16,10 @@ import pytest
 
 pytest.importorskip("Xlib")
 
-from Xlib import X, XK, error as xerror  # noqa: E402
+from Xlib import XK, X, error as xerror  # noqa: E402
 from Xlib.display import Display  # noqa: E402
 
-from timecrowd_tray.platform.hotkeys import HotkeyConflict, HotkeyUnsupported, InvalidKeySequence  # noqa: E402
-from timecrowd_tray.platform.hotkeys import x11  # noqa: E402
+from timecrowd_tray.platform.hotkeys import HotkeyConflict, HotkeyUnsupported, InvalidKeySequence, x11  # noqa: E402
 from timecrowd_tray.platform.hotkeys.x11 import X11Backend  # noqa: E402
 
 

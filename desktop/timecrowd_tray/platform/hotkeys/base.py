@@ -1,4 +1,4 @@
-"""The interface every global-shortcut backend implements, and the key-sequence parser.
+"""What every global-shortcut backend shares (its interface, registry and dispatch), and the key-sequence parser.
 
 Settings store shortcuts as Qt's portable text (``Ctrl+Alt+Shift+T``). This
 module turns that text into a :class:`KeySequence` (a set of modifiers and one
@@ -9,10 +9,11 @@ shortcuts-spec triggers of the portal) can be tested on any machine.
 
 from __future__ import annotations
 
+import logging
 import string
-from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 MODIFIERS = ("Ctrl", "Alt", "Shift", "Meta")
 _MODIFIER_ALIASES = {
@@ -122,39 +123,110 @@ Callback = Callable[[], None]
 ProblemReporter = Callable[[str, HotkeyError], None]
 
 
-class HotkeyBackend(ABC):
+@dataclass(slots=True)
+class Registration:
+    """One shortcut a backend holds: its keys, its action, and what the OS gave for it (``handle``)."""
+
+    sequence: KeySequence
+    callback: Callback
+    handle: Any = None
+
+
+class HotkeyBackend:
     """A way to receive global shortcuts on one kind of desktop.
 
     ``register`` raises :class:`HotkeyConflict` when the combination is taken,
     :class:`HotkeyUnsupported` when this backend cannot provide it. Callbacks
     run on the Qt/asyncio main thread. A backend whose desktop answers later
     (the portal) reports late problems through :attr:`on_problem`.
+
+    The registry (name -> sequence -> callback) and the dispatch live here; a
+    backend does only its OS mechanism: :meth:`_grab` one key (returning its
+    handle, or raising), :meth:`_ungrab` it, and hand each press it receives to
+    :meth:`_activate` (by name; :meth:`_name_where` finds it from the handle).
     """
 
     #: Short id used in logs and the settings dialog: "x11", "portal", "windows", "macos", "none".
     name: str = "?"
+    #: The backend as messages name it: "the X11 shortcut backend was closed".
+    label: str = "?"
     #: True when shortcuts are grabbed by this app (and so can conflict); False when the desktop
     #: asks the user to confirm or pick the keys (the portal).
     grabs_keys: bool = True
+    #: True when the desktop binds the whole set at once (the portal): a name registered again
+    #: keeps its place, and its old keys until the new set is bound. False: its old keys are
+    #: released first (gone even when the new ones fail).
+    binds_together: bool = False
 
     def __init__(self) -> None:
         self.on_problem: ProblemReporter | None = None
+        self._registered: dict[str, Registration] = {}
+        #: Set by a backend's close() when nothing may be registered afterwards.
+        self._closed = False
 
-    @abstractmethod
     def register(self, name: str, sequence: str, callback: Callback) -> None:
         """Bind ``sequence`` (portable text) to ``callback`` under ``name``, replacing an earlier one."""
+        self._check_open()
+        seq = parse_sequence(sequence)
+        if not self.binds_together:
+            self.unregister(name)
+        for other_name, other in self._registered.items():
+            if other.sequence == seq and other_name != name:
+                raise HotkeyConflict(f"{seq.text} is already used by this app for {other_name}")
+        handle = self._grab(name, seq)
+        self._registered[name] = Registration(seq, callback, handle)
 
-    @abstractmethod
     def unregister(self, name: str) -> None:
         """Release the shortcut registered under ``name``; unknown names are ignored."""
+        registration = self._registered.pop(name, None)
+        if registration is not None and not self._closed:
+            self._ungrab(name, registration)
 
-    @abstractmethod
     def unregister_all(self) -> None:
         """Release every shortcut this backend holds."""
+        for name in list(self._registered):
+            self.unregister(name)
 
     def close(self) -> None:
         """Release everything and any connection; the backend is unusable afterwards."""
         self.unregister_all()
+
+    # -- what each backend does --------------------------------------------------------
+
+    def _grab(self, name: str, seq: KeySequence) -> Any:
+        """Ask the OS for ``seq`` (for ``name``): the handle to keep, or raise a :class:`HotkeyError`."""
+        raise NotImplementedError(f"{type(self).__name__} grabs no keys")
+
+    def _ungrab(self, name: str, registration: Registration) -> None:
+        """Give the OS back what :meth:`_grab` got for ``name`` (``registration.handle``)."""
+        raise NotImplementedError(f"{type(self).__name__} grabs no keys")
+
+    # -- what the base does for them -----------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise HotkeyUnsupported(f"the {self.label} shortcut backend was closed")
+
+    def _name_where(self, matches: Callable[[Any], bool]) -> str | None:
+        """The name of the first shortcut whose handle ``matches`` (what an OS event names), or None."""
+        for name, registration in self._registered.items():
+            if matches(registration.handle):
+                return name
+        return None
+
+    def _activate(self, name: str) -> bool:
+        """The shortcut ``name`` was pressed: run its action. False when no shortcut has that name.
+
+        An action that raises is logged (under the backend's own module) and the shortcuts go on.
+        """
+        registration = self._registered.get(name)
+        if registration is None:
+            return False
+        try:
+            registration.callback()
+        except Exception:  # noqa: BLE001 - one failing action must not stop the shortcuts
+            logging.getLogger(type(self).__module__).exception("the action of the %s shortcut failed", name)
+        return True
 
     def _report_problem(self, name: str, error: HotkeyError) -> None:
         if self.on_problem is not None:
@@ -169,18 +241,12 @@ class NullBackend(HotkeyBackend):
     """Where no backend works: every registration says what to do instead."""
 
     name = "none"
+    label = "none"
     grabs_keys = False
 
     def __init__(self, reason: str = "") -> None:
         super().__init__()
         self.reason = reason
 
-    def register(self, name: str, sequence: str, callback: Callback) -> None:
-        parse_sequence(sequence)  # a bad value is still reported as such
-        raise HotkeyUnsupported(FALLBACK_HINT)
-
-    def unregister(self, name: str) -> None:
-        pass
-
-    def unregister_all(self) -> None:
-        pass
+    def _grab(self, name: str, seq: KeySequence) -> Any:
+        raise HotkeyUnsupported(FALLBACK_HINT)  # after parsing: a bad value is still reported as such

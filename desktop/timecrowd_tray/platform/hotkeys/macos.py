@@ -16,12 +16,9 @@ the backend itself only runs on macOS.
 
 from __future__ import annotations
 
-import logging
 import sys
 
-from .base import Callback, HotkeyBackend, HotkeyConflict, HotkeyUnsupported, KeySequence, parse_sequence
-
-log = logging.getLogger(__name__)
+from .base import HotkeyBackend, HotkeyConflict, HotkeyUnsupported, KeySequence, Registration
 
 CMD_KEY, SHIFT_KEY, OPTION_KEY, CONTROL_KEY = 0x0100, 0x0200, 0x0800, 0x1000
 #: Qt on macOS: Ctrl means Command, Meta means Control.
@@ -81,6 +78,7 @@ def display_text(seq: KeySequence) -> str:
 
 class MacOSBackend(HotkeyBackend):  # pragma: no cover - runs on macOS only
     name = "macos"
+    label = "macOS"
     grabs_keys = True
 
     def __init__(self) -> None:
@@ -117,7 +115,6 @@ class MacOSBackend(HotkeyBackend):  # pragma: no cover - runs on macOS only
         self._ctypes = ctypes
         self._carbon = carbon
         self._HotKeyID = EventHotKeyID
-        self._by_name: dict[str, tuple[int, c_void_p, KeySequence, Callback]] = {}
         self._next_id = 1
 
         def on_event(_call_ref, event, _user_data):
@@ -137,20 +134,12 @@ class MacOSBackend(HotkeyBackend):  # pragma: no cover - runs on macOS only
             raise HotkeyUnsupported(f"InstallEventHandler failed ({status})")
 
     def _dispatch(self, hotkey_id: int) -> None:
-        for name, (hid, _ref, _seq, callback) in self._by_name.items():
-            if hid == hotkey_id:
-                try:
-                    callback()
-                except Exception:  # noqa: BLE001
-                    log.exception("the action of the %s shortcut failed", name)
-                return
+        name = self._name_where(lambda handle: handle[0] == hotkey_id)
+        if name is not None:
+            self._activate(name)
 
-    def register(self, name: str, sequence: str, callback: Callback) -> None:
-        seq = parse_sequence(sequence)
-        self.unregister(name)
-        for other_name, (_hid, _ref, other, _cb) in self._by_name.items():
-            if other == seq:
-                raise HotkeyConflict(f"{seq.text} is already used by this app for {other_name}")
+    def _grab(self, name: str, seq: KeySequence) -> tuple[int, object]:
+        """``(hot key id, EventHotKeyRef)``: the id names the press, the ref releases it."""
         mods, code = carbon_binding(seq)
         hotkey_id = self._next_id
         self._next_id += 1
@@ -162,16 +151,10 @@ class MacOSBackend(HotkeyBackend):  # pragma: no cover - runs on macOS only
             raise HotkeyConflict(f"{display_text(seq)} is already used by another application")
         if status != NO_ERR:
             raise HotkeyUnsupported(f"{display_text(seq)}: RegisterEventHotKey failed ({status})")
-        self._by_name[name] = (hotkey_id, ref, seq, callback)
+        return hotkey_id, ref
 
-    def unregister(self, name: str) -> None:
-        entry = self._by_name.pop(name, None)
-        if entry is not None:
-            self._carbon.UnregisterEventHotKey(entry[1])
-
-    def unregister_all(self) -> None:
-        for name in list(self._by_name):
-            self.unregister(name)
+    def _ungrab(self, name: str, registration: Registration) -> None:
+        self._carbon.UnregisterEventHotKey(registration.handle[1])
 
     def close(self) -> None:
         self.unregister_all()

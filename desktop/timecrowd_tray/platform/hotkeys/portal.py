@@ -23,14 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .base import (
-    Callback,
-    HotkeyBackend,
-    HotkeyConflict,
-    HotkeyUnsupported,
-    KeySequence,
-    parse_sequence,
-)
+from .base import HotkeyBackend, HotkeyConflict, HotkeyUnsupported, KeySequence, Registration
 from .keysyms import xdg_trigger
 
 log = logging.getLogger(__name__)
@@ -177,7 +170,9 @@ class PortalBackend(HotkeyBackend):
     """Registers are collected and bound together on the asyncio loop; late problems go to on_problem."""
 
     name = "portal"
+    label = "portal"
     grabs_keys = False
+    binds_together = True
 
     def __init__(self, bus: str = "SESSION", loop: asyncio.AbstractEventLoop | None = None) -> None:
         super().__init__()
@@ -187,43 +182,27 @@ class PortalBackend(HotkeyBackend):
             raise HotkeyUnsupported("jeepney is not installed") from None
         self._bus = bus
         self._loop = loop
-        self._wanted: dict[str, tuple[KeySequence, Callback]] = {}
         self._conn = None
         self._router = None
         self._session: str | None = None
         self._bind_task: asyncio.Task | None = None
         self._listen_task: asyncio.Task | None = None
-        self._closed = False
         #: {id: the trigger the desktop reports} after the last successful bind.
         self.bound: dict[str, str] = {}
         #: Set (and replaced) at each bind; tests and the app may await it.
         self.bind_done: asyncio.Future | None = None
 
-    def register(self, name: str, sequence: str, callback: Callback) -> None:
-        if self._closed:
-            raise HotkeyUnsupported("the portal shortcut backend was closed")
-        seq = parse_sequence(sequence)
-        for other_name, (other, _cb) in self._wanted.items():
-            if other == seq and other_name != name:
-                raise HotkeyConflict(f"{seq.text} is already used by this app for {other_name}")
-        self._wanted[name] = (seq, callback)
-        self._schedule_bind()
+    def _grab(self, name: str, seq: KeySequence) -> None:
+        self._schedule_bind()  # the whole set is bound at the next turn of the loop, this one included
 
-    def unregister(self, name: str) -> None:
-        if self._wanted.pop(name, None) is not None and not self._closed:
-            self._schedule_bind()
-
-    def unregister_all(self) -> None:
-        if self._wanted:
-            self._wanted.clear()
-            if not self._closed:
-                self._schedule_bind()
+    def _ungrab(self, name: str, registration: Registration) -> None:
+        self._schedule_bind()  # the set without it
 
     def close(self) -> None:
         if self._closed:
             return
         self._closed = True
-        self._wanted.clear()
+        self._registered.clear()
         loop = self._get_loop()
         for task in (self._bind_task, self._listen_task):
             if task is not None and not task.done():
@@ -302,7 +281,7 @@ class PortalBackend(HotkeyBackend):
             old, self._session = self._session, None
             self.bound = {}
             await self._router.send(close_session_message(old))
-        if not self._wanted:
+        if not self._registered:
             return
         session_token = new_token("session")
         code, results = await self._call_with_response(
@@ -310,20 +289,20 @@ class PortalBackend(HotkeyBackend):
         if code != RESPONSE_SUCCESS:
             raise HotkeyUnsupported(f"CreateSession answered {code}")
         self._session = str(_variant_value(results.get("session_handle")))
-        shortcuts = [portal_shortcut(name, seq) for name, (seq, _cb) in self._wanted.items()]
+        shortcuts = [portal_shortcut(name, r.sequence) for name, r in self._registered.items()]
         code, results = await self._call_with_response(
             lambda token: bind_shortcuts_message(self._session, shortcuts, token))
         if code == RESPONSE_CANCELLED:
-            for name, (seq, _cb) in self._wanted.items():
-                self._report_problem(name, HotkeyUnsupported(f"{seq.text}: the shortcut was not confirmed"))
+            for name, r in self._registered.items():
+                self._report_problem(name, HotkeyUnsupported(f"{r.sequence.text}: the shortcut was not confirmed"))
             return
         if code != RESPONSE_SUCCESS:
             raise HotkeyUnsupported(f"BindShortcuts answered {code}")
         self.bound = bound_ids(results)
         log.info("portal: bound %s", self.bound)
-        for name, (seq, _cb) in self._wanted.items():
+        for name, r in self._registered.items():
             if name not in self.bound:
-                self._report_problem(name, HotkeyConflict(f"{seq.text} was not bound by the desktop "
+                self._report_problem(name, HotkeyConflict(f"{r.sequence.text} was not bound by the desktop "
                                                           "(already used, or refused)"))
 
     async def _listen(self) -> None:
@@ -334,15 +313,8 @@ class PortalBackend(HotkeyBackend):
                     session, shortcut_id, *_rest = message.body
                 except ValueError:
                     continue
-                if session != self._session:
-                    continue
-                wanted = self._wanted.get(shortcut_id)
-                if wanted is None:
-                    continue
-                try:
-                    wanted[1]()
-                except Exception:  # noqa: BLE001 - one failing action must not stop the listener
-                    log.exception("the action of the %s shortcut failed", shortcut_id)
+                if session == self._session:
+                    self._activate(shortcut_id)
 
     async def _shutdown(self) -> None:
         try:

@@ -12,12 +12,9 @@ the backend itself only runs on Windows.
 
 from __future__ import annotations
 
-import logging
 import sys
 
-from .base import Callback, HotkeyBackend, HotkeyConflict, HotkeyUnsupported, KeySequence, parse_sequence
-
-log = logging.getLogger(__name__)
+from .base import HotkeyBackend, HotkeyConflict, HotkeyUnsupported, KeySequence, Registration
 
 MOD_ALT, MOD_CONTROL, MOD_SHIFT, MOD_WIN, MOD_NOREPEAT = 0x0001, 0x0002, 0x0004, 0x0008, 0x4000
 WM_HOTKEY = 0x0312
@@ -56,6 +53,7 @@ def hotkey_id_from_message(message_type: int, wparam: int) -> int | None:
 
 class WindowsBackend(HotkeyBackend):  # pragma: no cover - runs on Windows only
     name = "windows"
+    label = "Windows"
     grabs_keys = True
 
     def __init__(self) -> None:
@@ -74,7 +72,6 @@ class WindowsBackend(HotkeyBackend):  # pragma: no cover - runs on Windows only
         self._user32.UnregisterHotKey.argtypes = [wintypes.HWND, ctypes.c_int]
         self._user32.UnregisterHotKey.restype = wintypes.BOOL
         self._msg_type = wintypes.MSG
-        self._by_name: dict[str, tuple[int, KeySequence, Callback]] = {}
         self._next_id = 1
         backend = self
 
@@ -94,21 +91,10 @@ class WindowsBackend(HotkeyBackend):  # pragma: no cover - runs on Windows only
         app.installNativeEventFilter(self._filter)
 
     def _dispatch(self, hotkey_id: int) -> bool:
-        for name, (hid, _seq, callback) in self._by_name.items():
-            if hid == hotkey_id:
-                try:
-                    callback()
-                except Exception:  # noqa: BLE001
-                    log.exception("the action of the %s shortcut failed", name)
-                return True
-        return False
+        name = self._name_where(lambda hid: hid == hotkey_id)
+        return name is not None and self._activate(name)
 
-    def register(self, name: str, sequence: str, callback: Callback) -> None:
-        seq = parse_sequence(sequence)
-        self.unregister(name)
-        for other_name, (_hid, other, _cb) in self._by_name.items():
-            if other == seq:
-                raise HotkeyConflict(f"{seq.text} is already used by this app for {other_name}")
+    def _grab(self, name: str, seq: KeySequence) -> int:
         mods, vk = win32_binding(seq)
         hotkey_id = self._next_id
         self._next_id += 1
@@ -117,16 +103,10 @@ class WindowsBackend(HotkeyBackend):  # pragma: no cover - runs on Windows only
             if err == ERROR_HOTKEY_ALREADY_REGISTERED:
                 raise HotkeyConflict(f"{seq.text} is already used by another application")
             raise HotkeyUnsupported(f"{seq.text}: RegisterHotKey failed (error {err})")
-        self._by_name[name] = (hotkey_id, seq, callback)
+        return hotkey_id
 
-    def unregister(self, name: str) -> None:
-        entry = self._by_name.pop(name, None)
-        if entry is not None:
-            self._user32.UnregisterHotKey(None, entry[0])
-
-    def unregister_all(self) -> None:
-        for name in list(self._by_name):
-            self.unregister(name)
+    def _ungrab(self, name: str, registration: Registration) -> None:
+        self._user32.UnregisterHotKey(None, registration.handle)
 
     def close(self) -> None:
         from PySide6.QtCore import QCoreApplication

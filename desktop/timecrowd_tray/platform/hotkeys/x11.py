@@ -50,15 +50,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QSocketNotifier, QTimer
 
-from .base import (
-    Callback,
-    HotkeyBackend,
-    HotkeyConflict,
-    HotkeyError,
-    HotkeyUnsupported,
-    KeySequence,
-    parse_sequence,
-)
+from .base import HotkeyBackend, HotkeyConflict, HotkeyError, HotkeyUnsupported, KeySequence, Registration
 from .keysyms import keysym_name
 
 log = logging.getLogger(__name__)
@@ -205,14 +197,15 @@ def load_libx11() -> ctypes.CDLL:
 
 @dataclass(slots=True)
 class _Grab:
-    sequence: KeySequence
+    """What one shortcut grabbed: its key codes, each with ``mask`` and every lock variant of it."""
+
     keycodes: tuple[int, ...]
     mask: int
-    callback: Callback
 
 
 class X11Backend(HotkeyBackend):
     name = "x11"
+    label = "X11"
     grabs_keys = True
 
     def __init__(self, display_name: str | None = None) -> None:
@@ -226,7 +219,6 @@ class X11Backend(HotkeyBackend):
             raise HotkeyUnsupported(f"cannot open the X display {name}")
         self._display: int | None = display
         self._display_name = name
-        self._closed = False
         self._trap: tuple[int, list[tuple[int, int]]] | None = None  # (first serial, errors) while trapping
         self._previous_handler: int | None = None  # the handler ours replaced, while trapping
         # Kept alive as long as the backend: libX11 holds only the address of its C thunk.
@@ -239,14 +231,13 @@ class X11Backend(HotkeyBackend):
             self._x.XCloseDisplay(display)
             self._display = None
             raise
-        self._grabs: dict[str, _Grab] = {}
         self._last_release: dict[int, int] = {}  # keycode -> server time of its last KeyRelease
         self._drain_posted = False
         self._notifier = QSocketNotifier(self._x.XConnectionNumber(display), QSocketNotifier.Type.Read)
         self._notifier.activated.connect(self._drain)
 
     def __repr__(self) -> str:
-        return f"<X11Backend {self._display_name} {sorted(self._grabs)}>"
+        return f"<X11Backend {self._display_name} {sorted(self._registered)}>"
 
     # -- X errors ------------------------------------------------------------------
 
@@ -338,15 +329,9 @@ class X11Backend(HotkeyBackend):
             raise HotkeyUnsupported(f"{seq.text}: the key {seq.key} is not on this keyboard layout")
         return tuple(codes)
 
-    # -- registering -------------------------------------------------------------
+    # -- grabbing ----------------------------------------------------------------
 
-    def register(self, name: str, sequence: str, callback: Callback) -> None:
-        self._check_open()
-        seq = parse_sequence(sequence)
-        self.unregister(name)
-        for other_name, other in self._grabs.items():
-            if other.sequence == seq:
-                raise HotkeyConflict(f"{seq.text} is already used by this app for {other_name}")
+    def _grab(self, name: str, seq: KeySequence) -> _Grab:
         keycodes = self._keycodes(seq)
         mask = modifier_mask(seq.modifiers, self._masks)
         states = [(keycode, mask | variant) for keycode in keycodes for variant in lock_variants(self._numlock)]
@@ -366,25 +351,19 @@ class X11Backend(HotkeyBackend):
             if BAD_ACCESS in codes:
                 raise HotkeyConflict(f"{seq.text} is already used by another application")
             raise HotkeyError(f"the X server refused {seq.text} (X error {sorted(codes)})")
-        self._grabs[name] = _Grab(seq, keycodes, mask, callback)
         log.debug("x11: grabbed %s (keycodes %s, state %#x) for %s", seq.text, keycodes, mask, name)
+        return _Grab(keycodes, mask)
 
-    def unregister(self, name: str) -> None:
-        grab = self._grabs.pop(name, None)
-        if grab is None or self._closed:
-            return
+    def _ungrab(self, name: str, registration: Registration) -> None:
+        grab = registration.handle
         with self._trapping_errors() as errors:
             for keycode in grab.keycodes:
                 for variant in lock_variants(self._numlock):
                     self._x.XUngrabKey(self._display, keycode, grab.mask | variant, self._root)
             self._x.XSync(self._display, False)
         if errors:  # pragma: no cover - ungrabbing what we grabbed cannot fail
-            log.warning("x11: releasing %s: X errors %s", grab.sequence.text, errors)
+            log.warning("x11: releasing %s: X errors %s", registration.sequence.text, errors)
         self._post_drain()
-
-    def unregister_all(self) -> None:
-        for name in list(self._grabs):
-            self.unregister(name)
 
     def close(self) -> None:
         """Release the grabs and the connection. Safe to call twice, and from a shortcut's callback."""
@@ -400,10 +379,6 @@ class X11Backend(HotkeyBackend):
         display, self._display = self._display, None
         if display:
             self._x.XCloseDisplay(display)
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise HotkeyUnsupported("the X11 shortcut backend was closed")
 
     # -- events ---------------------------------------------------------------------
 
@@ -433,11 +408,7 @@ class X11Backend(HotkeyBackend):
         if self._last_release.get(keycode) == time:
             return
         state = state & _ALL_MODS & ~(LOCK_MASK | self._numlock)
-        for name, grab in self._grabs.items():
-            if keycode in grab.keycodes and state == grab.mask:
-                log.debug("x11: %s pressed (%s)", grab.sequence.text, name)
-                try:
-                    grab.callback()
-                except Exception:  # noqa: BLE001 - one failing action must not stop the shortcuts
-                    log.exception("the action of the %s shortcut failed", name)
-                return
+        name = self._name_where(lambda grab: keycode in grab.keycodes and state == grab.mask)
+        if name is not None:
+            log.debug("x11: %s pressed (%s)", self._registered[name].sequence.text, name)
+            self._activate(name)

@@ -1,21 +1,21 @@
-"""The single-instance claim: a lock the running app holds for its whole life.
+"""The single-instance lock: the running app holds it for its whole life, so one app runs per user.
 
-The control socket (:mod:`.single_instance`) alone cannot say "one app":
-two launches at the same moment both find no socket and both start, and a
-deleted or replaced socket file lets the next launch start beside the app.
-So the claim is a lock, taken at start-up before the timer service, the
-poller and the outbox exist (:func:`claim_single_instance`, from ``run_app``):
+The control socket alone cannot say "one app": two launches at the same
+moment both find no socket and both start, and a deleted or replaced socket
+file lets the next launch start beside the app. So the claim is a lock, taken
+at start-up before the timer service, the poller and the outbox exist
+(:func:`.claim.claim_single_instance`, from ``run_app``):
 
 * **POSIX**: ``flock(LOCK_EX | LOCK_NB)`` on ``timecrowd-tray-<uid>.lock``
   (``-<instance>`` with ``TIMECROWD_TRAY_INSTANCE``) in the socket's
-  directory (see :func:`.single_instance.socket_path`). The file is opened
+  directory (see :func:`.paths.socket_path`). The file is opened
   with ``O_NOFOLLOW`` (a symbolic link is refused), must be a regular file of
   the user (another user's is refused: :class:`UntrustedLock`) and is made
   0600. The kernel decides atomically which of any number of racing launches
   gets it, and lets go of it however the holder ends (``kill -9`` included):
   a lock is never stale. The holder writes its pid into the file (for
-  messages, and to be woken, below); on release it removes the file while
-  still holding it, and a claimant checks after locking that the file it
+  messages, and to be woken: :mod:`.holder`); on release it removes the file
+  while still holding it, and a claimant checks after locking that the file it
   locked still has the name (else it tries again), so removing never lets two
   claimants in.
 * **Windows**: a named mutex, ``Local\\timecrowd-tray-<user>.lock``
@@ -24,37 +24,11 @@ poller and the outbox exist (:func:`claim_single_instance`, from ``run_app``):
   not run on Windows*: only its logic is tested, on Linux, against a stand-in
   for kernel32. The holder's pid is not known there.
 
-A launch that finds the lock held hands its command over to the holder: it
-retries for up to :data:`HAND_OVER_WAIT` seconds, with a small back-off, until
-the socket answers a ``ping`` with the holder's pid (the holder may not have
-bound its socket yet: it does so once the sign-in has answered, within about
-two seconds) or until the lock comes free (the holder quit meanwhile: then
-this launch is the app). When the holder never answers, it raises
-:class:`NotAnswering` (the message names the pid): ``run_app`` prints it and
-exits 1. It never starts a second app.
-
-**Getting the socket back.** Only the lock holder may remove a socket file at
-the socket's name (the lock proves no other app lives, so whatever is there is
-stale or an impostor), and it binds its socket again when the file was
-deleted or replaced. It notices without any timer: a launch that cannot take
-the lock and finds no answer on the socket (no file, a stale file, a socket of
-another process, a hang) sends the holder ``SIGUSR1`` once; the holder's
-handler (installed when it took the lock, *before* its pid is in the file, so
-the signal never meets the default action, which would end the process)
-posts to the Qt loop, where the server re-binds its socket if the file is not
-its own any more, and puts its lock file back too if that was deleted
-(:meth:`InstanceLock.restore`). The launch meanwhile keeps retrying and hands
-over to the re-bound socket. The pid signalled is the one the holder wrote,
-and on Linux only when ``/proc/locks`` confirms that this pid holds the lock
-(a pid from another pid namespace, say, is never signalled). A launch that
-*gets* the lock but finds an app answering (one whose lock file was deleted,
-or a version from before the lock) hands over to it and lets the lock go; if
-that app says it can be woken (``"wake"`` in its ping answer), it is
-signalled too, so that it takes its lock file back. Without any launch, a
-deleted socket file stays deleted until the next launch: the shell commands
-then fall back to the API, as without the app. If *both* the lock file and the
-socket file are deleted, nothing tells the next launch an app runs: that one
-case is not covered.
+The holder's ``SIGUSR1`` handler is installed when it takes the lock, *before*
+its pid is in the file, so the signal never meets the default action (which
+would end the process). It posts to the Qt loop, where the server re-binds its
+socket if the file is not its own any more (:meth:`.server.InstanceServer.recover`),
+and puts the lock file back too if that was deleted (:meth:`InstanceLock.restore`).
 """
 
 from __future__ import annotations
@@ -67,62 +41,20 @@ import stat
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from .. import APP_NAME
-from .single_instance import (
-    InstanceError,
-    NoAnswer,
-    UntrustedSocket,
-    _send_posix,
-    _send_qt,
-    socket_path,
-)
+from .errors import InstanceError, UntrustedLock
+from .paths import socket_path
 
 log = logging.getLogger(__name__)
 
-#: How long a launch that finds the lock held waits for the holder's socket to answer.
-HAND_OVER_WAIT = 5.0
-#: One ``ping`` of the holder's socket at most (a hung app must not eat the whole wait).
-PING_TIMEOUT = 1.0
-#: The command handed over (it opens the palette: quick).
-COMMAND_TIMEOUT = 5.0
-FIRST_RETRY = 0.01
-MAX_RETRY = 0.2
 #: What the holder's ping answer and lock file say when ``SIGUSR1`` makes it check its socket.
 WAKE_NAME = "SIGUSR1"
 
 #: The named mutex on Windows (tests set it to run that logic on Linux against a stand-in).
 _USE_MUTEX = sys.platform == "win32"
 ERROR_ALREADY_EXISTS = 183
-
-
-class UntrustedLock(InstanceError):
-    """The lock file is a symbolic link, not a regular file, or another user's: never used."""
-
-
-class NotAnswering(InstanceError):
-    """Another process holds the lock but its socket does not answer: the message is for the user."""
-
-    def __init__(self, pid: int | None, name: str, reason: str) -> None:
-        self.pid = pid
-        self.name = name
-        self.reason = reason
-        who = f"pid {pid}" if pid else "pid unknown"
-        kill = f" (kill {pid})" if pid else ""
-        super().__init__(f"{APP_NAME} is already running ({who}) but does not answer on its control socket "
-                         f"{name} ({reason}); quit it or kill it{kill}, then start it again.")
-
-
-class HandedOver(Exception):
-    """The running app took the command: this process exits 0. ``answer`` is its reply."""
-
-    def __init__(self, answer: dict[str, Any]) -> None:
-        super().__init__("handed over to the running app")
-        self.answer = answer
 
 
 # -- where -----------------------------------------------------------------------------
@@ -287,6 +219,18 @@ def _write_holder(fd: int, pid: int, wakeable: bool) -> None:
     os.ftruncate(fd, len(data))
 
 
+def parse_holder(data: bytes) -> tuple[int | None, bool]:
+    """The pid (None when unreadable) and whether it may be woken, from what :func:`_write_holder` wrote."""
+    lines = data.decode("ascii", "replace").split("\n")
+    try:
+        pid = int(lines[0])
+    except ValueError:
+        pid = None
+    if pid is not None and pid <= 0:
+        pid = None
+    return pid, len(lines) > 1 and lines[1].strip() == WAKE_NAME
+
+
 def _install_wake_signal() -> bool:
     """``SIGUSR1`` -> :meth:`InstanceLock._woken` of the locks held, for the process's life (main thread only)."""
     global _signal_installed
@@ -339,7 +283,7 @@ def try_lock(path: str | None = None) -> InstanceLock | None:
             raise InstanceError(f"cannot open the lock file {path}: {exc.strerror or exc}") from None
         try:
             st = os.fstat(fd)
-            _check_lock_file(path, st)
+            check_lock_file(path, st)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
@@ -374,223 +318,17 @@ def _refuse_if_untrusted(path: str) -> None:
         return
     if stat.S_ISLNK(st.st_mode):
         raise UntrustedLock(f"the lock file {path} is a symbolic link: not using it (remove it)")
-    _check_lock_file(path, st)
+    check_lock_file(path, st)
 
 
-def _check_lock_file(path: str, st: os.stat_result) -> None:
+def check_lock_file(path: str, st: os.stat_result) -> None:
+    """UntrustedLock unless ``st`` (of ``path``) is a regular file of the user."""
     if not stat.S_ISREG(st.st_mode):
         raise UntrustedLock(f"the lock file {path} is not a regular file: not using it (remove it)")
     uid = _my_uid()
     if uid is not None and st.st_uid != uid:
         raise UntrustedLock(f"the lock file {path} belongs to another user (uid {st.st_uid}): not using it "
                             "(remove it, or set XDG_RUNTIME_DIR to a private directory)")
-
-
-# -- who holds it --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LockHolder:
-    """The process holding the lock: its pid (None when unknown) and whether it may be sent ``SIGUSR1``."""
-
-    pid: int | None
-    wakeable: bool
-
-
-def read_holder(path: str | None = None) -> LockHolder | None:
-    """Who holds the lock at ``path`` now, or None when nobody does (or the file is not to be trusted).
-
-    Whether it is held is asked of the kernel (a shared ``flock`` for an
-    instant, let go at once). The pid is what the holder wrote, confirmed on
-    Linux by ``/proc/locks`` before it may be signalled.
-    """
-    path = path or lock_path()
-    if _USE_MUTEX:
-        return None if _mutex_free(path) else LockHolder(None, False)
-    import fcntl
-
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | os.O_NONBLOCK)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        try:
-            _check_lock_file(path, st)
-        except UntrustedLock:
-            return None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                return None
-        else:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            return None  # nobody holds it
-        pid, wake = _parse_holder(os.pread(fd, 256, 0))
-    finally:
-        os.close(fd)
-    kernel = _kernel_flock_pids(st)
-    if kernel is None:  # no /proc/locks (macOS, the BSDs): the holder's word
-        return LockHolder(pid, wake and pid is not None)
-    if pid is not None and pid in kernel:
-        return LockHolder(pid, wake)
-    return LockHolder(pid, False)  # not confirmed: named in messages, never signalled
-
-
-def _parse_holder(data: bytes) -> tuple[int | None, bool]:
-    lines = data.decode("ascii", "replace").split("\n")
-    try:
-        pid = int(lines[0])
-    except ValueError:
-        pid = None
-    if pid is not None and pid <= 0:
-        pid = None
-    return pid, len(lines) > 1 and lines[1].strip() == WAKE_NAME
-
-
-def _kernel_flock_pids(st: os.stat_result) -> set[int] | None:
-    """The pids the kernel lists as holding an ``flock`` on this file (Linux), or None when it cannot say."""
-    try:
-        with open("/proc/locks", encoding="ascii", errors="replace") as table:
-            lines = table.readlines()
-    except OSError:
-        return None
-    pids = set()
-    for line in lines:
-        fields = line.split()
-        # "1: FLOCK  ADVISORY  WRITE 1234 fe:00:2146660 0 EOF" (a waiter has "->" after the number)
-        if len(fields) < 6 or fields[1] != "FLOCK":
-            continue
-        try:
-            ino = int(fields[5].rsplit(":", 1)[1])
-            pid = int(fields[4])
-        except (IndexError, ValueError):
-            continue
-        if ino == st.st_ino and pid > 0:
-            pids.add(pid)
-    return pids
-
-
-def _nudge(pid: int | None) -> bool:
-    """``SIGUSR1`` to the holder: check your socket (and lock file). True when sent."""
-    if not pid or pid == os.getpid() or not hasattr(signal, "SIGUSR1"):
-        return False
-    try:
-        os.kill(pid, signal.SIGUSR1)
-    except OSError as exc:
-        log.info("single instance: cannot wake pid %s: %s", pid, exc)
-        return False
-    log.info("single instance: asked pid %s to check its socket", pid)
-    return True
-
-
-def nudge_holder(name: str | None = None) -> bool:
-    """Another process holds the lock of socket ``name`` and may be woken: wake it (it re-binds its socket)."""
-    holder = read_holder(lock_path(name))
-    return bool(holder and holder.wakeable and _nudge(holder.pid))
-
-
-# -- claiming at start-up -------------------------------------------------------------------
-
-
-def _send(name: str, request: dict[str, Any], timeout: float) -> dict[str, Any] | None:
-    if sys.platform == "win32":
-        return _send_qt(name, request, timeout)
-    return _send_posix(name, request, timeout)
-
-
-def _ping(name: str, timeout: float) -> tuple[dict[str, Any] | None, str]:
-    """The app's ping answer on socket ``name``, or None and why not (in words, for the message)."""
-    try:
-        answer = _send(name, {"cmd": "ping"}, timeout)
-    except UntrustedSocket as exc:
-        return None, str(exc)
-    except NoAnswer as exc:
-        return None, str(exc)
-    except InstanceError as exc:
-        return None, str(exc)
-    if answer is None:
-        if sys.platform != "win32" and not os.path.lexists(name):
-            return None, "its socket file is missing"
-        return None, "nothing listens on the socket"
-    if not answer.get("ok") or not isinstance(answer.get("pid"), int):
-        return None, "something else answers on the socket"
-    return answer, ""
-
-
-def _hand_over(name: str, command: str) -> dict[str, Any] | None:
-    """Send ``command``: the answer; None when the socket went away meanwhile. Raises InstanceError."""
-    answer = _send(name, {"cmd": command}, COMMAND_TIMEOUT)
-    if answer is not None and not answer.get("ok"):
-        log.warning("single instance: the running app refused %r: %s", command, answer.get("error"))
-    return answer
-
-
-def claim_single_instance(command: str = "activate", *, wait: float | None = None,
-                          name: str | None = None) -> InstanceLock:
-    """Called at start-up, before anything else of the app exists: the lock, to keep until the process ends.
-
-    Raises :class:`HandedOver` when the running app took ``command`` (exit 0),
-    :class:`NotAnswering` when another process holds the lock but its socket
-    ``name`` (default :func:`socket_path`) did not answer within ``wait``
-    seconds (default :data:`HAND_OVER_WAIT`), and :class:`UntrustedLock` / :class:`InstanceError` when the lock
-    cannot be used (exit 1: never a second app). A process that holds the lock
-    already gets it back.
-    """
-    name = name or socket_path()
-    path = lock_path(name)
-    mine = held_lock(name)
-    if mine is not None:
-        return mine
-    deadline = time.monotonic() + (HAND_OVER_WAIT if wait is None else wait)
-    delay = FIRST_RETRY
-    nudged = False
-    holder: LockHolder | None = None
-    reason = "its socket file is missing"
-    while True:
-        lock = try_lock(path)
-        if lock is not None:
-            _hand_over_to_an_app_without_the_lock(lock, name, command)
-            return lock
-        holder = read_holder(path) or holder
-        answer, reason = _ping(name, max(0.05, min(PING_TIMEOUT, deadline - time.monotonic())))
-        if answer is not None:
-            if holder is None or holder.pid is None or answer["pid"] == holder.pid:
-                try:
-                    result = _hand_over(name, command)
-                except InstanceError as exc:
-                    raise NotAnswering(holder.pid if holder else None, name, str(exc)) from None
-                if result is not None:
-                    raise HandedOver(result)
-            else:
-                reason = f"pid {answer['pid']}, not the app holding the lock, answers on it"
-        if not nudged and holder is not None and holder.wakeable:
-            nudged = _nudge(holder.pid)  # once: the holder binds its socket again if it is not there
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise NotAnswering(holder.pid if holder else None, name, reason)
-        time.sleep(min(delay, remaining))
-        delay = min(delay * 2, MAX_RETRY)
-
-
-def _hand_over_to_an_app_without_the_lock(lock: InstanceLock, name: str, command: str) -> None:
-    """This process got the lock, yet an app may answer: one whose lock file was deleted, or one from
-    before the lock. It gets the command and the lock is let go (HandedOver); otherwise nothing."""
-    answer, _reason = _ping(name, PING_TIMEOUT)
-    if answer is None:
-        return  # no app (a stale or a hung socket is the server's to take over)
-    try:
-        result = _hand_over(name, command)
-    except InstanceError as exc:
-        log.warning("single instance: the app on %s stopped answering (%s): this one starts", name, exc)
-        return
-    if result is None:
-        return
-    lock.release()
-    if answer.get("wake") == WAKE_NAME:
-        _nudge(answer["pid"])  # it takes its lock file back
-    raise HandedOver(result)
 
 
 # -- Windows: a named mutex ------------------------------------------------------------------
@@ -635,7 +373,7 @@ def _try_mutex(name: str) -> InstanceLock | None:
     return lock
 
 
-def _mutex_free(name: str) -> bool:
+def mutex_free(name: str) -> bool:
     """Nobody has the mutex ``name`` open (``OpenMutexW`` finds none)."""
     synchronize = 0x00100000
     kernel32 = _kernel32()
