@@ -12,7 +12,6 @@ import types
 import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
-from secret_service import locked_secret_service, no_keyring_backend, secret_service  # noqa: F401
 
 from timecrowd_tray.services import credentials as credmod
 from timecrowd_tray.services.credentials import (
@@ -21,6 +20,8 @@ from timecrowd_tray.services.credentials import (
     CredentialStore,
     CredentialsUnavailable,
 )
+
+from secret_service import locked_secret_service, no_keyring_backend, secret_service  # noqa: F401
 
 API = "http://127.0.0.1:8123"
 SECRET_A = "access-0123456789abcdefghijklmnop"

@@ -10,7 +10,6 @@ import sys
 import textwrap
 
 import pytest
-from secret_service import locked_secret_service, no_keyring_backend, secret_service  # noqa: F401
 
 from timecrowd_tray.services.credentials import Credentials, CredentialStore, CredentialsUnavailable
 from timecrowd_tray.services.keyring_process import (
@@ -19,6 +18,8 @@ from timecrowd_tray.services.keyring_process import (
     helper_command,
     serve,
 )
+
+from secret_service import locked_secret_service, no_keyring_backend, secret_service  # noqa: F401
 
 API = "http://127.0.0.1:8123"
 FULL = Credentials(access_token="access-0123456789abcdefghijklmnop", refresh_token="refresh-0123456789abcdef",

@@ -16,12 +16,11 @@ import sqlite3
 import httpx
 
 from timecrowd_tray.api.client import TimeCrowdClient
-from timecrowd_tray.core.timer import Phase
 from timecrowd_tray.api.errors import NetworkError
+from timecrowd_tray.core.timer import Phase
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorServer
-from timecrowd_tray.services.timer_service import TimerService
 
-from services.timer_harness import Harness, emulator_task, entries_of_task, requests_to, run
+from services.timer_harness import Harness, emulator_task, entries_of_task, requests_to, run, service_harness
 
 
 async def _wait(predicate, timeout: float = 10.0) -> None:
@@ -35,14 +34,11 @@ async def _wait(predicate, timeout: float = 10.0) -> None:
 
 def test_toggle_while_loading_offline_is_queued_and_sent_with_the_click_time(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        await h.sign_in()
-        latest = h.svc.recent_tasks[0]
-        await h.close()
-        h.state.faults.fail_next(503, count=1000)  # the next start-up finds the server down
-        svc = h.new_service()
-        h.watch(svc)
-        try:
+        async with service_harness(tmp_path) as h:
+            latest = h.svc.recent_tasks[0]
+            await h.close()
+            h.state.faults.fail_next(503, count=1000)  # the next start-up finds the server down
+            svc = h.new_service(watch=True)
             await h.sign_in(svc)
             assert svc.state.phase is Phase.LOADING and svc.state.offline
             click = h.clock()
@@ -58,75 +54,63 @@ def test_toggle_while_loading_offline_is_queued_and_sent_with_the_click_time(tmp
             running = h.state.running_entry(h.me)
             assert running["task_id"] == latest.id and running["started_at"] == int(click)
             assert (await svc.outcome(result, timeout=0)).kind == "done"
-        finally:
-            await svc.aclose()
 
     run(main)
 
 
 def test_a_start_confirmed_before_the_first_poll_is_running_not_loading(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        await h.sign_in()
-        task = emulator_task(h.state, "1on1")
-        await h.close()
-        h.state.faults.fail_next(503, count=1000)
-        svc = TimerService(tmp_path / "data", **{**h.service_kwargs, "poll_interval": 3600})
-        h.watch(svc)
-        try:
+        async with service_harness(tmp_path) as h:
+            task = emulator_task(h.state, "1on1")
+            await h.close()
+            h.state.faults.fail_next(503, count=1000)
+            svc = h.new_service(watch=True, poll_interval=3600)
             await h.sign_in(svc)
             svc.request_start(task)
             h.state.faults.clear()
-            svc._sender_wake.set()  # the sender retries now; no poll has answered yet
+            svc._sender.wake()  # the sender retries now; no poll has answered yet
             await h.synced(svc)
             assert not svc.state.pending
             assert svc.state.phase is Phase.RUNNING and svc.state.task.id == task.id
             assert svc.request_toggle().stopped is not None  # a toggle now stops, not "still loading"
-        finally:
-            await svc.aclose()
 
     run(main)
 
 
 def test_an_offline_start_replayed_after_a_restart_does_not_adopt_an_older_entry(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        await h.sign_in()
-        task = emulator_task(h.state, "Code review")
-        h.state.faults.fail_next(503, count=1000)
-        click = h.clock()
-        h.svc.request_start(task)
-        await h.close()  # quit while offline: the start stays in the outbox
-        # Meanwhile (the phone, say) the same task ran for a bit, starting 30 s before the click.
-        older = h.state.add_entry(h.me, task.id, int(click) - 30, int(click) - 5)
-        h.clock.advance(300)
-        h.state.faults.clear()
-        svc = h.new_service()
-        h.watch(svc)
+        async with service_harness(tmp_path) as h:
+            task = emulator_task(h.state, "Code review")
+            h.state.faults.fail_next(503, count=1000)
+            click = h.clock()
+            h.svc.request_start(task)
+            await h.close()  # quit while offline: the start stays in the outbox
+            # Meanwhile (the phone, say) the same task ran for a bit, starting 30 s before the click.
+            older = h.state.add_entry(h.me, task.id, int(click) - 30, int(click) - 5)
+            h.clock.advance(300)
+            h.state.faults.clear()
+            svc = h.new_service(watch=True)
 
-        async def not_yet() -> None:  # the recent entries have not answered yet when the sender starts
-            return None
+            async def not_yet() -> None:  # the recent entries have not answered yet when the sender starts
+                return None
 
-        svc._refresh_recent = not_yet
-        client = h.client()
-        real_start = client.start_task
-        starts = []
+            svc._recent.refresh = not_yet
+            client = h.client()
+            real_start = client.start_task
+            starts = []
 
-        async def first_one_lost(team_id, task_id):  # the connection drops before the server acts
-            starts.append(task_id)
-            if len(starts) == 1:
-                raise NetworkError("start: cannot reach the server (RemoteProtocolError)")
-            return await real_start(team_id, task_id)
+            async def first_one_lost(team_id, task_id):  # the connection drops before the server acts
+                starts.append(task_id)
+                if len(starts) == 1:
+                    raise NetworkError("start: cannot reach the server (RemoteProtocolError)")
+                return await real_start(team_id, task_id)
 
-        client.start_task = first_one_lost
-        try:
+            client.start_task = first_one_lost
             await svc.sign_in(client)
             await h.synced(svc)
             mine = [e for e in entries_of_task(h.state, h.me, task.id) if e["id"] > older["id"]]
             assert len(starts) == 2 and len(mine) == 1 and mine[0]["started_at"] == int(click), mine
             assert h.state.entry(older["id"])["stopped_at"] == int(click) - 5  # left as it was
-        finally:
-            await svc.aclose()
 
     run(main)
 
@@ -163,9 +147,7 @@ def test_a_start_held_past_the_timeout_then_executed_stays_one_entry(tmp_path):
 
 def test_a_timed_out_start_nobody_executed_is_sent_again_after_the_hold(tmp_path):
     async def main():
-        h = Harness(tmp_path, undecided_hold=120)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path, undecided_hold=120) as h:
             task = emulator_task(h.state, "Deploy to staging")
             before = len(entries_of_task(h.state, h.me, task.id))
             real = h.svc._client.start_task
@@ -184,38 +166,30 @@ def test_a_timed_out_start_nobody_executed_is_sent_again_after_the_hold(tmp_path
             await _wait(lambda: h.svc._outbox.head(h.svc._account).attempts >= 2)
             assert len(calls) == 1  # undecided: not sent again while it could still land
             h.clock.advance(121)
-            h.svc._sender_wake.set()
+            h.svc._sender.wake()
             await h.synced()
             assert len(calls) == 2
             entries = entries_of_task(h.state, h.me, task.id)
             newest = max(entries, key=lambda e: e["id"])
             assert len(entries) == before + 1 and newest["started_at"] == int(click)
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_outcome_says_refused_with_the_servers_words(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             h.state.faults.fail_next(422)
             result = h.svc.request_start(emulator_task(h.state, "1on1"))
             outcome = await h.svc.outcome(result, timeout=5)
             assert outcome.kind == "refused" and outcome.reason
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_a_write_the_disk_refused_is_refused_and_changes_nothing(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             before = h.svc.state
 
             def full(*_args, **_kw):
@@ -226,7 +200,5 @@ def test_a_write_the_disk_refused_is_refused_and_changes_nothing(tmp_path):
             assert result.refused and result.code == "storage" and not result.recorded
             assert h.svc.state.phase is before.phase and h.svc.state.task == before.task
             assert (await h.svc.outcome(result, timeout=0)).kind == "refused"
-        finally:
-            await h.close()
 
     run(main)

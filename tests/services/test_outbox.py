@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from timecrowd_tray.services.outbox import DONE, QUEUED, REJECTED, SENDING, Outbox, OutboxDamage
+from timecrowd_tray.services.outbox import Outbox
+from timecrowd_tray.services.outbox_open import OutboxDamage
+from timecrowd_tray.services.outbox_rows import DONE, QUEUED, REJECTED, SENDING
 
 from support.clock import FakeClock
 from support.unwritable import shared_base, unwritable

@@ -26,7 +26,7 @@ import pytest
 
 from timecrowd_tray import APP_ID
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorServer, EmulatorState
-from timecrowd_tray.services.outbox import DONE, PENDING_STATES
+from timecrowd_tray.services.outbox_rows import DONE, PENDING_STATES
 from timecrowd_tray.services.paths import OUTBOX_FILE
 from timecrowd_tray.services.task_cache import task_to_json
 

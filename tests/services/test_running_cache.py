@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from timecrowd_tray.core.models import Task, TimeEntry, User
 from timecrowd_tray.core.timer import Phase
@@ -52,7 +52,7 @@ def test_a_restart_shows_the_cached_running_entry_before_any_request(tmp_path):
             assert state.phase is Phase.RUNNING and not state.loaded  # shown, not yet confirmed
             assert state.entry_id == entry.id and state.task == entry.task
             assert state.started_at == entry.started_at  # the elapsed time counts from the real start
-            now = datetime.fromtimestamp(h.clock(), timezone.utc)
+            now = datetime.fromtimestamp(h.clock(), UTC)
             assert state.elapsed(now) == (now - entry.started_at).total_seconds() >= 25 * 60 + 7
             assert len(h.state.requests) == asked  # nothing was asked of the server
             n = len(h.states)
@@ -172,7 +172,7 @@ def test_a_rejected_token_drops_the_cached_entry(tmp_path):
 def sample() -> RunningData:
     user = User(id=28, nickname="demo")
     task = Task(id=5, title="会議資料", team_id=14, team_name="株式会社デモ")
-    entry = TimeEntry(id=77, task=task, started_at=datetime.fromtimestamp(FIXED_NOW - 3600, timezone.utc),
+    entry = TimeEntry(id=77, task=task, started_at=datetime.fromtimestamp(FIXED_NOW - 3600, UTC),
                       user_id=28, team_id=14, comment="途中")
     return RunningData(f"{BASE}#28", BASE, user, entry)
 

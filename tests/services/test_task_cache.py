@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from timecrowd_tray.core.models import Category, Task, Team, TimeEntry, User
 from timecrowd_tray.services import paths
@@ -18,7 +18,7 @@ from timecrowd_tray.services.timer_service import TimerService
 
 from services.timer_harness import run
 
-T0 = datetime(2025, 10, 21, tzinfo=timezone.utc)
+T0 = datetime(2025, 10, 21, tzinfo=UTC)
 
 
 def task(i: int, title: str | None = None) -> Task:
@@ -73,7 +73,7 @@ def test_service_files_follow_xdg_variables(tmp_path, monkeypatch):
 
     async def main():
         svc = TimerService()
-        svc._save_cache()
+        svc._recent.save()
         await svc.aclose()
 
     run(main)

@@ -6,29 +6,30 @@ Each test asserts the emulator's final state: no minute lost, no entry duplicate
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from timecrowd_tray.core.timer import EntryRef, Phase
 from timecrowd_tray.services import events as ev
-from timecrowd_tray.services.timer_service import CommentTooLong, StoppedEntry, TimerService
+from timecrowd_tray.services.action_result import StoppedEntry
+from timecrowd_tray.services.actions import CommentTooLong
+from timecrowd_tray.services.timer_service import TimerService
 
 from services.timer_harness import (
-    Harness,
     comment_text,
     comments_on,
     emulator_task,
     entries_of_task,
     requests_to,
     run,
+    service_harness,
 )
 
 
 def test_sign_in_loads_user_state_recent_tasks_and_cache(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
+        async with service_harness(tmp_path, signed_in=False) as h:
             user = await h.sign_in()
             svc = h.svc
             assert user.id == h.me and user.time_zone_name == "Asia/Tokyo"
@@ -44,24 +45,18 @@ def test_sign_in_loads_user_state_recent_tasks_and_cache(tmp_path):
             paths = [r[1] for r in h.state.requests]
             assert paths[0] == "/api/v1/user/info"
             assert "/api/v1/user/working_users" in paths
-        finally:
             await h.close()
-        # a new service on the same dirs has the palette before signing in
-        svc2 = h.new_service()
-        try:
+            # a new service on the same dirs has the palette before signing in
+            svc2 = h.new_service()
             assert [t.id for t in svc2.cached_tasks] == [t.id for t in h.svc.cached_tasks]
             assert svc2.state.phase is Phase.SIGNED_OUT
-        finally:
-            await svc2.aclose()
 
     run(main)
 
 
 def test_start_is_optimistic_then_confirmed_at_click_time(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             task = emulator_task(h.state, "Code review")
             click = h.clock()
             assert h.svc.start(task) is None
@@ -76,17 +71,13 @@ def test_start_is_optimistic_then_confirmed_at_click_time(tmp_path):
             assert running["started_at"] == int(click)
             assert h.svc.recent_tasks[0].id == task.id
             assert [type(e) for e in h.events if isinstance(e, ev.IntentRejected)] == []
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_switch_stops_first_and_returns_the_stopped_entry(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             a, b = emulator_task(h.state, "Code review"), emulator_task(h.state, "1on1")
             h.svc.start(a)
             await h.synced()
@@ -106,40 +97,32 @@ def test_switch_stops_first_and_returns_the_stopped_entry(tmp_path):
                 [e for e in h.state.entries_of(h.me) if e["task_id"] == b.id])
             # one start request each, never two
             assert len(requests_to(h.state, "POST", f"/tasks/{b.id}/start")) == 1
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_starting_the_running_task_again_does_nothing(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             a = emulator_task(h.state, "Code review")
             h.svc.start(a)
             assert h.svc.start(a) is None
             await h.synced()
             assert len(requests_to(h.state, "POST", "/start")) == 1
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_stop_then_comment_keeps_emoji_and_japanese(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             h.svc.start(emulator_task(h.state, "朝会"))
             await h.synced()
             h.clock.advance(125)
             stopped = h.svc.stop()
             assert stopped is not None and stopped.duration == pytest.approx(125, abs=1)
             assert h.svc.state.phase is Phase.STOPPING
-            assert h.svc.state.elapsed(datetime.now(timezone.utc)) == pytest.approx(125, abs=1)
+            assert h.svc.state.elapsed(datetime.now(UTC)) == pytest.approx(125, abs=1)
             assert h.svc.comment(stopped.ref, "  レビュー完了 😊👍🏽 done\n") is True
             await h.synced()
             assert h.svc.state.phase is Phase.IDLE
@@ -147,17 +130,13 @@ def test_stop_then_comment_keeps_emoji_and_japanese(tmp_path):
             assert entry["stopped_at"] is not None
             assert comment_text(h.state, entry["id"]) == "レビュー完了 😊👍🏽 done"
             assert h.svc.stop() is None  # nothing runs
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_comment_empty_or_too_long(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             before = len(h.state.requests)
             assert h.svc.comment(EntryRef(1001), "   \n\t　") is False  # includes an ideographic space
             assert h.svc.comment(1001, "") is False
@@ -175,17 +154,13 @@ def test_comment_empty_or_too_long(tmp_path):
             assert h.svc.comment(mine, "😊" * limit) is True
             await h.synced()
             assert comment_text(h.state, mine) == "😊" * limit
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_comment_on_an_unconfirmed_start_is_resolved_on_replay(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             task = emulator_task(h.state, "Sprint planning")
             h.svc.start(task)
             ref = h.svc.state.ref
@@ -203,17 +178,13 @@ def test_comment_on_an_unconfirmed_start_is_resolved_on_replay(tmp_path):
             assert newest["stopped_at"] - newest["started_at"] == 60
             assert comment_text(h.state, newest["id"]) == "終わり"
             assert [c["content"] for c in comments_on(h.state, newest["id"])] == ["planning 🗓", "終わり"]
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_rejected_start_rolls_back_with_the_server_message_and_drops_dependents(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             deleted = emulator_task(h.state, "廃止されたタスク")
             h.svc.start(deleted)
             ref = h.svc.state.ref
@@ -231,17 +202,13 @@ def test_rejected_start_rolls_back_with_the_server_message_and_drops_dependents(
             assert len(requests_to(h.state, "POST", "/start")) == 1  # not retried
             assert not requests_to(h.state, "POST", "/comments")
             assert h.state.running_entry(h.me) is None
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_forbidden_comment_leaves_the_queue(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             teammate_entry = next(e for e in h.state.entries.values() if e["user_id"] != h.me)["id"]
             h.svc.comment(teammate_entry, "not mine")
             h.svc.start(emulator_task(h.state, "1on1"))
@@ -250,17 +217,13 @@ def test_forbidden_comment_leaves_the_queue(tmp_path):
             assert [(e.kind, e.status, e.message) for e in rejected] == [
                 ("comment", 403, "You are not authorized to access this page.")]
             assert h.state.running_entry(h.me) is not None  # the queue went on
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_offline_stop_replays_with_the_click_time(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             h.svc.start(emulator_task(h.state, "Code review"))
             await h.synced()
             entry_id = h.svc.state.entry_id
@@ -281,32 +244,34 @@ def test_offline_stop_replays_with_the_click_time(tmp_path):
             patches = requests_to(h.state, "PATCH", f"/time_entries/{entry_id}")
             assert any(r[1].endswith(f"/{entry_id}") and r[2]["time_entry"]["stopped_at"] == str(int(click))
                        for r in patches)
-        finally:
-            await h.close()
 
     run(main)
 
 
-def test_offline_switch_and_queue_replay_in_order_with_click_times(tmp_path):
+def test_offline_switch_and_queue_replay_in_order_with_click_times(tmp_path, clock):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path, clock=clock) as h:
             a, b, c = (emulator_task(h.state, t) for t in ("Code review", "1on1", "メール対応"))
             h.svc.start(a)
             await h.synced()
             first = h.svc.state.entry_id
             h.state.faults.fail_next(503, count=1000)
             clicks = []
-            h.clock.advance(600); clicks.append(h.clock()); h.svc.start(b)
-            h.clock.advance(300); clicks.append(h.clock()); stopped_b = h.svc.stop()
+            clock.advance(600)
+            clicks.append(clock())
+            h.svc.start(b)
+            clock.advance(300)
+            clicks.append(clock())
+            stopped_b = h.svc.stop()
             h.svc.comment(stopped_b.ref, "B done ✅")
-            h.clock.advance(120); clicks.append(h.clock()); h.svc.start(c)
+            clock.advance(120)
+            clicks.append(clock())
+            h.svc.start(c)
             assert h.svc.state.phase is Phase.STARTING and h.svc.state.task == c
             assert h.svc.pending_count == 5
             assert not await h.svc.wait_until_synced(0.2)
             h.state.faults.clear()
-            h.clock.advance(900)
+            clock.advance(900)
             h.svc.notify_network_changed(True)
             await h.synced()
             e_a = h.state.entry(first)
@@ -320,17 +285,13 @@ def test_offline_switch_and_queue_replay_in_order_with_click_times(tmp_path):
             # no duplicates: one new entry for b, one for c
             new = [e for e in h.state.entries_of(h.me) if e["id"] > first]
             assert sorted(e["task_id"] for e in new) == sorted([b.id, c.id])
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_rate_limited_honours_retry_after(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             h.state.faults.fail_next(429, count=1, retry_after=1)
             h.svc.start(emulator_task(h.state, "1on1"))
             await h.synced()
@@ -339,8 +300,6 @@ def test_rate_limited_honours_retry_after(tmp_path):
             assert starts[1][3] - starts[0][3] >= 0.95  # waited for Retry-After
             new = [e for e in h.state.entries_of(h.me) if e["stopped_at"] is None]
             assert len(new) == 1
-        finally:
-            await h.close()
 
     run(main)
 
@@ -348,9 +307,7 @@ def test_rate_limited_honours_retry_after(tmp_path):
 @pytest.mark.parametrize("fault", ["drop", "malformed", "html500"])
 def test_start_fault_never_duplicates(tmp_path, fault):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             task = emulator_task(h.state, "Deploy to staging")
             before = len(entries_of_task(h.state, h.me, task.id))
             if fault == "drop":
@@ -365,8 +322,6 @@ def test_start_fault_never_duplicates(tmp_path, fault):
             running = h.state.running_entry(h.me)
             assert running["task_id"] == task.id
             assert h.svc.state.entry_id == running["id"] and h.svc.state.phase is Phase.RUNNING
-        finally:
-            await h.close()
 
     run(main)
 
@@ -374,9 +329,7 @@ def test_start_fault_never_duplicates(tmp_path, fault):
 @pytest.mark.parametrize("fault", ["drop", "malformed"])
 def test_stop_and_comment_faults_never_double(tmp_path, fault):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             h.svc.start(emulator_task(h.state, "1on1"))
             await h.synced()
             entry_id = h.svc.state.entry_id
@@ -389,17 +342,13 @@ def test_stop_and_comment_faults_never_double(tmp_path, fault):
             entry = h.state.entry(entry_id)
             assert entry["stopped_at"] == int(click)
             assert [c["content"] for c in comments_on(h.state, entry_id)] == ["一度だけ"]
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_revoked_token_signs_out_once_without_retry_storm(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             h.state.revoke_token("demo-token-0123456789abcdef")
             h.svc.start(emulator_task(h.state, "1on1"))
             await h.wait_event(ev.SignedOut)
@@ -421,17 +370,13 @@ def test_revoked_token_signs_out_once_without_retry_storm(tmp_path):
             assert any(st.phase is Phase.STARTING for st in h.states[n:])  # shown as pending at once
             await h.synced()
             assert h.state.running_entry(h.me)["task_id"] == emulator_task(h.state, "1on1").id
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_changes_made_elsewhere_are_events(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             a, b = emulator_task(h.state, "Code review"), emulator_task(h.state, "1on1")
             h.state.start_task(h.me, a.team_id, a.id)
             await h.svc.refresh()
@@ -456,17 +401,13 @@ def test_changes_made_elsewhere_are_events(tmp_path):
             await h.svc.refresh()
             assert not [e for e in h.events[n:] if isinstance(e, (ev.StartedElsewhere, ev.StoppedElsewhere,
                                                                    ev.SwitchedElsewhere))]
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_never_two_polls_at_once_and_menu_refresh_max_age(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             polls = lambda: len(requests_to(h.state, "GET", "/working_users"))  # noqa: E731
             n = polls()
             h.state.faults.latency = 0.2
@@ -485,19 +426,15 @@ def test_never_two_polls_at_once_and_menu_refresh_max_age(tmp_path):
                 assert loop.time() < deadline
                 await asyncio.sleep(0.005)
             assert polls() == n + 2 and h.svc.poll_count == done + 1
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_today_total_in_the_user_zone_plus_running(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             now = h.clock()
-            day_start = int(datetime.fromtimestamp(now, timezone.utc).astimezone(
+            day_start = int(datetime.fromtimestamp(now, UTC).astimezone(
                 __import__("zoneinfo").ZoneInfo("Asia/Tokyo")).replace(hour=0, minute=0, second=0,
                                                                         microsecond=0).timestamp())
             expected = sum(min(e["stopped_at"], now) - max(e["started_at"], day_start)
@@ -516,17 +453,13 @@ def test_today_total_in_the_user_zone_plus_running(tmp_path):
             assert h.svc.today_total() == pytest.approx(expected + 1200, abs=1)
             await h.synced()
             assert h.svc.today_total() == pytest.approx(expected + 1200, abs=1)
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_search_tasks_and_stale_queries_are_cancelled(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             found = await h.svc.search_tasks("review")
             assert {t.title for t in found} >= {"Code review", "Review pull requests"}
             assert await h.svc.search_tasks("   ") == []
@@ -538,17 +471,13 @@ def test_search_tasks_and_stale_queries_are_cancelled(tmp_path):
                 await first
             titles = [t.title for t in await second]
             assert titles == ["週次定例ミーティング"]
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_create_task_starts_it_once_even_when_the_answer_is_lost(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             h.state.faults.malformed_next(1)
             assert h.svc.create_task("新しいタスク 🚀", 14, None) is None
             assert h.svc.state.phase is Phase.STARTING and h.svc.state.task.title == "新しいタスク 🚀"
@@ -562,18 +491,16 @@ def test_create_task_starts_it_once_even_when_the_answer_is_lost(tmp_path):
             h.svc.create_task("禁止", 16, None)
             await h.synced()
             rejected = [e for e in h.events if isinstance(e, ev.IntentRejected)][-1]
-            assert rejected.kind == "create" and rejected.message == "選択中のチームでタスクの作成・編集・削除は許可されていません"
+            assert rejected.kind == "create"
+            assert rejected.message == "選択中のチームでタスクの作成・編集・削除は許可されていません"
             assert h.svc.state.phase is Phase.IDLE  # the previous entry was stopped first, as the user asked
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_toggle(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
+        async with service_harness(tmp_path, signed_in=False) as h:
             assert h.svc.toggle() is None
             assert isinstance(h.events[-1], ev.ActionFailed)
             await h.sign_in()
@@ -584,30 +511,25 @@ def test_toggle(tmp_path):
             assert stopped is not None and h.svc.state.phase is Phase.STOPPING
             await h.synced()
             assert h.state.running_entry(h.me) is None
-        finally:
-            await h.close()
 
     run(main)
 
 
-def test_intents_survive_a_restart(tmp_path):
+def test_intents_survive_a_restart(tmp_path, clock):
     async def main():
-        h = Harness(tmp_path)
-        await h.sign_in()
-        h.svc.start(emulator_task(h.state, "1on1"))
-        await h.synced()
-        entry_id = h.svc.state.entry_id
-        h.state.faults.fail_next(503, count=1000)
-        h.clock.advance(100)
-        click = h.clock()
-        stopped = h.svc.stop()
-        h.svc.comment(stopped.ref, "after restart")
-        await h.close()  # the app quits with two intents queued
-        h.state.faults.clear()
-        h.clock.advance(3600)
-        svc2 = h.new_service()
-        h.watch(svc2)
-        try:
+        async with service_harness(tmp_path, clock=clock) as h:
+            h.svc.start(emulator_task(h.state, "1on1"))
+            await h.synced()
+            entry_id = h.svc.state.entry_id
+            h.state.faults.fail_next(503, count=1000)
+            clock.advance(100)
+            click = clock()
+            stopped = h.svc.stop()
+            h.svc.comment(stopped.ref, "after restart")
+            await h.close()  # the app quits with two intents queued
+            h.state.faults.clear()
+            clock.advance(3600)
+            svc2 = h.new_service(watch=True)
             n = len(h.states)
             await h.sign_in(svc2)
             restored = next(st for st in h.states[n:] if st.user is not None)
@@ -616,17 +538,13 @@ def test_intents_survive_a_restart(tmp_path):
             entry = h.state.entry(entry_id)
             assert entry["stopped_at"] == int(click)
             assert comment_text(h.state, entry_id) == "after restart"
-        finally:
-            await svc2.aclose()
 
     run(main)
 
 
 def test_offline_start_stops_an_unknown_running_entry_at_the_click(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             other = emulator_task(h.state, "Code review")
             mine = emulator_task(h.state, "1on1")
             h.state.faults.fail_next(503, count=1000)
@@ -643,17 +561,13 @@ def test_offline_start_stops_an_unknown_running_entry_at_the_click(tmp_path):
             assert h.state.entry(phone["id"])["stopped_at"] == int(click)
             running = h.state.running_entry(h.me)
             assert running["task_id"] == mine.id and running["started_at"] == int(click)
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_offline_start_superseded_by_a_later_start_elsewhere(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             h.state.faults.fail_next(503, count=1000)
             h.svc.start(emulator_task(h.state, "1on1"))
             h.clock.advance(300)
@@ -668,21 +582,16 @@ def test_offline_start_superseded_by_a_later_start_elsewhere(tmp_path):
             assert h.state.running_entry(h.me)["task_id"] == later.id
             await h.svc.refresh()
             assert h.svc.state.phase is Phase.RUNNING and h.svc.state.task.id == later.id
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_sign_in_offline_from_the_cache(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        await h.sign_in()
-        await h.close()
-        h.state.faults.fail_next(503, count=1000)
-        svc2 = h.new_service()
-        h.watch(svc2)
-        try:
+        async with service_harness(tmp_path) as h:
+            await h.close()
+            h.state.faults.fail_next(503, count=1000)
+            svc2 = h.new_service(watch=True)
             user = await h.sign_in(svc2)
             assert user.id == h.me and svc2.state.offline and svc2.state.phase is Phase.LOADING
             click = h.clock()
@@ -693,8 +602,6 @@ def test_sign_in_offline_from_the_cache(tmp_path):
             svc2.notify_network_changed(True)
             await h.synced(svc2)
             assert h.state.running_entry(h.me)["started_at"] == int(click)
-        finally:
-            await svc2.aclose()
 
     run(main)
 
@@ -703,21 +610,17 @@ def test_sign_in_with_a_bad_token_is_signed_out_with_reason(tmp_path):
     from timecrowd_tray.api.errors import Unauthorized
 
     async def main():
-        h = Harness(tmp_path)
-        try:
+        async with service_harness(tmp_path, signed_in=False) as h:
             with pytest.raises(Unauthorized):
                 await h.sign_in(token="nope")
             assert h.svc.state.phase is Phase.SIGNED_OUT and h.svc.state.signed_out_reason
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_listeners_unsubscribe_and_survive_errors(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
+        async with service_harness(tmp_path, signed_in=False) as h:
             seen = []
             unsubscribe = h.svc.add_listener(seen.append)
 
@@ -732,17 +635,13 @@ def test_listeners_unsubscribe_and_survive_errors(tmp_path):
             h.svc.start(emulator_task(h.state, "1on1"))
             assert len(seen) == n
             assert h.states[-1].phase is Phase.STARTING
-        finally:
-            await h.close()
 
     run(main)
 
 
 def test_sign_out_keeps_the_outbox(tmp_path):
     async def main():
-        h = Harness(tmp_path)
-        try:
-            await h.sign_in()
+        async with service_harness(tmp_path) as h:
             h.state.faults.fail_next(503, count=1000)
             h.svc.start(emulator_task(h.state, "1on1"))
             await h.svc.sign_out()
@@ -753,7 +652,5 @@ def test_sign_out_keeps_the_outbox(tmp_path):
             assert any(st.pending_count == 1 and st.phase is Phase.STARTING for st in h.states[n:])
             await h.synced()
             assert h.state.running_entry(h.me) is not None
-        finally:
-            await h.close()
 
     run(main)

@@ -11,9 +11,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from support.clock import FakeClock
-from support.latency import LatencyGate
-from support.waiting import wait_until
 
 from timecrowd_tray.api.client import TimeCrowdClient
 from timecrowd_tray.core.timer import Phase
@@ -29,6 +26,9 @@ from services.timer_harness import (
     requests_to,
     run,
 )
+from support.clock import FakeClock
+from support.latency import LatencyGate
+from support.waiting import wait_until
 
 
 @pytest.fixture

@@ -1,5 +1,14 @@
 """Helpers for the timer service tests: a shared fake clock, the emulator in-process,
-and ``run`` (plain ``asyncio.run``, no pytest-asyncio).
+and ``run`` (plain ``asyncio.run``, no pytest-asyncio). A test reads::
+
+    def test_something(tmp_path):
+        async def main():
+            async with service_harness(tmp_path) as h:  # signed in; closed on the way out
+                h.svc.start(emulator_task(h.state, "1on1"))
+                await h.synced()
+                assert h.state.running_entry(h.me) is not None
+
+        run(main)
 
 The service and the emulator read the same :class:`FakeClock`, so "the user
 clicked at T, the server answered at T + 300 s" is a line of test code, not a
@@ -10,18 +19,20 @@ clock; the tests use a tiny ``retry_base`` so retries come at once.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-from support.clock import FakeClock
 
 from timecrowd_tray.api.client import TimeCrowdClient
 from timecrowd_tray.core.models import Task
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorState, create_app
 from timecrowd_tray.services.timer_service import TimerService
+
+from support.clock import FakeClock
 
 # Tuesday 2025-10-21 14:00:00.5 JST (the emulator tests' reference moment).
 FIXED_NOW = 1761022800.5
@@ -75,15 +86,22 @@ class Harness:
         self.app = create_app(self.state)
         self.me = self.state.me_id
         self.service_kwargs = {"clock": self.clock, "rng": lambda: 0.5, "retry_base": 0.01, **service_kwargs}
-        self.svc = self.new_service()
         self.events: list[Any] = []
         self.states: list[Any] = []
         self._event_flag: asyncio.Event | None = None
-        self.watch(self.svc)
+        #: Every service made here (``svc`` first); :func:`service_harness` closes them all.
+        self.services: list[TimerService] = []
+        self.svc = self.new_service(watch=True)
         self.clients: list[TimeCrowdClient] = []
 
-    def new_service(self) -> TimerService:
-        return TimerService(self.tmp_path / "data", **self.service_kwargs)
+    def new_service(self, *, watch: bool = False, **overrides: Any) -> TimerService:
+        """A service on the same data folder (the app started again); ``watch`` adds it to ``events`` and
+        ``states``; ``overrides`` replace the harness's service arguments."""
+        svc = TimerService(self.tmp_path / "data", **{**self.service_kwargs, **overrides})
+        self.services.append(svc)
+        if watch:
+            self.watch(svc)
+        return svc
 
     def watch(self, svc: TimerService) -> None:
         svc.add_listener(self.states.append)
@@ -116,7 +134,7 @@ class Harness:
                 raise AssertionError(f"no {kind.__name__} event; got {self.events!r}")
             try:
                 await asyncio.wait_for(self._event_flag.wait(), remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def synced(self, svc: TimerService | None = None, timeout: float = 10.0) -> None:
@@ -124,9 +142,26 @@ class Harness:
         assert ok, f"not synced: {(svc or self.svc).pending_count} pending; events {self.events!r}"
 
     async def close(self) -> None:
+        """Close ``svc`` and the clients (the app quits); closing again is harmless."""
         await self.svc.aclose()
         for client in self.clients:
             await client.aclose()
+
+
+@contextlib.asynccontextmanager
+async def service_harness(tmp_path: Path, *, signed_in: bool = True, clock: FakeClock | None = None,
+                          state: EmulatorState | None = None, **service_kwargs: Any) -> AsyncIterator[Harness]:
+    """A :class:`Harness`, signed in with the demo token unless ``signed_in=False``; on the way out
+    every service it made and every client are closed, whatever happened."""
+    h = Harness(tmp_path, clock=clock, state=state, **service_kwargs)
+    try:
+        if signed_in:
+            await h.sign_in()
+        yield h
+    finally:
+        for svc in h.services[1:]:
+            await svc.aclose()
+        await h.close()
 
 
 def at_jst(ts: float) -> datetime:

@@ -21,13 +21,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from ..api import errors
 from ..core.fuzzy import best_task_match
 from ..core.models import Task
 from ..core.status import status_document
+from ..core.timer import TimerState
 from .action_result import ActionResult
 from .timer_service import TimerService
 
@@ -62,13 +63,14 @@ class ServiceFront:
         return self.service.request_start(task)
 
 
-def team_name(state: Any, task: Task | None) -> str:
+def team_name(state: TimerState, task: Task | None) -> str:
     """The name of ``task``'s team from the signed-in user's teams, when the task does not carry it."""
     if task is None or task.team_name:
         return ""
     for team in getattr(state.user, "teams", ()) or ():
         if team.id == task.team_id:
-            return team.name
+            name: str = team.name
+            return name
     return ""
 
 
@@ -111,7 +113,7 @@ class Commands:
         task = state.task if running else None
         return status_document(state=kind, task=task, team=team_name(state, task),
                                started_at=state.started_at if task is not None else None,
-                               now=datetime.now(timezone.utc), pending=state.pending_count, source=self.source)
+                               now=datetime.now(UTC), pending=state.pending_count, source=self.source)
 
     async def _status(self) -> dict[str, Any]:
         if self._phase() == "loading":
@@ -130,7 +132,7 @@ class Commands:
         try:
             check(self.service.state)
             await asyncio.wait_for(done.wait(), self.settle_timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             log.debug("status: the server has not answered within %s s", self.settle_timeout)
         finally:
             remove()
@@ -162,7 +164,7 @@ class Commands:
         outcome = await self.service.outcome(result, self.settle_timeout)
         answer: dict[str, Any] = {"ok": outcome.kind != "refused", "outcome": outcome.kind, "action": action}
         if result.acted_at is not None:
-            answer["acted_at"] = datetime.fromtimestamp(result.acted_at, timezone.utc).astimezone().isoformat()
+            answer["acted_at"] = datetime.fromtimestamp(result.acted_at, UTC).astimezone().isoformat()
         task = started or result.started
         if task is not None:
             answer["task"] = self._task_doc(task)

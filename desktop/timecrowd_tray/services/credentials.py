@@ -30,11 +30,13 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from ..core.endpoint import normalize_api_base
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 SERVICE = "timecrowd-tray"
 
@@ -306,7 +308,7 @@ def _classify(exc: BaseException) -> CredentialsUnavailable:
 _FROM_ENVIRONMENT: Any = object()
 
 
-async def _in_daemon_thread(fn: Callable[[], Any], *, timeout: float | None, what: str) -> Any:
+async def _in_daemon_thread(fn: Callable[[], _T], *, timeout: float | None, what: str) -> _T:
     """``fn()`` in a new daemon thread; its result, or :meth:`CredentialsUnavailable.timed_out`.
 
     Not ``asyncio.to_thread``: the default executor's threads are joined when the event loop
@@ -315,7 +317,7 @@ async def _in_daemon_thread(fn: Callable[[], Any], *, timeout: float | None, wha
     returns, nobody waits for its result any more and it is dropped.
     """
     loop = asyncio.get_running_loop()
-    future: asyncio.Future[Any] = loop.create_future()
+    future: asyncio.Future[_T] = loop.create_future()
 
     def deliver(ok: bool, value: Any) -> None:
         if future.done():  # given up (timed out or cancelled) meanwhile
@@ -326,6 +328,7 @@ async def _in_daemon_thread(fn: Callable[[], Any], *, timeout: float | None, wha
             future.set_exception(value)
 
     def run() -> None:
+        value: object  # the result, or the exception
         try:
             ok, value = True, fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting coroutine
@@ -388,7 +391,7 @@ class CredentialStore:
     def _user(api_base: str) -> str:
         return normalize_api_base(api_base)
 
-    async def _bounded(self, what: str, fn: Callable[..., Any], *args: Any) -> Any:
+    async def _bounded(self, what: str, fn: Callable[..., _T], *args: Any) -> _T:
         return await _in_daemon_thread(lambda: fn(*args), timeout=self.call_timeout, what=what)
 
     async def check(self) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from ..core.models import Task, TimeEntry
 
 if TYPE_CHECKING:  # not at run time: the UI loads this module early, the outbox needs sqlite3
-    from .outbox import OutboxDamage, OutboxUnwritable
+    from .outbox_open import OutboxDamage, OutboxUnwritable
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +51,10 @@ class ActionFailed:
 class IntentRejected:
     """The server refused an intent for good (403/404/422): it left the outbox.
 
-    ``kind`` is "start", "stop", "comment" or "create"; ``message`` is the
-    server's words verbatim (or a service message for a dependent intent);
-    ``task`` is the task it was about, when known.
+    ``kind`` is the intent's ``ActionKind.value`` ("start", "stop", "comment" or
+    "create"), or "superseded" for a start or create dropped because something was
+    started elsewhere after it; ``message`` is the server's words verbatim (or a service
+    message for a dependent intent); ``task`` is the task it was about, when known.
     """
 
     message: str
@@ -98,10 +99,10 @@ class StorageProblem:
     * ``outbox_unwritable``: the outbox cannot be written (read-only or missing folder...): the
       actions made now are queued and sent from memory, and lost if the app quits before they
       are sent; ``waiting_count`` actions already in that file wait there
-      (:class:`~.outbox.OutboxUnwritable`);
+      (:class:`~.outbox_open.OutboxUnwritable`);
     * ``damage``: the outbox file was damaged; it is kept at ``damage.path``, and a new one
       holds the ``recovered_count`` pending actions read back from it; ``unreadable_count``
-      pending actions could not be read (``None``: an unknown number) (:class:`~.outbox.OutboxDamage`);
+      pending actions could not be read (``None``: an unknown number) (:class:`~.outbox_open.OutboxDamage`);
     * ``unreadable_count``: outbox rows that could not be read: set aside, never sent, kept in
       ``outbox_path`` (its table ``unreadable_intents``) for inspection;
     * ``cache_dir`` / ``cache_reason``: the cache folder cannot be written: the recent tasks and
@@ -120,5 +121,5 @@ class StorageProblem:
     cache_reason: str | None = None
 
 
-ServiceEvent = Union[StartedElsewhere, StoppedElsewhere, SwitchedElsewhere, ActionFailed, IntentRejected,
-                     SignedOut, SyncedPending, WentOffline, BackOnline, RecentTasksChanged, StorageProblem]
+ServiceEvent = (StartedElsewhere | StoppedElsewhere | SwitchedElsewhere | ActionFailed | IntentRejected
+                | SignedOut | SyncedPending | WentOffline | BackOnline | RecentTasksChanged | StorageProblem)

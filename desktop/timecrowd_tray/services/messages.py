@@ -16,7 +16,8 @@ summary such as "stop time entry: HTTP 404"). The service and the UI both use it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when needed: the app loads this module before its icon shows (no httpx then)
     from ..api import errors

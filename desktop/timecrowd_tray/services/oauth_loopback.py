@@ -76,7 +76,7 @@ def _render(page: _Page) -> bytes:
         "<style>body{font-family:sans-serif;margin:3em;color:#333}</style></head><body>"
         f"<h1>{html.escape(page.title)}</h1><p lang=\"ja\">{html.escape(page.body_ja)}</p>"
         f"<p lang=\"en\">{html.escape(page.body_en)}</p></body></html>\n"
-    ).encode("utf-8")
+    ).encode()
     head = (
         f"HTTP/1.1 {page.status} {page.reason}\r\n"
         "Content-Type: text/html; charset=utf-8\r\n"
@@ -129,7 +129,7 @@ class LoopbackListener:
         assert self._result is not None, "start() first"
         try:
             return await asyncio.wait_for(asyncio.shield(self._result), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise OAuthError("timeout", "The browser did not come back in time. Sign in again.") from None
         finally:
             await self.close()
@@ -148,8 +148,7 @@ class LoopbackListener:
         try:
             try:
                 head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), _READ_TIMEOUT)
-            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError,
-                    ConnectionError):
+            except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
                 return
             if len(head) > _MAX_REQUEST:
                 return

@@ -26,8 +26,9 @@ Rules:
 
 * **Known before.** The entries that existed before a start's first attempt
   (``known_ids`` in its progress) are never taken for what that attempt made:
-  the service takes them from its own list when it has read the server since
-  signing in, else :meth:`Replayer.known_ids` reads them from the server first
+  the sender takes them from the latest entries (:mod:`.recent_tasks`) when they
+  were read from the server since signing in, else :meth:`Replayer.known_ids`
+  reads them from the server first
   (after a restart the service knows none, and an older entry of the same task
   started a minute before the click is not ours).
 * **Undecided.** A request that timed out (or was in flight when the app was
@@ -48,16 +49,18 @@ Rules:
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Awaitable, Callable, TypeVar
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from ..api import errors
 from ..api.client import TimeCrowdClient
-from ..core.models import Task, TimeEntry
-from . import messages as M
-from .outbox import REJECTED, Intent, Outbox
-from .task_cache import task_from_json
+from ..core.models import TimeEntry
+from ..core.timer import ActionKind
+from . import intent_codec as codec, messages as M
+from .outbox import Outbox
+from .outbox_rows import REJECTED, Intent
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -99,7 +102,7 @@ def may_land_later(exc: errors.ApiError) -> bool:
 
 
 def utc(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, tz=timezone.utc)
+    return datetime.fromtimestamp(ts, tz=UTC)
 
 
 class Replayer:
@@ -120,7 +123,7 @@ class Replayer:
             ids.append(running.id)
         return ids
 
-    async def _send_once(self, intent: Intent, progress: dict, send: Callable[[], Awaitable[R]]) -> R:
+    async def _send_once(self, intent: Intent, progress: dict[str, Any], send: Callable[[], Awaitable[R]]) -> R:
         """``send()`` for a request that must not be doubled: its time is noted first (a crash
         mid-request leaves it), and cleared again when the failure proves nothing arrived."""
         progress["sent_at"] = self.clock()
@@ -133,7 +136,7 @@ class Replayer:
                 self.outbox.save_progress(intent.id, progress)
             raise
 
-    def _check_undecided(self, intent: Intent, progress: dict) -> None:
+    def _check_undecided(self, intent: Intent, progress: dict[str, Any]) -> None:
         """Raise :class:`Undecided` while an earlier attempt may still land on the server."""
         sent_at = progress.get("sent_at")
         if not isinstance(sent_at, (int, float)):
@@ -142,35 +145,33 @@ class Replayer:
         if wait > 0:
             log.info("intent %s: an earlier attempt may still reach the server; waiting up to %.0f s "
                      "before sending again", intent.id, wait)
-            raise Undecided(f"{intent.kind}: an earlier attempt is not visible on the server yet")
+            raise Undecided(f"{intent.kind.value}: an earlier attempt is not visible on the server yet")
 
     def is_stale(self, intent: Intent) -> bool:
         return self.clock() - intent.acted_at > self.fresh_seconds
 
     async def run(self, intent: Intent) -> Outcome:
-        if intent.kind == "stop":
+        if intent.kind is ActionKind.STOP:
             return await self._stop(intent)
-        if intent.kind == "start":
+        if intent.kind is ActionKind.START:
             return await self._start(intent)
-        if intent.kind == "create":
+        if intent.kind is ActionKind.CREATE:
             return await self._create(intent)
-        if intent.kind == "comment":
+        if intent.kind is ActionKind.COMMENT:
             return await self._comment(intent)
         return Rejected(f"unknown intent kind {intent.kind!r}")
 
     # -- helpers ---------------------------------------------------------------
 
     def _target(self, intent: Intent) -> int | Rejected:
-        target = intent.payload.get("target") if isinstance(intent.payload.get("target"), dict) else {}
-        entry_id = target.get("entry_id")
-        if isinstance(entry_id, int):
-            return entry_id
-        local_id = target.get("local_id")
-        if isinstance(local_id, int):
-            resolved = self.outbox.resolve(local_id)
+        target = codec.target(intent.payload)
+        if target is not None and target.entry_id is not None:
+            return target.entry_id
+        if target is not None and target.local_id is not None:
+            resolved = self.outbox.resolve(target.local_id)
             if resolved is not None:
                 return resolved
-            if self.outbox.state_of(local_id) == REJECTED:
+            if self.outbox.state_of(target.local_id) == REJECTED:
                 return Rejected(M.tr(M.DEPENDENT_DROPPED))
         return Rejected(M.tr(M.TARGET_LOST))
 
@@ -286,7 +287,7 @@ class Replayer:
         return Done(entry)
 
     async def _start(self, intent: Intent) -> Outcome:
-        task = task_from_json(intent.payload.get("task"))
+        task = codec.task(intent.payload)
         if task is None or task.team_id is None:
             return Rejected(M.tr(M.TASK_HAS_NO_TEAM))
         team_id, task_id = task.team_id, task.id
@@ -294,23 +295,22 @@ class Replayer:
                                  lambda: self.client.start_task(team_id, task_id))
 
     async def _create(self, intent: Intent) -> Outcome:
-        title = str(intent.payload.get("title") or "").strip()
-        team_id = intent.payload.get("team_id")
-        category_id = intent.payload.get("category_id")
-        if not title or not isinstance(team_id, int):
+        made = codec.creation(intent.payload)
+        title, team_id, category_id = made.title.strip(), made.team_id, made.category_id
+        if not title or team_id is None:
             return Rejected(M.tr(M.EMPTY_TITLE))
 
         def matches(entry: TimeEntry) -> bool:
             return entry.task.title.strip() == title and entry.task.team_id == team_id
 
         return await self._begin(intent, matches, lambda: self.client.create_task_entry(
-            title, team_id, parent_id=category_id if isinstance(category_id, int) else None))
+            title, team_id, parent_id=category_id))
 
     async def _comment(self, intent: Intent) -> Outcome:
         target = self._target(intent)
         if isinstance(target, Rejected):
             return target
-        text = str(intent.payload.get("text") or "")
+        text = codec.comment_text(intent.payload)
         progress = dict(intent.progress)
         if intent.maybe_sent:
             entry = await self.client.time_entry(target)
@@ -318,10 +318,3 @@ class Replayer:
                 return Done(entry)
             self._check_undecided(intent, progress)
         return Done(await self._send_once(intent, progress, lambda: self.client.add_comment(target, text)))
-
-
-def placeholder_task(intent: Intent, team_name: str = "") -> Task:
-    """What a pending create shows until the server names the task."""
-    team_id = intent.payload.get("team_id")
-    return Task(id=-intent.id, title=str(intent.payload.get("title") or ""),
-                team_id=team_id if isinstance(team_id, int) else None, team_name=team_name)

@@ -7,9 +7,10 @@ and the server have answered, as RUNNING *not yet confirmed* (``loaded`` is
 False in the state); the first poll confirms or corrects it. The elapsed time
 shown is always computed from the entry's own ``started_at``.
 
-Written atomically (a temporary file renamed over the old one) from a worker
-thread; advisory: missing or unreadable means nothing is known, and the app
-starts as it would without it ("loading").
+Written atomically (a temporary file renamed over the old one) by
+:class:`RunningWriter`, in a worker thread, only when what runs changed;
+advisory: missing or unreadable means nothing is known, and the app starts as
+it would without it ("loading").
 
 Nothing heavy is imported at import time, and on Linux the cache dir is found
 without platformdirs (:func:`running_path`): the app reads this file
@@ -22,11 +23,14 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    import asyncio
+
     from ..core.models import TimeEntry, User
     from ..core.timer import TimerState
 
@@ -34,6 +38,7 @@ log = logging.getLogger(__name__)
 
 RUNNING_FILE = "running-entry.json"
 _VERSION = 1
+_T = TypeVar("_T")
 
 
 def _linux_cache_dir() -> Path | None:
@@ -133,7 +138,7 @@ class RunningData:
 
 
 class RunningCache:
-    """``running-entry.json``: load it, save it (blocking: the service calls :meth:`save` in a thread)."""
+    """``running-entry.json``: load it, save it (blocking: :class:`RunningWriter` calls :meth:`save` in a thread)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -165,6 +170,102 @@ class RunningCache:
             write_text_atomically(self.path, body)
         except OSError as exc:
             log.warning("could not write the running entry cache %s: %s", self.path, exc)
+
+
+async def in_thread(fn: Callable[..., _T], *args: Any) -> _T:
+    """``fn(*args)`` in a thread of its own, which ends with it.
+
+    Not ``asyncio.to_thread``: that borrows the loop's default executor, whose threads stay
+    (qasync's own default starts ten QThreads, which Qt aborts on at exit when the loop
+    that made them was never closed). A small file written now and then needs no pool.
+    """
+    import asyncio
+    import threading
+
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[_T] = loop.create_future()
+
+    def settle(ok: bool, value: Any) -> None:
+        if not future.done():
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+
+    def run() -> None:
+        try:
+            result = fn(*args)
+        except BaseException as exc:  # handed to the awaiting coroutine
+            loop.call_soon_threadsafe(settle, False, exc)
+        else:
+            loop.call_soon_threadsafe(settle, True, result)
+
+    threading.Thread(target=run, name="cache-writer", daemon=True).start()
+    return await future
+
+
+class RunningWriter:
+    """Keeps the file saying what the server says runs: written when that changed, in a worker
+    thread, one write at a time and the newest last (writes never overtake each other)."""
+
+    def __init__(self, cache: RunningCache) -> None:
+        self.cache = cache
+        self._key: tuple[Any, ...] | None = None  # what the file holds (or will)
+        self._next: RunningData | None = None     # waiting to be written
+        self._writer: asyncio.Task[None] | None = None
+
+    @staticmethod
+    def _key_of(data: RunningData) -> tuple[Any, ...]:
+        entry = data.entry
+        if entry is None:
+            return (data.account, data.api_base, None)
+        return (data.account, data.api_base, entry.id, entry.started_at, entry.task, entry.comment, entry.html_url)
+
+    def holds(self, data: RunningData) -> None:
+        """The file holds ``data`` already (it was just read from it)."""
+        self._key = self._key_of(data)
+
+    def remember(self, data: RunningData) -> None:
+        """Keep ``data`` on disk, when what runs changed (in a worker thread)."""
+        key = self._key_of(data)
+        if key == self._key:
+            return
+        self._key = key
+        self._write(data)
+
+    def forget(self) -> None:
+        """Signed out: nothing to show at the next start."""
+        self.remember(RunningData())
+
+    def _write(self, data: RunningData) -> None:
+        import asyncio
+
+        self._next = data
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop (a synchronous caller): write now
+            self._next = None
+            self.cache.save(data)
+            return
+        if self._writer is None or self._writer.done():
+            self._writer = loop.create_task(self._writes())
+
+    async def _writes(self) -> None:
+        while self._next is not None:
+            data, self._next = self._next, None
+            try:
+                await in_thread(self.cache.save, data)
+            except Exception:
+                log.exception("writing the running entry cache")
+
+    async def flush(self) -> None:
+        """Wait for the last write to reach the disk (its failure is logged, not raised)."""
+        writer = self._writer
+        if writer is not None and not writer.done():
+            try:
+                await writer
+            except Exception:
+                pass
 
 
 def unconfirmed(state: TimerState, entry: TimeEntry) -> TimerState:
