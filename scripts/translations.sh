@@ -23,6 +23,9 @@ for tool in "$LUPDATE" "$LRELEASE"; do
     fi
 done
 
+# The service messages lupdate reads (ui/service_strings.py) are generated from services/messages.py.
+"$VENV/bin/python" -m timecrowd_tray.ui.service_strings
+
 out=resources/translations
 mkdir -p "$out"
 mapfile -t sources < <(find desktop/timecrowd_tray/ui -name '*.py' | LC_ALL=C sort; echo desktop/timecrowd_tray/app.py)

@@ -336,6 +336,26 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>現在サーバーに接続できません。接続を確認して、もう一度お試しください。</translation>
         </message>
         <message>
+            <source>This is too long to be an access token (more than %1 characters). Copy only the token itself.</source>
+            <translation>アクセストークンにしては長すぎます（%1 文字を超えています）。トークンだけをコピーしてください。</translation>
+        </message>
+        <message>
+            <source>The access token contains a control character (for example NUL). Copy the token again from the TimeCrowd page.</source>
+            <translation>アクセストークンに制御文字（NUL など）が含まれています。TimeCrowd のページからトークンをもう一度コピーしてください。</translation>
+        </message>
+        <message>
+            <source>The access token contains a space or a line break. A token is one word: copy it again without them.</source>
+            <translation>アクセストークンに空白か改行が含まれています。トークンはひと続きの文字列です。空白や改行を含めずにもう一度コピーしてください。</translation>
+        </message>
+        <message>
+            <source>The access token contains a character that is not plain ASCII (for example a full-width letter or a typographic quote). Copy the token again from the TimeCrowd page.</source>
+            <translation>アクセストークンに半角英数字以外の文字（全角文字や装飾付きの引用符など）が含まれています。TimeCrowd のページからトークンをもう一度コピーしてください。</translation>
+        </message>
+        <message>
+            <source>The access token is empty.</source>
+            <translation>アクセストークンが入力されていません。</translation>
+        </message>
+        <message>
             <source>You can also use the sign-in for this session only.</source>
             <translation>または、今回のセッションだけサインインを使うこともできます。</translation>
         </message>
@@ -403,6 +423,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>タスク名を入力してください。</translation>
         </message>
         <message>
+            <source>The comment is empty: nothing was added.</source>
+            <translation>コメントが空のため、何も追加していません。</translation>
+        </message>
+        <message>
             <source>A comment can be at most {limit} characters long (this one has {length}).</source>
             <translation>コメントは {limit} 文字以内にしてください（現在 {length} 文字）。</translation>
         </message>
@@ -461,35 +485,6 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>Something went wrong while talking to TimeCrowd.</source>
             <translation>TimeCrowd との通信中に問題が発生しました。</translation>
-        </message>
-    </context>
-    <context>
-        <name>TrayController</name>
-        <message>
-            <source>Signed out: click to sign in</source>
-            <translation>サインアウト中: クリックしてサインイン</translation>
-        </message>
-        <message>
-            <source>Loading your timer…</source>
-            <translation>タイマーを読み込んでいます…</translation>
-        </message>
-        <message>
-            <source>%1 (since %2)</source>
-            <translation>%1（%2 から）</translation>
-        </message>
-        <message>
-            <source>Not tracking: click to start the latest task</source>
-            <translation>計測していません: クリックで最新のタスクを開始</translation>
-        </message>
-        <message>
-            <source>Offline</source>
-            <translation>オフライン</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n change(s) waiting to be sent</source>
-            <translation>
-                <numerusform>未送信の変更が %n 件あります</numerusform>
-            </translation>
         </message>
     </context>
     <context>
@@ -577,7 +572,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <name>Controls</name>
         <message>
             <source>Global shortcuts are not available on this desktop. Bind a desktop shortcut to the command “timecrowd-tray toggle” (and “timecrowd-tray palette”) instead: see the README, “Global shortcuts”.</source>
-            <extracomment>The shortcuts, their setting keys, and what they call on the tray controller. How long a command waits for the server to confirm an action before answering.</extracomment>
+            <extracomment>The shortcuts, their setting keys, and what they call on the tray controller.</extracomment>
             <translation>このデスクトップではグローバルショートカットを使えません。代わりにデスクトップのショートカットにコマンド「timecrowd-tray toggle」（と「timecrowd-tray palette」）を割り当ててください。詳しくは README の「Global shortcuts」を参照してください。</translation>
         </message>
         <message>
@@ -602,12 +597,41 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>The shortcut {shortcut} is already used by another application, so it does nothing in TimeCrowd. Choose another one in Settings.</source>
-            <extracomment>{"toggle": "Ctrl+Alt+Shift+T", ...}: what is registered now. {"palette": "This combination is already used by another application: …"}: for the settings dialog.</extracomment>
+            <extracomment>The shell's timer commands, carried out by the tray (as its shortcut would). {"toggle": "Ctrl+Alt+Shift+T", ...}: what is registered now. {"palette": "This combination is already used by another application: …"}: for the settings dialog.</extracomment>
             <translation>ショートカット {shortcut} は他のアプリケーションが使用しているため、TimeCrowd では動作しません。設定で別のショートカットを選んでください。</translation>
         </message>
         <message>
             <source>The shortcut {shortcut} cannot be used: {reason}</source>
             <translation>ショートカット {shortcut} は使用できません: {reason}</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrayController</name>
+        <message>
+            <source>Signed out: click to sign in</source>
+            <translation>サインアウト中: クリックしてサインイン</translation>
+        </message>
+        <message>
+            <source>Loading your timer…</source>
+            <translation>タイマーを読み込んでいます…</translation>
+        </message>
+        <message>
+            <source>%1 (since %2)</source>
+            <translation>%1（%2 から）</translation>
+        </message>
+        <message>
+            <source>Not tracking: click to start the latest task</source>
+            <translation>計測していません: クリックで最新のタスクを開始</translation>
+        </message>
+        <message>
+            <source>Offline</source>
+            <translation>オフライン</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n change(s) waiting to be sent</source>
+            <translation>
+                <numerusform>未送信の変更が %n 件あります</numerusform>
+            </translation>
         </message>
     </context>
     <context>
@@ -627,6 +651,70 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>Not signed in to TimeCrowd</source>
             <translation>TimeCrowd にサインインできませんでした</translation>
+        </message>
+        <message>
+            <source>Your actions are not saved on this computer</source>
+            <translation>操作をこのコンピューターに保存できません</translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray cannot write to {path} ({reason}). It keeps working, but the actions you make now are kept in memory only: those not yet sent to TimeCrowd are lost if you quit the app. Make the folder writable, then restart TimeCrowd Tray.</source>
+            <translation>TimeCrowd Tray は {path} に書き込めません（{reason}）。動作は続けますが、これから行う操作はメモリーにだけ保持されるため、TimeCrowd にまだ送信していないものはアプリを終了すると失われます。フォルダーを書き込み可能にしてから、TimeCrowd Tray を再起動してください。</translation>
+        </message>
+        <message>
+            <source>The actions already waiting there could not be counted. They stay there and are sent once the folder can be written.</source>
+            <translation>そこで送信を待っている操作の件数を数えられませんでした。操作はそのまま残り、フォルダーに書き込めるようになったら送信します。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n action(s) already waiting there stay there and are sent once the folder can be written.</source>
+            <translation>
+                <numerusform>そこで送信を待っている %n 件の操作はそのまま残り、フォルダーに書き込めるようになったら送信します。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>The list of your unsent actions was damaged</source>
+            <translation>未送信の操作の記録が壊れていました</translation>
+        </message>
+        <message>
+            <source>The file keeping your actions until they reach TimeCrowd was damaged. A new one was started; the damaged one is kept at {path}.</source>
+            <translation>TimeCrowd に届くまで操作を保存しておくファイルが壊れていました。新しいファイルで再開し、壊れたファイルは {path} に保管しています。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n action(s) were recovered from it and will be sent.</source>
+            <translation>
+                <numerusform>そこから %n 件の操作を復元しました。これから送信します。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>An unknown number of actions could not be read from it: they will not be sent.</source>
+            <translation>そこから読み取れなかった操作があります（件数は不明）。それらは送信されません。</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n action(s) could not be read from it: they will not be sent.</source>
+            <translation>
+                <numerusform>そこから %n 件の操作を読み取れませんでした。それらは送信されません。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>No action waiting to be sent was lost.</source>
+            <translation>送信待ちの操作は失われていません。</translation>
+        </message>
+        <message>
+            <source>Some of your unsent actions could not be read</source>
+            <translation>未送信の操作の一部を読み取れませんでした</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n action(s) waiting to be sent could not be read: they will not be sent. They are kept for inspection in {path}.</source>
+            <translation>
+                <numerusform>送信待ちの %n 件の操作を読み取れませんでした。それらは送信されません。確認用に {path} に保管しています。</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray cannot write its cache</source>
+            <translation>TimeCrowd Tray がキャッシュを書き込めません</translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray cannot write to {path} ({reason}): your recent tasks and the running timer are not remembered for the next start. Everything else works.</source>
+            <translation>TimeCrowd Tray は {path} に書き込めません（{reason}）。最近のタスクと計測中のタイマーは次回の起動時に引き継がれませんが、それ以外は通常どおり動作します。</translation>
         </message>
         <message>
             <source>TimeCrowd Tray was started with {source}, which chooses the server: the new server setting applies once it is started without it.</source>

@@ -1,5 +1,5 @@
-from hypothesis import given, strategies as st
 import pytest
+from hypothesis import given, strategies as st
 
 from timecrowd_tray.core.durations import format_compact, format_hm, format_hms, parse_hms
 

@@ -1,10 +1,17 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, strategies as st
 
 from timecrowd_tray.core.models import (
-    ParseError, Task, TaskPage, TimeEntry, User, WorkingUser, parse_timestamp, to_unix_seconds,
+    ParseError,
+    Task,
+    TaskPage,
+    TimeEntry,
+    User,
+    WorkingUser,
+    parse_timestamp,
+    to_unix_seconds,
 )
 
 WORKING_USER = {
@@ -23,7 +30,7 @@ def test_working_user_parses_flattened_entry():
     assert row.user_id == 7
     entry = row.entry
     assert entry.is_running and entry.id == 99 and entry.user_id == 7
-    assert entry.started_at == datetime(2025, 6, 2, 7, 24, 39, tzinfo=timezone.utc)
+    assert entry.started_at == datetime(2025, 6, 2, 7, 24, 39, tzinfo=UTC)
     assert entry.task.team_name == "チーム" and entry.task.category.title == "会議"
     assert entry.comment == "メモ"
 
@@ -64,7 +71,7 @@ offsets = st.integers(min_value=-12 * 60, max_value=14 * 60).map(lambda m: timez
 def test_timestamps_round_trip_through_iso_and_unix(moment):
     moment = moment.replace(microsecond=0)
     assert parse_timestamp(moment.isoformat()) == moment
-    assert parse_timestamp(moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")) == moment
+    assert parse_timestamp(moment.astimezone(UTC).isoformat().replace("+00:00", "Z")) == moment
     assert parse_timestamp(to_unix_seconds(moment)) == moment
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import dataclasses
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,7 +11,7 @@ from timecrowd_tray.core import timer as T
 from timecrowd_tray.core.models import Task, TimeEntry, User
 from timecrowd_tray.core.timer import ActionKind, EntryRef, PendingAction, Phase, TimerState
 
-T0 = datetime(2025, 10, 21, 5, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 10, 21, 5, 0, tzinfo=UTC)
 ME = User(id=7, nickname="me", time_zone_name="Asia/Tokyo")
 A = Task(id=1, title="Task A", team_id=10)
 B = Task(id=2, title="Task B", team_id=10)
@@ -258,5 +259,5 @@ def test_has_unconfirmed_timer_action():
 
 
 def test_state_is_frozen():
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         idle_state().phase = Phase.RUNNING  # type: ignore[misc]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from timecrowd_tray.core import timer as T
@@ -33,17 +33,17 @@ def state(running: TimeEntry | None = None, pending=()) -> T.TimerState:
 
 def test_user_timezone():
     assert user_timezone(ME) == TOKYO
-    assert user_timezone(None) == timezone.utc
+    assert user_timezone(None) == UTC
     offset_only = User(id=1, time_zone="Tokyo", time_zone_name="Nowhere/Land", utc_offset="+09:00")
     assert user_timezone(offset_only).utcoffset(None) == timedelta(hours=9)
     assert user_timezone(User(id=1, time_zone_name="", time_zone="", utc_offset="-05:30")).utcoffset(None) \
         == -timedelta(hours=5, minutes=30)
-    assert user_timezone(User(id=1, time_zone_name="bad", time_zone="bad", utc_offset="bad")) == timezone.utc
+    assert user_timezone(User(id=1, time_zone_name="bad", time_zone="bad", utc_offset="bad")) == UTC
 
 
 def test_day_bounds_in_the_user_zone_not_utc():
     # 2025-10-21 01:00 JST is 2025-10-20 16:00 UTC: "today" is the 21st in Tokyo.
-    now = datetime(2025, 10, 20, 16, 0, tzinfo=timezone.utc)
+    now = datetime(2025, 10, 20, 16, 0, tzinfo=UTC)
     lo, hi = day_bounds(now, TOKYO)
     assert lo == jst(0) and hi == jst(0, day=22)
 
@@ -76,7 +76,7 @@ def test_uses_the_user_zone_not_utc_day():
     entries = [e(1, jst(8, 30), jst(9, 30))]
     assert today_total(entries, state(), jst(12)) == 3600
     # in UTC "today" (the 21st) only 30 min of it would count
-    assert today_total(entries, state(), jst(12), timezone.utc) == 1800
+    assert today_total(entries, state(), jst(12), UTC) == 1800
 
 
 def test_running_entry_from_poll_wins_over_the_list():

@@ -26,10 +26,11 @@ from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
-from support.clock import FakeClock  # noqa: E402
 
 from timecrowd_tray.platform.settings_store import SettingsStore  # noqa: E402
 from timecrowd_tray.ui.qt_compat import guard_none_refcount  # noqa: E402
+
+from support.clock import FakeClock  # noqa: E402
 
 # PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call; without this the
 # test process aborts ("none_dealloc") after enough Qt calls. Loaded at collection: guards every test.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QSize
@@ -12,7 +12,7 @@ from timecrowd_tray.core.models import Task, User
 from timecrowd_tray.core.timer import Phase, TimerState
 from timecrowd_tray.ui.icon_painter import HIDPI_MAX, SIZES, Badge, IconPainter, IconSpec, Look, spec_for
 
-NOW = datetime(2025, 10, 21, 5, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 10, 21, 5, 0, tzinfo=UTC)
 TASK = Task(id=1, title="Code review", team_id=14, team_name="株式会社デモ")
 USER = User(id=28)
 

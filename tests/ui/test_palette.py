@@ -175,3 +175,28 @@ def test_ten_thousand_tasks_filter_correctly(qtbot, aloop):
         p.close_palette()
         p.deleteLater()
         flush_deletes()
+
+
+def test_where_new_tasks_can_go():
+    """The "New tasks go to" choices (core.destinations): the latest task's team first, read-only teams left out."""
+    from timecrowd_tray.core.destinations import destinations
+
+    guild = Team(id=15, name="Open Source Guild")
+    readonly = Team(id=16, name="Read only", tasks_readonly=True)
+    ops = Category(id=2, title="運用", team_id=14)
+    known = [*TASKS, Task(id=5, title="Deploy", team_id=14, team_name="株式会社デモ", category=ops)]
+    got = destinations([TEAM, readonly, guild], known, latest=TASKS[2])
+    assert [d.label() for d in got] == [
+        "Open Source Guild", "株式会社デモ", "株式会社デモ / 運用", "株式会社デモ / 開発"]
+    assert got[1:] == [Destination(TEAM), Destination(TEAM, ops), Destination(TEAM, DEV)]
+    assert [d.label() for d in destinations([TEAM, guild], [], latest=None)] == ["株式会社デモ", "Open Source Guild"]
+
+
+def test_task_labels_are_the_same_everywhere():
+    from timecrowd_tray.core.labels import task_label, team_and_category
+
+    assert task_label("Code review", "株式会社デモ") == "Code review (株式会社デモ)"
+    assert task_label("Code review", "") == task_label("Code review") == "Code review"
+    assert team_and_category(TASKS[0]) == "株式会社デモ · 開発"
+    assert team_and_category(TASKS[2]) == "Open Source Guild"
+    assert team_and_category(Task(id=9, title="Loose")) == ""

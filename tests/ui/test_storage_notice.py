@@ -12,7 +12,7 @@ import pytest
 
 from timecrowd_tray.app import AppRunner
 from timecrowd_tray.services.events import StorageProblem
-from timecrowd_tray.services.outbox import OutboxDamage, OutboxUnwritable
+from timecrowd_tray.services.outbox_open import OutboxDamage, OutboxUnwritable
 
 OUTBOX = Path("/home/me/.local/share/timecrowd-tray/outbox.sqlite3")
 

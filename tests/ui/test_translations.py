@@ -106,6 +106,14 @@ def test_service_messages_are_listed_for_lupdate():
     assert set(service_strings.texts()) == constants
 
 
+def test_the_service_messages_for_lupdate_are_generated_from_the_constants():
+    """The list lupdate reads is generated from services/messages.py: in order, each constant once."""
+    source = Path(service_strings.__file__).read_text(encoding="utf-8")
+    assert service_strings.current_lines(source) == service_strings.generated_lines(), \
+        "out of date: run python -m timecrowd_tray.ui.service_strings"
+    assert len(service_strings.texts()) == len(service_strings.service_messages())
+
+
 def test_language_setting_and_system_language(qapp, monkeypatch):
     translations = Translations(qapp)
     try:

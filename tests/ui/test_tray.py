@@ -6,8 +6,10 @@ click), and every effect is checked where it matters: on the emulated server.
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QLabel, QSystemTrayIcon
 
 from timecrowd_tray.core.timer import Phase
 from timecrowd_tray.services import events as ev
@@ -200,12 +202,12 @@ def test_minute_timer_only_while_running(qtbot, app_under_test):
     renders = tray_host_paints()
     # within the same minute the icon is not painted again, whatever happens
     app.clock.advance(30)
-    tray._on_minute()
+    tray.view._on_minute()
     app.service.request_refresh(0)
     assert tray_host_paints() == renders
     # the next minute repaints (the ring moved): one pixmap, the size asked for
     app.clock.advance(31)
-    tray._on_minute()
+    tray.view._on_minute()
     assert tray_host_paints() == renders + 1 and tray.icon_spec.minutes == 1
     click(app)
     qtbot.waitUntil(lambda: app.service.state.phase is Phase.IDLE, timeout=5000)
@@ -297,6 +299,29 @@ def test_without_a_tray_says_so_and_docks_when_one_appears(qtbot, qapp, settings
     controller.shutdown()
     controller.deleteLater()
     flush_deletes()
+
+
+def test_the_no_tray_notice_buttons_reach_the_actions(qtbot, qapp, settings_store, monkeypatch):
+    from PySide6.QtWidgets import QPushButton
+
+    from timecrowd_tray.ui import tray as tray_module
+
+    settings_store.set("hotkey.toggle", "Ctrl+Alt+Shift+K")
+    controller = tray_module.TrayController(settings_store, announce_no_tray=True)
+    monkeypatch.setattr(tray_module.QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: False))
+    try:
+        controller.show()
+        notice = controller.no_tray_notice
+        assert "Ctrl+Alt+Shift+K" in notice.findChild(QLabel, "noTrayText").text()
+        buttons = {b.text(): b for b in notice.findChildren(QPushButton)}
+        with qtbot.waitSignal(controller.sign_in_requested, timeout=1000):  # the palette needs a sign-in first
+            buttons["Start a task…"].click()
+        with qtbot.waitSignal(controller.quit_requested, timeout=1000):
+            buttons["Quit"].click()
+    finally:
+        controller.shutdown()
+        controller.deleteLater()
+        flush_deletes()
 
 
 def started_notices(app):
@@ -391,7 +416,7 @@ def test_notifications_use_the_known_tray_availability(app_under_test, monkeypat
 
 def test_the_cached_running_entry_shows_at_once_with_its_own_elapsed_time(qapp, settings_store, monkeypatch):
     """Start-up: the entry the server last said runs, shown before the service and the server are there."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from timecrowd_tray.core.models import Task, TimeEntry, User
     from timecrowd_tray.services.running_cache import RunningData, preview_state
@@ -402,7 +427,7 @@ def test_the_cached_running_entry_shows_at_once_with_its_own_elapsed_time(qapp, 
     monkeypatch.setenv("TIMECROWD_TRAY_PANEL", "dark")
     base = "https://timecrowd.example"
     entry = TimeEntry(id=9, task=Task(id=3, title="設計レビュー", team_id=1, team_name="開発"),
-                      started_at=datetime.fromtimestamp(FIXED_NOW - (83 * 60 + 20), timezone.utc))
+                      started_at=datetime.fromtimestamp(FIXED_NOW - (83 * 60 + 20), UTC))
     state = preview_state(RunningData(f"{base}#28", base, User(id=28), entry))
     controller = tray_module.TrayController(settings_store, clock=lambda: FIXED_NOW, announce_no_tray=False)
     try:

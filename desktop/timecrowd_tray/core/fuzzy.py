@@ -43,8 +43,8 @@ from __future__ import annotations
 
 import heapq
 import re
-from array import array
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar

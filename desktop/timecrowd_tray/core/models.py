@@ -10,9 +10,10 @@ as :class:`ParseError`, which the API layer turns into a protocol error.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 
 class ParseError(ValueError):
@@ -70,18 +71,18 @@ def parse_timestamp(value: Any) -> datetime:
     if isinstance(value, bool):
         raise ParseError(f"not a timestamp: {value!r}")
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        return datetime.fromtimestamp(value, tz=UTC)
     if not isinstance(value, str) or not value:
         raise ParseError(f"not a timestamp: {value!r}")
     text = value.strip()
     if text.isdigit():
-        return datetime.fromtimestamp(int(text), tz=timezone.utc)
+        return datetime.fromtimestamp(int(text), tz=UTC)
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise ParseError(f"not an ISO-8601 timestamp: {value!r}") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 
@@ -135,7 +136,8 @@ class Task:
     @classmethod
     def from_json(cls, data: Any) -> Task:
         d = _obj(data, "task")
-        team = d.get("team") if isinstance(d.get("team"), Mapping) else {}
+        raw_team = d.get("team")
+        team: Mapping[str, Any] = raw_team if isinstance(raw_team, Mapping) else {}
         category = d.get("category")
         team_id = _opt_int(d, "team_id")
         if team_id is None:

@@ -7,8 +7,9 @@ Storage lives in :mod:`timecrowd_tray.platform.settings_store`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .endpoint import DEFAULT_API_BASE, InvalidApiBase, normalize_api_base
 
@@ -105,7 +106,8 @@ SCHEMA: dict[str, Setting] = {s.key: s for s in (
     Setting("hotkey.palette", "Ctrl+Alt+Shift+Space", _parse_hotkey, "global shortcut: open the task palette"),
     Setting("poll_interval", 30, _parse_poll_interval, "seconds between checks of the running entry"),
     Setting("comment_on_stop", True, _parse_bool, "ask for a comment when the timer stops"),
-    Setting("notifications", False, _parse_bool, "also notify on your own starts/stops (errors and changes made elsewhere are always shown)"),
+    Setting("notifications", False, _parse_bool,
+            "also notify on your own starts/stops (errors and changes made elsewhere are always shown)"),
     Setting("language", "system", _parse_language, "user interface language: system, ja or en"),
     Setting("autostart", False, _parse_bool, "start TimeCrowd Tray at login"),
 )}

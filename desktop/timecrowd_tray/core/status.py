@@ -11,10 +11,11 @@ read by ``timecrowd-tray status``; the schema is in the README::
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .durations import format_hms
+from .labels import task_label
 
 STATES = ("running", "idle", "signed_out", "offline")
 
@@ -23,7 +24,7 @@ def _iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.isoformat()
 
 
@@ -37,7 +38,7 @@ def status_document(*, state: str, task: Any = None, team: str = "", started_at:
     """
     if state not in STATES:
         raise ValueError(f"unknown state {state!r}")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     task_doc = None
     if task is not None:
         task_doc = {"id": task.id, "title": task.title, "team": getattr(task, "team_name", "") or team or None}
@@ -59,9 +60,7 @@ def format_status(doc: dict[str, Any]) -> str:
     task = doc.get("task")
     state = doc.get("state")
     if task:
-        label = task.get("title") or f"task {task.get('id')}"
-        if task.get("team"):
-            label += f" ({task['team']})"
+        label = task_label(task.get("title") or f"task {task.get('id')}", task.get("team"))
         elapsed = doc.get("elapsed_seconds")
         clock = f" {format_hms(elapsed)}" if elapsed is not None else ""
         prefix = "▶" if state == "running" else "⚠ offline ▶"

@@ -30,9 +30,10 @@ Phases::
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Iterable
+from typing import Any
 
 from .models import Task, TimeEntry, User
 
@@ -46,7 +47,7 @@ class Phase(enum.Enum):
     STOPPING = "stopping"
 
 
-class ActionKind(str, enum.Enum):
+class ActionKind(str, enum.Enum):  # noqa: UP042 - not StrEnum, whose str() is the value: str() stays "ActionKind.START"
     START = "start"
     STOP = "stop"
     COMMENT = "comment"
@@ -161,7 +162,7 @@ def _view_of(entry: TimeEntry | None) -> _View | None:
 
 
 def _project(state: TimerState) -> TimerState:
-    base = dict(task=None, started_at=None, stopped_at=None, entry_id=None, local_ref=None,
+    base: dict[str, Any] = dict(task=None, started_at=None, stopped_at=None, entry_id=None, local_ref=None,
                 html_url=None, comment=None, pending_count=len(state.pending))
     if state.user is None:
         return replace(state, phase=Phase.SIGNED_OUT, **base)
@@ -190,7 +191,7 @@ def _project(state: TimerState) -> TimerState:
     return replace(state, phase=Phase.RUNNING, **{**base, **_fields(view)})
 
 
-def _fields(view: _View) -> dict:
+def _fields(view: _View) -> dict[str, Any]:
     return dict(task=view.task, started_at=view.started_at, entry_id=view.entry_id,
                 local_ref=view.local_ref, html_url=view.html_url, comment=view.comment)
 

@@ -10,8 +10,9 @@ time, a start from its click time).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .models import TimeEntry, User
@@ -23,7 +24,7 @@ _OFFSET = re.compile(r"^([+-])(\d{1,2}):?(\d{2})$")
 def user_timezone(user: User | None) -> tzinfo:
     """The account's zone: its IANA name, else its fixed UTC offset, else UTC."""
     if user is None:
-        return timezone.utc
+        return UTC
     for name in (user.time_zone_name, user.time_zone):
         if name and "/" in name or name in ("UTC", "Etc/UTC"):
             try:
@@ -34,7 +35,7 @@ def user_timezone(user: User | None) -> tzinfo:
     if match:
         sign = -1 if match.group(1) == "-" else 1
         return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
-    return timezone.utc
+    return UTC
 
 
 def day_bounds(now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:
@@ -64,7 +65,7 @@ def intervals(entries: Iterable[TimeEntry], state: TimerState) -> list[tuple[dat
     * pending actions are replayed: a stop closes its entry at the click, a start opens
       an interval at the click (closing what ran before, as the server will).
     """
-    spans: dict[tuple[str, int], list] = {}
+    spans: dict[tuple[str, int], list[Any]] = {}  # [start, stop or None]
     running = state.server_entry
     for entry in entries:
         if entry.stopped_at is None and (running is None or running.id != entry.id):

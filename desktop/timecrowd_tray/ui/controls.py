@@ -33,7 +33,8 @@ from ..platform.hotkeys import (
     InvalidKeySequence,
     create_hotkey_backend,
 )
-from ..platform.single_instance import AlreadyRunning, InstanceError, InstanceServer
+from ..platform.instance.errors import AlreadyRunning, InstanceError
+from ..platform.instance.server import InstanceServer
 from ..services.commands import Commands
 
 log = logging.getLogger(__name__)

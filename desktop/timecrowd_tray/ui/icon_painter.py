@@ -24,6 +24,10 @@ template images (``QIcon.setIsMask``) that the menu bar tints itself.
 
 The icon changes at most once a minute: a spec (:class:`IconSpec`) holds whole
 minutes only, and :class:`IconPainter` caches the icons of recent specs.
+
+One module, a little longer than the others: the app imports it before the
+first icon shows, where every further module to find and load is time the
+user waits for the icon.
 """
 
 from __future__ import annotations
@@ -34,14 +38,14 @@ import sys
 import weakref
 from collections import OrderedDict
 from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 # Not ``Qt`` (the namespace): touching it creates its hundred enums, 20 ms before the first icon.
 from PySide6.QtCore import QByteArray, QPointF, QRect, QRectF, QSize
+
 # The start-up icon needs only these; the running look imports the rest when first drawn.
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-
-from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.durations import format_hm
 from .resources import icon_path
@@ -126,8 +130,8 @@ def panel_is_dark() -> bool:
     ``$TIMECROWD_TRAY_PANEL`` (light/dark) overrides. Windows: the taskbar's
     own setting. GNOME's and Unity's top bars are dark whatever the theme.
     Elsewhere (KDE, Xfce...) the desktop theme's colours as Qt has them (a dark
-    window colour means a dark theme, panel included); on X11 the tray
-    controller then looks at the panel's real pixels once the icon is docked.
+    window colour means a dark theme, panel included); on X11 the tray view
+    (:mod:`.tray_view`) then looks at the panel's real pixels once the icon is docked.
     """
     forced = os.environ.get(PANEL_ENV, "").strip().lower()
     if forced in ("light", "dark"):

@@ -1,7 +1,7 @@
 """The tray's context menu, rebuilt from the current state each time it opens.
 
 While it is open, the header's elapsed time and today's total tick every
-second (the controller's one-second timer runs only then).
+second (the tray view's one-second timer runs only then).
 
 Layout (running)::
 
@@ -23,25 +23,51 @@ Layout (running)::
 
 Idle: "Not tracking" and "Start “latest task”" instead of the header and Stop.
 Signed out: "Sign in…", Settings and Quit.
+
+The menu reads and calls a :class:`MenuModel` (the tray's actions,
+:class:`~timecrowd_tray.ui.tray.TrayController`, are one): what it shows comes
+from there, and each item calls one of its actions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from ..core.durations import format_hm, format_hms
+from ..core.labels import team_and_category
 from ..core.models import Task
 from ..core.timer import Phase, TimerState
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .tray import TrayController
-
 MAX_TITLE = 60
+
+
+class MenuModel(Protocol):
+    """What the menu reads (the state, the recent tasks, today's total) and the actions it calls."""
+
+    state: TimerState
+
+    def now(self) -> datetime: ...
+    def latest_task(self) -> Task | None: ...
+    def recent_tasks(self) -> list[Task]: ...
+    def today_total(self, now: datetime | None = None) -> float: ...
+    def browser_url(self) -> str | None: ...
+
+    # The actions (what they return is not the menu's business).
+    def stop(self) -> Any: ...
+    def stop_with_comment(self) -> Any: ...
+    def start_task(self, task: Task) -> Any: ...
+    def open_palette(self) -> Any: ...
+    def open_in_browser(self) -> None: ...
+    def sync_now(self) -> None: ...
+    def show_settings(self) -> Any: ...
+    def sign_in(self) -> None: ...
+    def sign_out(self) -> None: ...
+    def quit(self) -> None: ...
 
 
 def menu_text(text: str, limit: int = MAX_TITLE) -> str:
@@ -52,15 +78,11 @@ def menu_text(text: str, limit: int = MAX_TITLE) -> str:
     return text.replace("&", "&&")
 
 
-def team_and_category(task: Task) -> str:
-    return " · ".join(p for p in (task.team_name, task.category.title if task.category else "") if p)
-
-
 class TrayMenu(QMenu):
-    def __init__(self, controller: TrayController) -> None:
+    def __init__(self, model: MenuModel) -> None:
         super().__init__()
         self.setObjectName("trayMenu")
-        self._controller = controller
+        self._model = model
         self.header_title: QAction | None = None
         self.header_detail: QAction | None = None
         self.today_action: QAction | None = None
@@ -70,7 +92,7 @@ class TrayMenu(QMenu):
     # -- building ---------------------------------------------------------------------------
 
     def rebuild(self) -> None:
-        c = self._controller
+        c = self._model
         state = c.state
         now = c.now()
         self.clear()
@@ -148,7 +170,7 @@ class TrayMenu(QMenu):
                 action.setChecked(True)
                 action.setEnabled(False)
             else:
-                action.triggered.connect(lambda _=False, t=task: self._controller.start_task(t))
+                action.triggered.connect(lambda _=False, t=task: self._model.start_task(t))
 
     # -- pieces -----------------------------------------------------------------------------
 
@@ -191,7 +213,7 @@ class TrayMenu(QMenu):
 
     def tick(self) -> None:
         """Once a second while open: the elapsed time and today's total."""
-        c = self._controller
+        c = self._model
         now = c.now()
         if self.header_detail is not None and c.state.is_running:
             self.header_detail.setText(self.detail_text(c.state, now))

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from ..core.durations import format_hms
+from ..core.labels import task_label
 from ..services import events as ev
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class Notice:
 
 
 class Notifier(QObject):
-    """``tray_available`` says whether a system tray shows the icon (the tray controller knows:
+    """``tray_available`` says whether a system tray shows the icon (the tray view knows:
     asking Qt is an X round trip); without it, Qt is asked each time."""
 
     def __init__(self, tray: QSystemTrayIcon, routine_enabled: Callable[[], bool],
@@ -86,11 +87,14 @@ class Notifier(QObject):
         elif isinstance(event, ev.SignedOut):
             self.sign_in_needed(event.reason)
         elif isinstance(event, ev.StartedElsewhere):
-            self.elsewhere(self.tr("Timer started elsewhere"), _entry_line(event.entry.task))
+            task = event.entry.task
+            self.elsewhere(self.tr("Timer started elsewhere"), task_label(task.title, task.team_name))
         elif isinstance(event, ev.SwitchedElsewhere):
-            self.elsewhere(self.tr("Task switched elsewhere"), _entry_line(event.entry.task))
+            task = event.entry.task
+            self.elsewhere(self.tr("Task switched elsewhere"), task_label(task.title, task.team_name))
         elif isinstance(event, ev.StoppedElsewhere):
-            self.elsewhere(self.tr("Timer stopped elsewhere"), _entry_line(event.task))
+            task = event.task
+            self.elsewhere(self.tr("Timer stopped elsewhere"), task_label(task.title, task.team_name))
         elif isinstance(event, ev.SyncedPending):
             self.routine(self.tr("Changes sent"),
                          self.tr("%n change(s) made offline reached TimeCrowd.", "", event.count))
@@ -122,7 +126,3 @@ class Notifier(QObject):
         if self._supports_messages is None:
             self._supports_messages = bool(QSystemTrayIcon.supportsMessages())
         return self._supports_messages
-
-
-def _entry_line(task) -> str:  # noqa: ANN001
-    return f"{task.title} ({task.team_name})" if task.team_name else task.title

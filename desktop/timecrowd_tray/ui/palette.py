@@ -14,6 +14,10 @@ category chosen below the list.
 Keys: Up/Down/PageUp/PageDown move, Enter starts the selection (or creates),
 Esc closes. The palette also closes when it loses the focus, like the
 launchers it imitates.
+
+The list's rows and how they are painted are :mod:`.palette_rows`; the
+choices of where a new task goes (:class:`Destination`) are made by
+:mod:`timecrowd_tray.core.destinations`.
 """
 
 from __future__ import annotations
@@ -21,218 +25,35 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from collections import OrderedDict
-from dataclasses import dataclass
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPointF,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import (
-    QColor,
-    QCursor,
-    QFont,
-    QFontMetrics,
-    QGuiApplication,
-    QKeyEvent,
-    QPainter,
-    QPalette,
-    QStaticText,
-)
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
+from ..core.destinations import Destination
 from ..core.fuzzy import FuzzyIndex, task_index
-from ..core.models import Category, Task, Team
+from ..core.labels import team_and_category
+from ..core.models import Task
 from .comment_dialog import take_focus
+from .palette_rows import PaletteDelegate, PaletteModel, PaletteRow
 
 log = logging.getLogger(__name__)
 
 LOCAL_LIMIT = 50
 SUGGEST_DELAY_MS = 250
-TEXT_CACHE = 512  # texts kept by the delegate (a few screens of rows, at a few widths)
 
 # search(query) -> the server's suggestions (may raise; cancelled by a newer query).
 SearchFn = Callable[[str], Awaitable[Sequence[Task]]]
-
-
-@dataclass(frozen=True, slots=True)
-class PaletteRow:
-    kind: str                   # "task" or "create"
-    title: str
-    subtitle: str
-    task: Task | None = None
-    from_server: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Destination:
-    """Where a created task goes: a team, and a category of it or none."""
-
-    team: Team
-    category: Category | None = None
-
-    def label(self) -> str:
-        return f"{self.team.name} / {self.category.title}" if self.category else self.team.name
-
-
-def task_subtitle(task: Task) -> str:
-    parts = [p for p in (task.team_name, task.category.title if task.category else "") if p]
-    return " · ".join(parts)
-
-
-class PaletteModel(QAbstractListModel):
-    RowRole = Qt.ItemDataRole.UserRole + 1
-    SubtitleRole = Qt.ItemDataRole.UserRole + 2
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[PaletteRow] = []
-
-    def set_rows(self, rows: list[PaletteRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.title
-        if role in (self.SubtitleRole, Qt.ItemDataRole.ToolTipRole):
-            return row.subtitle
-        if role == self.RowRole:
-            return row
-        return None
-
-
-class PaletteDelegate(QStyledItemDelegate):
-    """Two lines per row: the title, and the team and category in a smaller, muted font.
-
-    A keystroke repaints every visible row, mostly with texts it showed a moment ago: the
-    elided texts and their layouts (``QStaticText``) are kept, :data:`TEXT_CACHE` of
-    each (least recently used out), and the fonts per view font. The row is read straight from
-    the model (no ``initStyleOption``: it would ask the model for a dozen roles per row).
-    """
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._elided: OrderedDict[tuple[str, int, str], str] = OrderedDict()
-        self._texts: OrderedDict[tuple[str, str], QStaticText] = OrderedDict()
-        self._fonts: dict[str, _RowFonts] = {}
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        metrics = option.fontMetrics
-        return QSize(option.rect.width(), int(metrics.height() * 2.3) + 8)
-
-    def _fonts_for(self, base: QFont, key: str) -> _RowFonts:
-        fonts = self._fonts.get(key)
-        if fonts is None:
-            fonts = self._fonts[key] = _RowFonts(base)
-        return fonts
-
-    def _elide(self, metrics: QFontMetrics, text: str, width: int, font_key: str) -> str:
-        key = (text, width, font_key)
-        elided = self._elided.get(key)
-        if elided is not None:
-            self._elided.move_to_end(key)
-            return elided
-        elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-        self._elided[key] = elided
-        if len(self._elided) > TEXT_CACHE:
-            self._elided.popitem(last=False)
-        return elided
-
-    def _static(self, text: str, font: QFont, font_key: str) -> QStaticText:
-        key = (text, font_key)
-        static = self._texts.get(key)
-        if static is not None:
-            self._texts.move_to_end(key)
-            return static
-        static = QStaticText(text)
-        static.setTextFormat(Qt.TextFormat.PlainText)
-        static.prepare(font=font)
-        self._texts[key] = static
-        if len(self._texts) > TEXT_CACHE:
-            self._texts.popitem(last=False)
-        return static
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        model = index.model()
-        rows = model.rows if isinstance(model, PaletteModel) else []
-        row = rows[index.row()] if 0 <= index.row() < len(rows) else None
-        if row is None:
-            super().paint(painter, option, index)
-            return
-        state = option.state
-        if state & (QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver):
-            # The selection or hover background (a plain row has none: the view painted its base).
-            widget = option.widget
-            style = widget.style() if widget else QGuiApplication.instance().style()  # type: ignore[union-attr]
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
-        selected = bool(state & QStyle.StateFlag.State_Selected)
-        text_color = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        rect = option.rect.adjusted(10, 4, -10, -4)
-        half = rect.height() // 2
-        fonts = self._fonts_for(option.font, option.font.key())
-        italic = row.kind == "create"
-        font, font_key = (fonts.italic, fonts.italic_key) if italic else (fonts.normal, fonts.normal_key)
-        title = self._elide(option.fontMetrics, row.title, rect.width(), fonts.normal_key)
-        painter.save()
-        painter.setFont(font)
-        painter.setPen(text_color)
-        # Left-aligned and vertically centred in each half, as drawText(AlignLeft | AlignVCenter) would.
-        static = self._static(title, font, font_key)
-        painter.drawStaticText(QPointF(rect.left(), rect.top() + (half - static.size().height()) / 2), static)
-        if row.subtitle:
-            muted = QColor(text_color)
-            muted.setAlphaF(0.65)
-            painter.setFont(fonts.small)
-            painter.setPen(muted)
-            subtitle = self._elide(fonts.small_metrics, row.subtitle, rect.width(), fonts.small_key)
-            static = self._static(subtitle, fonts.small, fonts.small_key)
-            painter.drawStaticText(
-                QPointF(rect.left(), rect.top() + half + (rect.height() - half - static.size().height()) / 2),
-                static)
-        painter.restore()
-
-
-class _RowFonts:
-    """The fonts of a row for one view font: the title's, the "create" row's title's, the subtitle's."""
-
-    __slots__ = ("normal", "italic", "small", "small_metrics", "normal_key", "italic_key", "small_key")
-
-    def __init__(self, base: QFont) -> None:
-        self.normal = QFont(base)
-        self.italic = QFont(base)
-        self.italic.setItalic(True)
-        self.small = QFont(base)
-        self.small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
-        self.small_metrics = QFontMetrics(self.small)
-        self.normal_key, self.italic_key, self.small_key = self.normal.key(), self.italic.key(), self.small.key()
 
 
 class Palette(QFrame):
@@ -366,13 +187,13 @@ class Palette(QFrame):
     def _refresh(self) -> None:
         self._filter_timer.stop()
         query = self.query.strip()
-        rows = [PaletteRow("task", m.item.title, task_subtitle(m.item), m.item)
+        rows = [PaletteRow("task", m.item.title, team_and_category(m.item), m.item)
                 for m in self._index.search(self.query, LOCAL_LIMIT)]  # unstripped: a trailing space matters
         shown = {r.task.id for r in rows if r.task is not None}
         for task in self._server.get(query, ()):
             if task.id not in shown:
                 shown.add(task.id)
-                rows.append(PaletteRow("task", task.title, task_subtitle(task), task, from_server=True))
+                rows.append(PaletteRow("task", task.title, team_and_category(task), task, from_server=True))
         if query:
             dest = self.current_destination()
             subtitle = (self.tr("Create a new task in %1").replace("%1", dest.label()) if dest
@@ -491,7 +312,7 @@ class Palette(QFrame):
         super().changeEvent(event)
 
     def _close_if_inactive(self) -> None:
-        if self.isVisible() and not self.isActiveWindow() and QGuiApplication.activeModalWidget() is None:
+        if self.isVisible() and not self.isActiveWindow() and QApplication.activeModalWidget() is None:
             app_active = QGuiApplication.focusWindow()
             if app_active is None or app_active is not self.windowHandle():
                 self.close_palette()

@@ -2,18 +2,27 @@
 
 * :func:`texts`: :mod:`timecrowd_tray.services.messages` has no Qt (the
   service layer must not import it), so ``lupdate`` cannot see its texts there.
-  They are repeated here in ``translate()`` calls of the ``TimerService``
-  context; at run time the service passes each text through
-  ``QCoreApplication.translate`` with that context (installed by :mod:`.i18n`).
-  A test checks that this list and the service's constants agree. API errors
-  go through :func:`timecrowd_tray.services.messages.api_error_text`.
+  Its constants are the one place a service message is written; the
+  ``translate()`` calls of the ``TimerService`` context in :func:`texts` are
+  *generated* from them, for lupdate to read: after adding or changing a
+  constant, run ``python -m timecrowd_tray.ui.service_strings`` (then
+  ``scripts/translations.sh``). A test fails while they are out of date. At
+  run time the service passes each text through ``QCoreApplication.translate``
+  with that context (installed by :mod:`.i18n`), and code that must tell one
+  message from another uses the service's codes (``ActionResult.code``, the
+  events' kinds), never the text. API errors go through
+  :func:`timecrowd_tray.services.messages.api_error_text`.
 * :func:`keyring_text`: what to say when the system keyring cannot be used
   (:class:`CredentialsUnavailable`), the one translated version used by the
-  app's start-up notice and the sign-in window.
+  app's start-up notice and the sign-in window, chosen by the problem's
+  ``kind``.
 """
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -21,32 +30,39 @@ from PySide6.QtCore import QCoreApplication
 if TYPE_CHECKING:
     from ..services.credentials import CredentialsUnavailable
 
+GENERATED_BEGIN = "        # BEGIN generated from services/messages.py by: python -m timecrowd_tray.ui.service_strings"
+GENERATED_END = "        # END generated"
+LINE_LENGTH = 120
+
 
 def texts() -> list[str]:
     """Never called by the app: each line is here for lupdate (and the test)."""
     translate = QCoreApplication.translate
     return [
-        translate("TimerService", "Your TimeCrowd session has ended (the token expired or was revoked). Sign in again."),  # noqa: E501
-        translate("TimerService", "Sign in to TimeCrowd first."),
-        translate("TimerService", "Still loading your timer from TimeCrowd. Try again in a moment."),
-        translate("TimerService", "There is no recent task to start yet. Pick a task first."),
-        translate("TimerService", "This task has no team, so it cannot be started."),
-        translate("TimerService", "A task needs a title."),
-        translate("TimerService", "A comment can be at most {limit} characters long (this one has {length})."),
-        translate("TimerService", "This was not sent because the timer it belongs to could not be started."),
-        translate("TimerService", "This was not sent because the time entry it belongs to is no longer known."),
-        translate("TimerService", "The start you made offline was not sent: a timer was started elsewhere after it. Check your entries on TimeCrowd."),  # noqa: E501
-        translate("TimerService", "TimeCrowd refused this request (HTTP {status})."),
-        translate("TimerService", "Your action could not be saved on this computer (the disk refused the write), so it was not done. Check the free space and try again."),  # noqa: E501
-        translate("TimerService", "TimeCrowd refused this: your account is not allowed to do it."),
-        translate("TimerService", "TimeCrowd no longer has what this was about (it may have been deleted)."),
-        translate("TimerService", "TimeCrowd did not accept this change."),
-        translate("TimerService", "TimeCrowd is receiving too many requests. Try again in a moment."),
-        translate("TimerService", "TimeCrowd has a problem right now (HTTP {status}). Try again later."),
-        translate("TimerService", "TimeCrowd cannot be reached. Check your connection."),
-        translate("TimerService", "TimeCrowd did not answer in time. Check your connection."),
-        translate("TimerService", "TimeCrowd's answer was not understood. Check the server address in Settings."),
-        translate("TimerService", "Something went wrong while talking to TimeCrowd."),
+        # BEGIN generated from services/messages.py by: python -m timecrowd_tray.ui.service_strings
+        translate("TimerService", "Your TimeCrowd session has ended (the token expired or was revoked). Sign in again."),  # SESSION_EXPIRED  # noqa: E501
+        translate("TimerService", "Sign in to TimeCrowd first."),  # NOT_SIGNED_IN
+        translate("TimerService", "Still loading your timer from TimeCrowd. Try again in a moment."),  # STILL_LOADING
+        translate("TimerService", "There is no recent task to start yet. Pick a task first."),  # NO_RECENT_TASK
+        translate("TimerService", "This task has no team, so it cannot be started."),  # TASK_HAS_NO_TEAM
+        translate("TimerService", "A task needs a title."),  # EMPTY_TITLE
+        translate("TimerService", "The comment is empty: nothing was added."),  # EMPTY_COMMENT
+        translate("TimerService", "A comment can be at most {limit} characters long (this one has {length})."),  # COMMENT_TOO_LONG  # noqa: E501
+        translate("TimerService", "This was not sent because the timer it belongs to could not be started."),  # DEPENDENT_DROPPED  # noqa: E501
+        translate("TimerService", "This was not sent because the time entry it belongs to is no longer known."),  # TARGET_LOST  # noqa: E501
+        translate("TimerService", "The start you made offline was not sent: a timer was started elsewhere after it. Check your entries on TimeCrowd."),  # SUPERSEDED  # noqa: E501
+        translate("TimerService", "Your action could not be saved on this computer (the disk refused the write), so it was not done. Check the free space and try again."),  # STORAGE_FAILED  # noqa: E501
+        translate("TimerService", "TimeCrowd refused this request (HTTP {status})."),  # REJECTED_NO_MESSAGE
+        translate("TimerService", "TimeCrowd refused this: your account is not allowed to do it."),  # API_FORBIDDEN
+        translate("TimerService", "TimeCrowd no longer has what this was about (it may have been deleted)."),  # API_NOT_FOUND  # noqa: E501
+        translate("TimerService", "TimeCrowd did not accept this change."),  # API_INVALID
+        translate("TimerService", "TimeCrowd is receiving too many requests. Try again in a moment."),  # API_RATE_LIMITED  # noqa: E501
+        translate("TimerService", "TimeCrowd has a problem right now (HTTP {status}). Try again later."),  # API_SERVER_ERROR  # noqa: E501
+        translate("TimerService", "TimeCrowd cannot be reached. Check your connection."),  # API_UNREACHABLE
+        translate("TimerService", "TimeCrowd did not answer in time. Check your connection."),  # API_TIMEOUT
+        translate("TimerService", "TimeCrowd's answer was not understood. Check the server address in Settings."),  # API_NOT_UNDERSTOOD  # noqa: E501
+        translate("TimerService", "Something went wrong while talking to TimeCrowd."),  # API_FAILED
+        # END generated
     ]
 
 
@@ -70,3 +86,55 @@ def keyring_text(exc: CredentialsUnavailable) -> str:
     # A keyring configuration the app refuses (a plain-text file backend, the null backend, a broken
     # PYTHON_KEYRING_BACKEND...): the service's text names the backend and the setting to change.
     return exc.user_message
+
+
+# -- the generated lines ----------------------------------------------------------------------------
+
+def service_messages() -> dict[str, str]:
+    """The service's message constants, by name, in the order of their module."""
+    from ..services import messages
+
+    return {name: value for name, value in vars(messages).items()
+            if name.isupper() and isinstance(value, str) and name != "CONTEXT"}
+
+
+def generated_lines() -> list[str]:
+    """The lines between the markers of :func:`texts`, as the constants are now."""
+    from ..services import messages
+
+    lines = []
+    for name, value in service_messages().items():
+        call = f"        translate({json.dumps(messages.CONTEXT)}, {json.dumps(value, ensure_ascii=False)}),"
+        comment = f"  # {name}"
+        if len(call + comment) > LINE_LENGTH:
+            comment += "  # noqa: E501"
+        lines.append(call + comment)
+    return lines
+
+
+def current_lines(source: str) -> list[str]:
+    """The lines between the markers in ``source`` (this file's text)."""
+    lines = source.splitlines()
+    begin, end = lines.index(GENERATED_BEGIN), lines.index(GENERATED_END)
+    return lines[begin + 1:end]
+
+
+def main(argv: list[str]) -> int:
+    """Write the generated lines into this file (``--check``: only say whether they are current)."""
+    path = Path(__file__)
+    source = path.read_text(encoding="utf-8")
+    fresh = generated_lines()
+    if current_lines(source) == fresh:
+        return 0
+    if "--check" in argv:
+        print(f"{path}: out of date; run: python -m timecrowd_tray.ui.service_strings", file=sys.stderr)
+        return 1
+    lines = source.splitlines()
+    begin, end = lines.index(GENERATED_BEGIN), lines.index(GENERATED_END)
+    path.write_text("\n".join([*lines[:begin + 1], *fresh, *lines[end:]]) + "\n", encoding="utf-8")
+    print(f"{path}: {len(fresh)} service message(s) listed for lupdate")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,4 +1,4 @@
-"""The tray icon's controller: shows the timer's state, turns clicks into the service's intents.
+"""The tray's actions: what a click, a menu item, a shortcut or a shell command does.
 
 Clicks:
 
@@ -8,24 +8,15 @@ Clicks:
 * middle click: the task palette. (Not the double click: the first click of
   a double click already starts or stops the timer on every platform, so a
   double click would both toggle and open the palette.)
-* right click: the menu (:mod:`.menu`).
+* right click: the menu (:mod:`.menu`, over this controller as its
+  :class:`~.menu.MenuModel`).
 
-Repaints: the icon only changes with the state and, while running, once a
-minute (a single-shot timer aligned to the next whole minute of the elapsed
-time, for the ring). A one-second timer runs only while the menu is open or
-(on X11, where Qt lets us see it) the tooltip is shown: no per-second wake-up
-otherwise. The tooltip's ``H:MM:SS`` is therefore exact when it is refreshed:
-at each minute, on every state change, when the menu opens, and on hover
-where the platform delivers the tooltip event (Qt's own X11 tray; a
-StatusNotifierItem host reads the text Qt stored, up to a minute old). The
-menu header is always live.
-
-Without a system tray (GNOME without the AppIndicator extension) the
-controller says so once (a small window, standard error and the log), keeps
-working through the global shortcut and the shell commands, and the icon
-docks by itself once a tray appears (Qt docks an icon whose ``show()`` was
-called when a tray host arrives). The controller notices at once on X11 (the
-icon's window is shown) and checks every 30 seconds otherwise.
+:class:`TrayController` follows the service (:meth:`~TrayController.attach`)
+and turns each gesture into the service's intent. It owns the icon's view
+(:class:`.tray_view.TrayView`: the icon and its tooltip drawn from the state,
+the X11 work-arounds, the watch for a tray to appear), the menu, the
+notifications, the comment dialogs, the palette and the settings dialog. Where
+a new task can go is decided by :mod:`timecrowd_tray.core.destinations`.
 
 ``toggle()``, ``open_palette()`` and ``stop_with_comment()`` are the hooks
 for the global shortcuts and the shell commands (:mod:`.controls`).
@@ -41,84 +32,32 @@ single shot before them).
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QHelpEvent, QIcon
-from PySide6.QtWidgets import (
-    QApplication,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSystemTrayIcon,
-    QToolTip,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QSystemTrayIcon
 
-from .. import APP_NAME
-from ..core.durations import format_hms
-from ..core.models import Category, Task
+from ..core.models import Task
 from ..core.timer import Phase, TimerState
 from ..services import events as ev
-from .icon_painter import PANEL_ENV, IconPainter, IconSpec, panel_is_dark, spec_for
-from .menu import TrayMenu, team_and_category
+from .icon_painter import IconPainter, IconSpec
+from .menu import TrayMenu
+from .no_tray_notice import NoTrayNotice
 from .notifier import Notifier
 from .service_bridge import ServiceBridge
+from .tray_view import TrayView
 
 log = logging.getLogger(__name__)
 
-TRAY_CHECK_MS = 30_000
-MINUTE_SLACK_MS = 20  # land just after the minute turns, never just before
 COMMENT_AFTER_MS = 15  # the comment dialog after a stop: once its request is on the wire
 
 
-class NoTrayNotice(QWidget):
-    """Said once when there is no system tray: what that means and how to get one."""
-
-    def __init__(self, shortcut: str, on_palette: Callable[[], None], on_quit: Callable[[], None]) -> None:
-        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
-        self.setObjectName("noTrayNotice")
-        self.setWindowTitle(self.tr("No system tray - TimeCrowd Tray"))
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        layout = QVBoxLayout(self)
-        text = QLabel(self.message(shortcut))
-        text.setObjectName("noTrayText")
-        text.setWordWrap(True)
-        text.setTextFormat(Qt.TextFormat.PlainText)
-        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(text)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        palette = QPushButton(self.tr("Start a task…"))
-        palette.clicked.connect(on_palette)
-        buttons.addWidget(palette)
-        quit_button = QPushButton(self.tr("Quit"))
-        quit_button.clicked.connect(on_quit)
-        buttons.addWidget(quit_button)
-        ok = QPushButton(self.tr("OK"))
-        ok.setDefault(True)
-        ok.clicked.connect(self.close)
-        buttons.addWidget(ok)
-        layout.addLayout(buttons)
-        self.setMaximumWidth(520)
-
-    def message(self, shortcut: str) -> str:
-        return self.tr(
-            "No system tray was found, so the TimeCrowd Tray icon cannot be shown yet.\n\n"
-            "On GNOME, install and enable the “AppIndicator and KStatusNotifierItem Support” extension "
-            "(Debian and Ubuntu: the gnome-shell-extension-appindicator package), then log in again.\n\n"
-            "TimeCrowd Tray keeps running meanwhile: start and stop the timer with the shortcut %1 or the "
-            "command “timecrowd-tray toggle”. The icon appears by itself as soon as a tray is there."
-        ).replace("%1", shortcut or "—")
-
-
 class TrayController(QObject):
-    """Owns the QSystemTrayIcon, its menu, the dialogs and the palette."""
+    """The tray's actions, over its view; owns the menu, the dialogs and the palette."""
 
     sign_in_requested = Signal()
     sign_out_requested = Signal()
@@ -136,35 +75,25 @@ class TrayController(QObject):
         self.service: Any = None
         self.bridge: ServiceBridge | None = None
         self.state: TimerState = TimerState(phase=Phase.LOADING)
-        self.painter = painter or IconPainter()
         self._open_url = open_url or (lambda url: QDesktopServices.openUrl(QUrl(url)))
-        self._announce_no_tray = announce_no_tray
-        self._spec: IconSpec | None = None
-        self._dark_panel = panel_is_dark()
-        self._template = sys.platform == "darwin"
 
-        # The app may have put an icon up before this module was even imported: adopt it.
-        self.tray = tray_icon if tray_icon is not None else QSystemTrayIcon()
-        self.tray.setParent(self)
+        self.view = TrayView(clock=clock, painter=painter, announce_no_tray=announce_no_tray, tray_icon=tray_icon,
+                             shortcut=lambda: str(self.settings.get("hotkey.toggle") or ""), parent=self)
+        self.view.palette_requested.connect(self.open_palette)
+        self.view.quit_requested.connect(self.quit)
+        # The view's parts the app and the tests reach through the controller.
+        self.tray = self.view.tray
+        self.painter = self.view.painter
+        self.minute_timer = self.view.minute_timer
+        self.second_timer = self.view.second_timer
+        self.tray_watch = self.view.tray_watch
+
         self.menu = TrayMenu(self)
+        self.view.set_menu(self.menu)
         self.menu.aboutToShow.connect(self._menu_shown)
-        self.menu.aboutToHide.connect(self._menu_hidden)
-        self.tray.setContextMenu(self.menu)
         self.tray.activated.connect(self._on_activated)
-        self._tray_available: bool | None = None  # known since show(); None before (asked then)
         self.notifier = Notifier(self.tray, lambda: bool(self.settings.get("notifications")), self,
-                                 tray_available=self.tray_available)
-
-        self.minute_timer = QTimer(self)
-        self.minute_timer.setSingleShot(True)
-        self.minute_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.minute_timer.timeout.connect(self._on_minute)
-        self.second_timer = QTimer(self)
-        self.second_timer.setInterval(1000)
-        self.second_timer.timeout.connect(self._on_second)
-        self.tray_watch = QTimer(self)
-        self.tray_watch.setInterval(TRAY_CHECK_MS)
-        self.tray_watch.timeout.connect(self._check_tray)
+                                 tray_available=self.view.tray_available)
 
         self.palette: Any = None           # Palette, built on first use
         self._palette_dirty = True
@@ -173,34 +102,12 @@ class TrayController(QObject):
         self.settings_dialog: Any = None
         # The global shortcuts' problems ({"toggle": text}), for the settings dialog; set by the app.
         self.shortcut_problems: Callable[[], dict[str, str]] | None = None
-        self.no_tray_notice: NoTrayNotice | None = None
-        self._tray_sys: QWidget | None = None
-        self._tooltip_pos: QPoint | None = None
-        self._menu_open = False
-        self._panel_sampled = False
-        self._watching_app = False
-
-        hints = QGuiApplication.styleHints()
-        if hasattr(hints, "colorSchemeChanged"):
-            hints.colorSchemeChanged.connect(self._on_scheme)
 
     # -- life cycle ---------------------------------------------------------------------------
 
     def show(self) -> None:
         """Put the icon up (first thing at start-up), or say there is no tray."""
-        self._render()
-        self.tray.show()
-        self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
-        if self._tray_available:
-            self._hook_tooltip()
-        else:
-            self._no_tray()
-
-    def tray_available(self) -> bool:
-        """Whether a system tray shows the icon (as last found: no X round trip per question)."""
-        if self._tray_available is None:
-            self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
-        return self._tray_available
+        self.view.show()
 
     def attach(self, service: Any) -> None:
         """Follow ``service`` (a TimerService): its state, events and actions."""
@@ -221,8 +128,6 @@ class TrayController(QObject):
 
     def shutdown(self) -> None:
         """Hide everything, stop every timer and let go of the windows (before quitting)."""
-        for timer in (self.minute_timer, self.second_timer, self.tray_watch):
-            timer.stop()
         for dialog in list(self.comment_dialogs):
             dialog.close()
         if self.palette is not None:
@@ -231,209 +136,34 @@ class TrayController(QObject):
             self.palette = None
         if self.settings_dialog is not None:
             self.settings_dialog.close()
-        if self.no_tray_notice is not None:
-            self.no_tray_notice.close()
-        if self._tray_sys is not None:
-            self._tray_sys.removeEventFilter(self)
-            self._tray_sys = None
-        if self._watching_app:
-            self._watching_app = False
-            app = QApplication.instance()
-            if app is not None:
-                app.removeEventFilter(self)
         self.detach()
-        self.tray.hide()
-        self.tray.setContextMenu(None)
+        self.view.shutdown()
         self.menu.deleteLater()
-        # Let go of the icons now (their engines are Python objects): not in some later garbage
-        # collection, whose order Qt's wrappers do not survive.
-        self.tray.setIcon(QIcon())
-        self._spec = None
-        self.painter.clear()
 
     def now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock(), tz=timezone.utc)
-
-    # -- state -> icon, tooltip, timers -------------------------------------------------------
+        return datetime.fromtimestamp(self.clock(), tz=UTC)
 
     def _on_state(self, state: TimerState) -> None:
         self.state = state
-        self._render()
-        if self._menu_open:
-            self.menu.tick()
+        self.view.show_state(state)
 
     def show_state(self, state: TimerState) -> None:
         """Display ``state`` without a service (start-up, before the service is attached)."""
         self._on_state(state)
 
-    def _render(self) -> None:
-        now = self.now()
-        spec = spec_for(self.state, now, dark_panel=self._dark_panel, template=self._template)
-        if spec != self._spec:
-            self._spec = spec
-            self.tray.setIcon(self.painter.icon(spec))  # nothing painted yet: the tray asks for its size
-            log.debug("icon -> %s at %.6f", spec.key, time.monotonic())
-        self.tray.setToolTip(self.tooltip_text(now))
-        self._schedule_minute(now)
+    # -- the view, as the app and the tests read it -------------------------------------------
 
     @property
     def icon_spec(self) -> IconSpec | None:
-        return self._spec
+        return self.view.icon_spec
 
-    def _schedule_minute(self, now: datetime) -> None:
-        if self.state.phase in (Phase.RUNNING, Phase.STARTING):
-            elapsed = self.state.elapsed(now)
-            delay = int((60.0 - elapsed % 60.0) * 1000) + MINUTE_SLACK_MS
-            self.minute_timer.start(delay)
-        else:
-            self.minute_timer.stop()
+    @property
+    def no_tray_notice(self) -> NoTrayNotice | None:
+        return self.view.no_tray_notice
 
-    def _on_minute(self) -> None:
-        self._render()
-
-    def _on_second(self) -> None:
-        tooltip_live = self._tooltip_pos is not None and QToolTip.isVisible()
-        if not tooltip_live:
-            self._tooltip_pos = None
-        if self._menu_open:
-            self.menu.tick()
-        if tooltip_live:
-            text = self.tooltip_text(self.now())
-            self.tray.setToolTip(text)
-            QToolTip.showText(self._tooltip_pos, text)
-        if not self._menu_open and self._tooltip_pos is None:
-            self.second_timer.stop()
-
-    def _live(self) -> None:
-        if not self.second_timer.isActive():
-            self.second_timer.start()
-
-    def _on_scheme(self, *_: Any) -> None:
-        dark = panel_is_dark()
-        if dark != self._dark_panel:
-            self._dark_panel = dark
-            self._render()
-
-    def tooltip_text(self, now: datetime) -> str:
-        s = self.state
-        if s.phase is Phase.SIGNED_OUT:
-            lines = [APP_NAME, self.tr("Signed out: click to sign in")]
-            if s.signed_out_reason:
-                lines.append(s.signed_out_reason)
-            return "\n".join(lines)
-        if s.phase is Phase.LOADING:
-            lines = [APP_NAME, self.tr("Loading your timer…")]
-        elif s.is_running and s.task is not None:
-            lines = [s.task.title]
-            extra = team_and_category(s.task)
-            if extra:
-                lines.append(extra)
-            since = s.started_at.astimezone().strftime("%H:%M") if s.started_at else ""
-            elapsed = format_hms(s.elapsed(now))
-            lines.append(self.tr("%1 (since %2)").replace("%1", elapsed).replace("%2", since) if since else elapsed)
-        else:
-            lines = [APP_NAME, self.tr("Not tracking: click to start the latest task")]
-        if s.offline:
-            lines.append(self.tr("Offline"))
-        if s.pending_count:
-            lines.append(self.tr("%n change(s) waiting to be sent", "", s.pending_count))
-        if s.last_error:
-            lines.append(s.last_error)
-        return "\n".join(lines)
-
-    # -- the tooltip on X11 ----------------------------------------------------------------------
-
-    def _hook_tooltip(self) -> None:
-        """Qt's X11 tray is a widget: refresh the tooltip when it is asked for, and tick while shown."""
-        if self._tray_sys is not None:
-            return
-        for widget in QApplication.topLevelWidgets():
-            if widget.metaObject().className() == "QSystemTrayIconSys":
-                self._tray_sys = widget
-                widget.installEventFilter(self)
-                log.debug("tooltip hooked on the X11 tray icon window")
-                return
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if self._watching_app and event.type() == QEvent.Type.Show and isinstance(obj, QWidget) \
-                and obj.metaObject().className() == "QSystemTrayIconSys":
-            QTimer.singleShot(0, self, self._check_tray)  # a tray host appeared: Qt docked the icon
-        if obj is self._tray_sys:
-            if event.type() == QEvent.Type.ToolTip:
-                self.tray.setToolTip(self.tooltip_text(self.now()))
-                if isinstance(event, QHelpEvent):
-                    self._tooltip_pos = event.globalPos()
-                    self._live()
-            elif event.type() == QEvent.Type.Paint and not self._panel_sampled:
-                self._panel_sampled = True
-                QTimer.singleShot(0, self, self._sample_panel)
-        return super().eventFilter(obj, event)
-
-    def _sample_panel(self) -> None:
-        """An X11 tray (XEmbed) says nothing of its colour: look at the panel's pixels above the icon.
-
-        The docked window is taller than the icon (22x30 in a 32 px panel), and its top
-        rows show the panel itself, sampled once at its first paint. Only when nothing more authoritative decided it
-        (``$TIMECROWD_TRAY_PANEL``, GNOME's always dark bar).
-        """
-        import os
-
-        if self._tray_sys is None or os.environ.get(PANEL_ENV) or "GNOME" in os.environ.get(
-                "XDG_CURRENT_DESKTOP", "").upper():
-            return
-        widget = self._tray_sys
-        screen = widget.screen()
-        if screen is None:
-            return
-        # The window's own pixels: the server fills them with the panel (ParentRelative background).
-        image = screen.grabWindow(int(widget.winId()), 0, 0, widget.width(), 2).toImage()
-        if image.isNull() or image.width() == 0:
-            return
-        samples = [image.pixelColor(x, y) for y in range(image.height()) for x in range(image.width())]
-        luma = sum(0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF() for c in samples) / len(samples)
-        dark = luma < 0.5
-        log.debug("tray panel sampled: luminance %.2f -> %s panel", luma, "dark" if dark else "light")
-        if dark != self._dark_panel:
-            self._dark_panel = dark
-            self._render()
-
-    # -- no tray ---------------------------------------------------------------------------------
-
-    def _no_tray(self) -> None:
-        shortcut = str(self.settings.get("hotkey.toggle") or "")
-        notice = NoTrayNotice(shortcut, self.open_palette, self.quit)
-        text = notice.message(shortcut)
-        log.warning("no system tray available: %s", text.replace("\n\n", " "))
-        print(f"{APP_NAME}: {text}", file=sys.stderr, flush=True)
-        if self._announce_no_tray:
-            self.no_tray_notice = notice
-            notice.destroyed.connect(lambda *_: setattr(self, "no_tray_notice", None))
-            notice.show()
-        else:
-            notice.deleteLater()
-        # Qt docks the icon by itself when a tray host appears (its X11 icon window is then shown):
-        # watch for that window, and check every 30 s for the other kinds of tray.
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-            self._watching_app = True
-        self.tray_watch.start()
-
-    def _check_tray(self) -> None:
-        self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
-        if self._tray_available:
-            self.tray_watch.stop()
-            if self._watching_app:
-                self._watching_app = False
-                app = QApplication.instance()
-                if app is not None:
-                    app.removeEventFilter(self)
-            log.info("a system tray is available now: the icon is docked")
-            if not self.tray.isVisible():
-                self.tray.show()
-            self._hook_tooltip()
-            if self.no_tray_notice is not None:
-                self.no_tray_notice.close()
+    def live_timers(self) -> list[str]:
+        """The timers running now (the tests check nothing ticks every second in the background)."""
+        return self.view.live_timers()
 
     # -- clicks ----------------------------------------------------------------------------------
 
@@ -444,14 +174,8 @@ class TrayController(QObject):
             self.open_palette()
 
     def _menu_shown(self) -> None:
-        self._menu_open = True
-        self.tray.setToolTip(self.tooltip_text(self.now()))
         if self.service is not None:
             self.service.request_refresh()
-        self._live()
-
-    def _menu_hidden(self) -> None:
-        self._menu_open = False
 
     # -- intents (public: the menu, the shortcuts and the shell commands call these) ------------
 
@@ -485,7 +209,7 @@ class TrayController(QObject):
         stopped = result.stopped
         if stopped is None:
             return result
-        self._paint_now()
+        self.view.paint_now()
         ask = bool(self.settings.get("comment_on_stop")) if with_comment is None else with_comment
 
         self._later(lambda: self.notifier.stopped(stopped.task.title, stopped.duration))
@@ -509,7 +233,7 @@ class TrayController(QObject):
             return None
         result = self.service.request_start(task)
         if result.recorded:
-            self._paint_now()
+            self.view.paint_now()
             self._later(lambda: self.notifier.started(task.title))
         return result
 
@@ -520,14 +244,9 @@ class TrayController(QObject):
         category = destination.category
         result = self.service.request_create_task(title, destination.team.id, category.id if category else None)
         if result.recorded:
-            self._paint_now()
+            self.view.paint_now()
             self._later(lambda: self.notifier.started(title.strip()))
         return result
-
-    def _paint_now(self) -> None:
-        """After a click: paint the new icon now where Qt lets us (X11), before anything else runs."""
-        if self._tray_sys is not None and self._tray_sys.isVisible():
-            self._tray_sys.repaint()
 
     def _later(self, work: Callable[[], None]) -> None:
         """Run ``work`` from the event loop (a 0 ms single shot), after the click's handler."""
@@ -612,26 +331,14 @@ class TrayController(QObject):
         return self.palette
 
     def destinations(self) -> list[Any]:
-        """Where a new task can go: each team I may create tasks in, bare and with each known category."""
-        from .palette import Destination
+        """Where a new task can go (:func:`timecrowd_tray.core.destinations.destinations`)."""
+        from ..core.destinations import destinations
 
         user = self.state.user
         if user is None:
             return []
-        categories: dict[int, dict[int, Category]] = {}
-        for task in self.service.cached_tasks if self.service is not None else []:
-            if task.category is not None and task.team_id is not None:
-                categories.setdefault(task.team_id, {}).setdefault(task.category.id, task.category)
-        latest = self.latest_task()
-        teams = sorted(user.teams, key=lambda t: (latest is None or t.id != latest.team_id))
-        out = []
-        for team in teams:
-            if team.tasks_readonly:
-                continue
-            out.append(Destination(team))
-            for category in sorted(categories.get(team.id, {}).values(), key=lambda c: c.title):
-                out.append(Destination(team, category))
-        return out
+        known = self.service.cached_tasks if self.service is not None else []
+        return destinations(user.teams, known, self.latest_task())
 
     # -- settings ---------------------------------------------------------------------------------------
 
@@ -670,7 +377,7 @@ class TrayController(QObject):
         if self.palette is not None:
             self.palette.deleteLater()
             self.palette = None
-        self._render()
+        self.view.render()
 
     # -- events ----------------------------------------------------------------------------------------
 
@@ -679,17 +386,3 @@ class TrayController(QObject):
             self._palette_dirty = True
             return
         self.notifier.handle(event)
-
-    # -- tests and diagnostics ------------------------------------------------------------------------
-
-    def live_timers(self) -> list[str]:
-        """The timers running now (the tests check nothing ticks every second in the background)."""
-        names = []
-        if self.minute_timer.isActive():
-            names.append(f"minute({self.minute_timer.remainingTime()} ms)")
-        if self.second_timer.isActive():
-            names.append("second")
-        if self.tray_watch.isActive():
-            names.append("tray-watch")
-        return names
-
