@@ -29,7 +29,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from Xlib import X, XK, display as xdisplay
+from Xlib import XK, X, display as xdisplay
 from Xlib.error import XError
 from Xlib.ext import xtest
 

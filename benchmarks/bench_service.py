@@ -35,10 +35,11 @@ from pathlib import Path
 
 import httpx
 
-from _common import summary
 from timecrowd_tray.api.client import TimeCrowdClient
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorServer, EmulatorState
 from timecrowd_tray.services.timer_service import TimerService
+
+from _common import summary
 
 LAG_BUDGET_MS = 50.0
 
@@ -60,7 +61,7 @@ class Ticker:
             self.worst = max(self.worst, loop.time() - due)
             self.ticks += 1
 
-    def __enter__(self) -> "Ticker":
+    def __enter__(self) -> Ticker:
         self._task = asyncio.ensure_future(self._run())
         return self
 

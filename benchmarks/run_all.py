@@ -279,7 +279,7 @@ def app_argv(url: str) -> list[str]:
 
 def control(cmd: str, timeout: float = 10.0) -> dict[str, Any] | None:
     """One request to the running app over its control socket (no Qt in this process)."""
-    from timecrowd_tray.platform.single_instance import send_request
+    from timecrowd_tray.platform.instance.client import send_request
 
     return send_request({"cmd": cmd}, timeout=timeout)
 
@@ -538,8 +538,9 @@ def palette_filter(runs: int) -> tuple[list[float], list[float]]:
     """
     import statistics
 
-    import bench_palette as bp
     from timecrowd_tray.core.fuzzy import FuzzyIndex
+
+    import bench_palette as bp
 
     tasks = bp.make_tasks(10_000)
     index = FuzzyIndex(tasks, lambda t: t.title, bp.extra_of)
@@ -670,9 +671,8 @@ def main(argv: list[str] | None = None) -> int:
               "`make bench` installs them when run as root)", file=sys.stderr)
         return 2
 
-    from support.virtual_screen import VirtualScreen
-
     from _xprobe import XProbe
+    from support.virtual_screen import VirtualScreen
 
     started = time.monotonic()
     load_before = os.getloadavg()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv and install the app with its test dependencies (idempotent).
+# Create .venv and install the app with its test and lint dependencies (idempotent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
@@ -24,6 +24,6 @@ fi
 stamp="$VENV/.installed"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -e '.[test]'
+    "$VENV/bin/python" -m pip install -q -e '.[test,lint]'
     touch "$stamp"
 fi

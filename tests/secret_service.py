@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
 from support.tools import require
 
 SECRETS_BUS_NAME = "org.freedesktop.secrets"

@@ -22,16 +22,26 @@ from pathlib import Path
 import httpx
 import keyring.errors
 import pytest
-from secret_service import locked_secret_service, no_keyring_backend, secret_service  # noqa: F401
 
-from timecrowd_tray.cli import EXIT_AUTH, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
-from timecrowd_tray.cli import auth as auth_cli
-from timecrowd_tray.cli import main as cli_main
-from timecrowd_tray.cli import session as cli_session
+from timecrowd_tray.cli import (
+    EXIT_AUTH,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    auth as auth_cli,
+    main as cli_main,
+    session as cli_session,
+)
 from timecrowd_tray.emulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, EmulatorServer, EmulatorState
-from timecrowd_tray.platform import single_instance
+from timecrowd_tray.platform.instance import (
+    client as instance_client,
+    errors as instance_errors,
+    paths as instance_paths,
+)
 from timecrowd_tray.services import credentials as credmod
 from timecrowd_tray.services.credentials import Credentials, CredentialStore
+
+from secret_service import locked_secret_service, no_keyring_backend, secret_service  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -242,7 +252,7 @@ class BlockingBackend:
 @pytest.fixture
 def isolated(monkeypatch):
     """No running app answers (a socket name of our own), no server from the environment."""
-    monkeypatch.setenv(single_instance.INSTANCE_ENV, f"test-{uuid.uuid4().hex[:12]}")
+    monkeypatch.setenv(instance_paths.INSTANCE_ENV, f"test-{uuid.uuid4().hex[:12]}")
     monkeypatch.delenv("TIMECROWD_API_BASE", raising=False)
     monkeypatch.delenv(KEYRING_TIMEOUT_ENV, raising=False)
 
@@ -311,7 +321,7 @@ def test_a_stuck_keyring_thread_does_not_keep_the_process_alive(emulator, tmp_pa
         sys.exit(main(["--api-base", {emulator.url!r}, "status"]))
     """)
     env = {**os.environ, "HOME": str(tmp_path), KEYRING_TIMEOUT_ENV: "0.2",
-           single_instance.INSTANCE_ENV: f"test-{uuid.uuid4().hex[:12]}"}
+           instance_paths.INSTANCE_ENV: f"test-{uuid.uuid4().hex[:12]}"}
     env.pop("TIMECROWD_API_BASE", None)
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
                             timeout=HANG_GUARD_S, check=False)
@@ -408,14 +418,14 @@ def test_a_malformed_token_has_its_own_message_and_exit_2(capsys, monkeypatch, m
 # -- 3. the running app hears of the new sign-in ------------------------------------------------
 
 class FakeApp:
-    """Stands in for single_instance.send_request: records the requests, plays the running app."""
+    """Stands in for instance_client.send_request: records the requests, plays the running app."""
 
     def __init__(self, answer=None, error: BaseException | None = None) -> None:
         self.answer = answer
         self.error = error
         self.requests: list[tuple[dict, float]] = []
 
-    def __call__(self, request, timeout=single_instance.REPLY_TIMEOUT):
+    def __call__(self, request, timeout=instance_client.REPLY_TIMEOUT):
         self.requests.append((request, timeout))
         if self.error is not None:
             raise self.error
@@ -424,7 +434,7 @@ class FakeApp:
 
 def test_login_tells_the_running_app_which_signs_in_again(capsys, monkeypatch, memory_keyring, emulator):
     app = FakeApp(lambda request: {"ok": True, "signed_in": True, "api_base": request["api_base"]})
-    monkeypatch.setattr(single_instance, "send_request", app)
+    monkeypatch.setattr(instance_client, "send_request", app)
     code, out, err = run_main(capsys, monkeypatch, "--api-base", emulator.url, "login", "--with-token",
                               stdin=DEMO_TOKEN + "\n")
     assert code == EXIT_OK, err
@@ -435,7 +445,7 @@ def test_login_tells_the_running_app_which_signs_in_again(capsys, monkeypatch, m
 
 def test_without_a_running_app_login_says_nothing_more(capsys, monkeypatch, memory_keyring, emulator):
     app = FakeApp(None)
-    monkeypatch.setattr(single_instance, "send_request", app)
+    monkeypatch.setattr(instance_client, "send_request", app)
     code, out, err = run_main(capsys, monkeypatch, "--api-base", emulator.url, "login", "--with-token",
                               stdin=DEMO_TOKEN)
     assert code == EXIT_OK and len(app.requests) == 1
@@ -443,7 +453,7 @@ def test_without_a_running_app_login_says_nothing_more(capsys, monkeypatch, memo
 
 
 @pytest.mark.parametrize(("app", "words"), [
-    (FakeApp(error=single_instance.NoAnswer("the running app did not answer within 15 s")), "did not answer"),
+    (FakeApp(error=instance_errors.NoAnswer("the running app did not answer within 15 s")), "did not answer"),
     (FakeApp({"ok": False, "error": "the server did not accept the stored sign-in", "code": "signed_out"}),
      "did not accept"),
     (FakeApp({"ok": False, "error": "unknown command 'reload_sign_in'", "code": "bad_request"}), "unknown command"),
@@ -451,7 +461,7 @@ def test_without_a_running_app_login_says_nothing_more(capsys, monkeypatch, memo
 ])
 def test_login_warns_when_the_running_app_did_not_pick_it_up(capsys, monkeypatch, memory_keyring, emulator,
                                                             app, words):
-    monkeypatch.setattr(single_instance, "send_request", app)
+    monkeypatch.setattr(instance_client, "send_request", app)
     code, _out, err = run_main(capsys, monkeypatch, "--api-base", emulator.url, "login", "--with-token",
                                stdin=DEMO_TOKEN)
     assert code == EXIT_OK  # the sign-in is stored: login did its part
@@ -460,7 +470,7 @@ def test_login_warns_when_the_running_app_did_not_pick_it_up(capsys, monkeypatch
 
 
 def test_login_for_another_server_than_the_apps(capsys, monkeypatch, memory_keyring, emulator):
-    monkeypatch.setattr(single_instance, "send_request",
+    monkeypatch.setattr(instance_client, "send_request",
                         FakeApp({"ok": True, "signed_in": True, "api_base": "https://timecrowd.net"}))
     code, out, _err = run_main(capsys, monkeypatch, "--api-base", emulator.url, "login", "--with-token",
                                stdin=DEMO_TOKEN)
@@ -468,7 +478,7 @@ def test_login_for_another_server_than_the_apps(capsys, monkeypatch, memory_keyr
 
 
 def test_an_offline_app_signs_in_when_the_server_answers(capsys, monkeypatch, memory_keyring, emulator):
-    monkeypatch.setattr(single_instance, "send_request", FakeApp({"ok": True, "signed_in": False, "retrying": True}))
+    monkeypatch.setattr(instance_client, "send_request", FakeApp({"ok": True, "signed_in": False, "retrying": True}))
     code, out, _err = run_main(capsys, monkeypatch, "--api-base", emulator.url, "login", "--with-token",
                                stdin=DEMO_TOKEN)
     assert code == EXIT_OK and "signs in as soon as" in out
@@ -476,7 +486,7 @@ def test_an_offline_app_signs_in_when_the_server_answers(capsys, monkeypatch, me
 
 def test_a_rejected_login_tells_the_app_nothing(capsys, monkeypatch, memory_keyring, emulator):
     app = FakeApp({"ok": True, "signed_in": True})
-    monkeypatch.setattr(single_instance, "send_request", app)
+    monkeypatch.setattr(instance_client, "send_request", app)
     code, _out, _err = run_main(capsys, monkeypatch, "--api-base", emulator.url, "login", "--with-token",
                                 stdin="bogus-token-0123456789abcdef")
     assert code == EXIT_AUTH and app.requests == []
@@ -485,7 +495,7 @@ def test_a_rejected_login_tells_the_app_nothing(capsys, monkeypatch, memory_keyr
 def test_logout_tells_the_running_app_only_when_it_deleted_something(capsys, monkeypatch, memory_keyring,
                                                                       emulator):
     app = FakeApp(lambda request: {"ok": True, "signed_in": False, "api_base": request["api_base"]})
-    monkeypatch.setattr(single_instance, "send_request", app)
+    monkeypatch.setattr(instance_client, "send_request", app)
     memory_keyring.data[("timecrowd-tray", emulator.url)] = Credentials(access_token=DEMO_TOKEN).to_json()
     code, out, _err = run_main(capsys, monkeypatch, "--api-base", emulator.url, "logout")
     assert code == EXIT_OK and "Signed out" in out

@@ -22,24 +22,32 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from secret_service import secret_service  # noqa: F401 - fixture
 
 from timecrowd_tray.api.client import TimeCrowdClient
-from timecrowd_tray.cli import (EXIT_AUTH, EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_QUEUED, EXIT_UNREACHABLE,
-                                EXIT_USAGE)
+from timecrowd_tray.cli import (
+    EXIT_AUTH,
+    EXIT_ERROR,
+    EXIT_NOT_RUNNING,
+    EXIT_OK,
+    EXIT_QUEUED,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+)
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorServer, EmulatorState
 from timecrowd_tray.platform.hotkeys import NullBackend
 from timecrowd_tray.ui.qt_compat import guard_none_refcount
+
+from secret_service import secret_service  # noqa: F401 - fixture
 
 # PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call (see ui/qt_compat.py).
 guard_none_refcount()
@@ -472,7 +480,7 @@ def demo_app(runtime_dir, tmp_path):
         pytest.fail("the demo app printed no emulator URL:\n" + "".join(lines))
     _pool.submit(proc.stdout.read)  # keep draining its output
     # ready once it answers on its socket
-    from timecrowd_tray.platform.single_instance import is_running
+    from timecrowd_tray.platform.instance.client import is_running
 
     deadline = time.monotonic() + 30
     while not is_running():

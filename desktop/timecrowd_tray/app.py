@@ -44,10 +44,10 @@ EXECUTOR_THREADS = 2
 DESKTOP_FILE_ID = "net.timecrowd.TimeCrowdTray"
 
 
-def tr(text: str) -> str:
+def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    return QCoreApplication.translate("App", text)
+    return QCoreApplication.translate("App", text, disambiguation, n)
 
 
 def skip_httpx_command_line() -> None:
@@ -66,9 +66,9 @@ def run_app(args: Any) -> int:
 
     skip_httpx_command_line()
     stop_module_source_caching()
-    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
-
     import os
+
+    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
     from .core.settings import InvalidSetting
     from .platform.settings_store import API_BASE_ENV, SettingsStore, resolve_api_base
@@ -118,8 +118,8 @@ def run_app(args: Any) -> int:
 
     setup_logging(bool(getattr(args, "debug", False)))
     log.info("tray icon shown")
-    from .platform.instance_lock import HandedOver, claim_single_instance
-    from .platform.single_instance import InstanceError
+    from .platform.instance.claim import HandedOver, claim_single_instance
+    from .platform.instance.errors import InstanceError
 
     try:
         # The single-instance lock, held until this process ends (the kernel lets go of it however
@@ -645,8 +645,6 @@ class AppRunner:
         None: nothing), in one notice: what was lost, what is kept where, what to do."""
         if problem is None:
             return
-        from PySide6.QtCore import QCoreApplication
-
         title: str | None = None
         parts: list[str] = []
         unwritable = problem.outbox_unwritable
@@ -660,30 +658,27 @@ class AppRunner:
                 parts.append(tr("The actions already waiting there could not be counted. They stay there and are "
                                 "sent once the folder can be written."))
             elif unwritable.waiting_count:
-                parts.append(QCoreApplication.translate(
-                    "App", "%n action(s) already waiting there stay there and are sent once the folder can be "
-                           "written.", None, unwritable.waiting_count))
+                parts.append(tr("%n action(s) already waiting there stay there and are sent once the folder "
+                                "can be written.", "", unwritable.waiting_count))
         damage = problem.damage
         if damage is not None:
             title = title or tr("The list of your unsent actions was damaged")
             parts.append(tr("The file keeping your actions until they reach TimeCrowd was damaged. A new one "
                             "was started; the damaged one is kept at {path}.").format(path=damage.path))
             if damage.recovered_count:
-                parts.append(QCoreApplication.translate(
-                    "App", "%n action(s) were recovered from it and will be sent.", None, damage.recovered_count))
+                parts.append(tr("%n action(s) were recovered from it and will be sent.", "", damage.recovered_count))
             if damage.unreadable_count is None:
                 parts.append(tr("An unknown number of actions could not be read from it: they will not be sent."))
             elif damage.unreadable_count:
-                parts.append(QCoreApplication.translate(
-                    "App", "%n action(s) could not be read from it: they will not be sent.", None,
-                    damage.unreadable_count))
+                parts.append(tr("%n action(s) could not be read from it: they will not be sent.", "",
+                                damage.unreadable_count))
             elif not damage.recovered_count:
                 parts.append(tr("No action waiting to be sent was lost."))
         if problem.unreadable_count:
             title = title or tr("Some of your unsent actions could not be read")
-            parts.append(QCoreApplication.translate(
-                "App", "%n action(s) waiting to be sent could not be read: they will not be sent. They are kept "
-                       "for inspection in {path}.", None, problem.unreadable_count).format(path=problem.outbox_path))
+            parts.append(tr("%n action(s) waiting to be sent could not be read: they will not be sent. They are "
+                            "kept for inspection in {path}.", "", problem.unreadable_count).format(
+                path=problem.outbox_path))
         if problem.cache_dir is not None:
             title = title or tr("TimeCrowd Tray cannot write its cache")
             parts.append(tr("TimeCrowd Tray cannot write to {path} ({reason}): your recent tasks and the running "

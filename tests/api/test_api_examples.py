@@ -7,8 +7,8 @@ import json
 import httpx
 import pytest
 
-from timecrowd_tray.api.client import _error_for
 from timecrowd_tray.api import errors
+from timecrowd_tray.api.client import _error_for
 from timecrowd_tray.core.models import TimeEntry
 
 from support.api_examples import load_examples

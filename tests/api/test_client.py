@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -28,7 +28,7 @@ class Clock:
 
 @pytest.fixture
 def clock():
-    return Clock(datetime(2026, 11, 18, 14, 0, tzinfo=timezone.utc).timestamp())
+    return Clock(datetime(2026, 11, 18, 14, 0, tzinfo=UTC).timestamp())
 
 
 @pytest.fixture

@@ -88,7 +88,7 @@ class App(ProcessOutput):
 
 def grabbed_elsewhere(display: Any, key: str, mask: int) -> bool:
     """True when some other client holds this grab: ours is refused with BadAccess (and so leaves nothing)."""
-    from Xlib import X, XK, error
+    from Xlib import XK, X, error
 
     catcher = error.CatchError(error.BadAccess)
     keycode = display.keysym_to_keycode(XK.string_to_keysym(key))
@@ -155,7 +155,7 @@ def test_the_toggle_shortcut_starts_then_stops_with_the_comment_dialog(screen, x
 
 
 def test_a_combination_another_client_holds_is_reported(screen, xclient, tmp_path):
-    from Xlib import X, XK
+    from Xlib import XK, X
 
     # Another application took the palette's default combination before the app started.
     keycode = xclient.keysym_to_keycode(XK.string_to_keysym("space"))

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from support.clock import FakeClock
 
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorState, create_app
+
+from support.clock import FakeClock
 
 # Tuesday 2025-10-21 14:00:00.5 JST: a weekday afternoon, with a fraction to
 # prove that stored timestamps are whole seconds.

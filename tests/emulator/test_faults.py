@@ -9,11 +9,12 @@ import time
 
 import httpx
 import pytest
-from support.latency import LatencyGate
-from support.waiting import wait_until
 
 from timecrowd_tray.emulator import DEMO_TOKEN, ConnectionDropped, EmulatorServer
 from timecrowd_tray.emulator.faults import _padding_frame
+
+from support.latency import LatencyGate
+from support.waiting import wait_until
 
 
 def start_path(state):
@@ -390,7 +391,8 @@ def test_admin_sets_the_new_faults(api, state):
     api.post("/_emulator/faults", token=None, json={"clear": True, "huge_next": {"chunked": True},
                                                     "stall_after_headers_next": {"seconds": 20},
                                                     "blackhole_next": 2})
-    assert [(f["kind"], f.get("chunked"), f.get("seconds"), f.get("hold")) for f in state.faults.describe()["pending"]] \
+    pending = state.faults.describe()["pending"]
+    assert [(f["kind"], f.get("chunked"), f.get("seconds"), f.get("hold")) for f in pending] \
         == [("blackhole", None, None, 60), ("blackhole", None, None, 60), ("huge", True, None, None),
             ("stall_after_headers", None, 20, None)]
     for bad in ({"blackhole_next": {"hold": -1}}, {"huge_next": {"size": "big"}},

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import datetime
+from pathlib import Path
 
-from timecrowd_tray.emulator import EmulatorState
+from timecrowd_tray.emulator import EmulatorState, seed
 from timecrowd_tray.emulator.timefmt import JST
 
 
@@ -46,3 +48,12 @@ def test_catalogue_has_the_needed_oddities(state):
 def test_someone_else_is_working_right_now(state):
     rows = state.working_users(state.me_id)
     assert rows and all(user["id"] != state.me_id for user, _ in rows)
+
+
+def test_the_seed_imports_nothing_of_the_store():
+    # The store calls the seed (EmulatorState.seeded); the seed knows the store only as a SeedTarget.
+    tree = ast.parse(Path(seed.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                 for alias in node.names}
+    assert not any(name and name.split(".")[-1] == "store" for name in imported), imported

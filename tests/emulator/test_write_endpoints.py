@@ -91,7 +91,8 @@ def test_create_from_task_creates_and_starts(api, state, demo, find_task):
 
 def test_create_in_readonly_team_is_422_in_japanese(api, state, find_team):
     readonly = next(t["id"] for t in state.teams.values() if t["tasks_readonly"])
-    response = api.post("/api/v1/time_entries", json={"task": {"title": "x", "team_id": readonly, "key": "k", "url": ""}})
+    response = api.post("/api/v1/time_entries",
+                        json={"task": {"title": "x", "team_id": readonly, "key": "k", "url": ""}})
     assert response.status_code == 422
     assert response.json() == {"messages": ["選択中のチームでタスクの作成・編集・削除は許可されていません"]}
     assert "選択中のチーム".encode() in response.content  # raw UTF-8, not \u escapes
@@ -102,7 +103,8 @@ def test_create_under_deleted_category_is_422_verbatim(api, state, demo):
     deleted = next(c["id"] for c in state.categories.values() if c["deleted_at"] and c["team_id"] == demo)
     response = api.post("/api/v1/time_entries", json={"task": {"title": "x", "team_id": demo, "parent_id": deleted}})
     assert response.status_code == 422
-    assert response.json() == {"messages": ["1 error prohibited this Task from being saved. ", "Category is already deleted."]}
+    assert response.json() == {"messages": ["1 error prohibited this Task from being saved. ",
+                                            "Category is already deleted."]}
 
 
 def test_create_from_times(api, state, clock, find_task):
@@ -158,7 +160,8 @@ def test_teammate_cannot_stop_mine(api, make_api, state, demo, find_task):
     assert state.running_entry(state.me_id)["id"] == entry["id"]
 
 
-@pytest.mark.parametrize(("method", "suffix"), [("GET", ""), ("PATCH", "/stop"), ("PATCH", ""), ("DELETE", ""), ("POST", "/comments")])
+@pytest.mark.parametrize(("method", "suffix"),
+                         [("GET", ""), ("PATCH", "/stop"), ("PATCH", ""), ("DELETE", ""), ("POST", "/comments")])
 def test_unknown_entry_is_404(api, method, suffix):
     kwargs = {"json": {"comment": {"content": "x"}}} if suffix == "/comments" else {}
     response = api.request(method, f"/api/v1/time_entries/424242{suffix}", **kwargs)
@@ -172,7 +175,8 @@ def test_patch_times(api, state, clock):
     body = api.patch(f"/api/v1/time_entries/{entry['id']}", json={"time_entry": {"started_at": str(new_start)}}).json()
     assert body["started_at"] == iso_jst(new_start)
     assert body["duration"] == float(entry["stopped_at"] - new_start)
-    body = api.patch(f"/api/v1/time_entries/{entry['id']}", json={"time_entry": {"stopped_at": entry["stopped_at"] + 60}}).json()
+    body = api.patch(f"/api/v1/time_entries/{entry['id']}",
+                     json={"time_entry": {"stopped_at": entry["stopped_at"] + 60}}).json()
     assert body["stopped_at_seconds"] == entry["stopped_at"] + 60
     assert state.entry(entry["id"])["started_at"] == new_start
 
@@ -191,7 +195,8 @@ def test_patch_stopped_before_started_is_422(api, state):
 def test_patch_stopped_at_stops_a_running_entry(api, state, clock, demo, find_task):
     entry = start(api, demo, find_task("採用面接")).json()
     clock.advance(1200)
-    body = api.patch(f"/api/v1/time_entries/{entry['id']}", json={"time_entry": {"stopped_at": int(clock.now) - 200}}).json()
+    body = api.patch(f"/api/v1/time_entries/{entry['id']}",
+                     json={"time_entry": {"stopped_at": int(clock.now) - 200}}).json()
     assert body["duration"] == 1000.0
     assert state.running_entry(state.me_id) is None
 

@@ -27,6 +27,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 import timecrowd_tray
+
 from support.tools import require_all
 
 ROOT = Path(__file__).resolve().parents[2]

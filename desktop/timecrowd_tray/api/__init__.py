@@ -1,7 +1,7 @@
 """The TimeCrowd API over HTTP (httpx). Knows nothing of Qt."""
 
-from .client import DEFAULT_TIMEOUT, USER_AGENT, TimeCrowdClient, TokenRefresher
 from ..core.endpoint import DEFAULT_API_BASE, InvalidApiBase, is_loopback_host, normalize_api_base
+from .client import DEFAULT_TIMEOUT, USER_AGENT, TimeCrowdClient, TokenRefresher
 from .errors import (
     ApiError,
     ApiTimeout,

@@ -21,17 +21,17 @@ import email.utils
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import httpx
 
 from .. import APP_ID, __version__
+from ..core.endpoint import normalize_api_base
 from ..core.models import (
     Category,
     ParseError,
-    Task,
     TaskPage,
     Team,
     TimeEntry,
@@ -41,9 +41,10 @@ from ..core.models import (
 )
 from ..core.secret import Secret
 from . import errors
-from ..core.endpoint import normalize_api_base
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=15.0, pool=5.0)
 # Longer than the 30 s poll: httpx's default 5 s would make every poll a new TCP + TLS handshake.
@@ -66,7 +67,7 @@ class _BearerAuth(httpx.Auth):
     def __init__(self, owner: TimeCrowdClient) -> None:
         self._owner = owner
 
-    def auth_flow(self, request: httpx.Request):
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = "Bearer " + self._owner._token.reveal()
         yield request
 
@@ -219,7 +220,8 @@ class TimeCrowdClient:
             parts: list[bytes] = []
             size = 0
             if not too_large:
-                stream = response.aiter_bytes()
+                # An async generator: closed below, so an early break does not leave it open.
+                stream = cast(AsyncGenerator[bytes, None], response.aiter_bytes())
                 try:
                     async for chunk in stream:
                         parts.append(chunk)
@@ -288,13 +290,13 @@ class TimeCrowdClient:
                                        status=response.status_code) from None
 
     @staticmethod
-    def _parse(what: str, parse: Callable[[Any], Any], data: Any) -> Any:
+    def _parse(what: str, parse: Callable[[Any], _T], data: Any) -> _T:
         try:
             return parse(data)
         except ParseError as exc:
             raise errors.ProtocolError(f"{what}: unexpected JSON ({exc})") from None
 
-    def _list(self, what: str, parse: Callable[[Any], Any], data: Any) -> list[Any]:
+    def _list(self, what: str, parse: Callable[[Any], _T], data: Any) -> list[_T]:
         if not isinstance(data, list):
             raise errors.ProtocolError(f"{what}: expected a list, got {type(data).__name__}")
         return [self._parse(what, parse, item) for item in data]

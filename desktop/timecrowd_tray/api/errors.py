@@ -22,6 +22,8 @@ through an exception.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ApiError(Exception):
     """Base of every error the API client raises."""
@@ -73,7 +75,7 @@ class TransientError(ApiError):
 class RateLimited(TransientError):
     status = 429
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs) -> None:
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
 

@@ -87,8 +87,7 @@ def _describe(user) -> str:
 # -- commands ------------------------------------------------------------------
 
 def _login(args: argparse.Namespace) -> int:
-    from ..core.token_format import MESSAGES as TOKEN_MESSAGES
-    from ..core.token_format import token_problem
+    from ..core.token_format import MESSAGES as TOKEN_MESSAGES, token_problem
 
     if args.with_browser:
         return _login_browser(args)
@@ -179,7 +178,8 @@ def tell_running_app(api_base: str, *, signed_in: bool, timeout: float = RELOAD_
     line when an app answered (or a warning when it did not, or could not use it); nothing when
     no app runs. Returns the app's answer (None: no app, or no answer). Never fails the command.
     """
-    from ..platform.single_instance import InstanceError, send_request
+    from ..platform.instance.client import send_request
+    from ..platform.instance.errors import InstanceError
 
     not_done = APP_NOT_PICKED_UP if signed_in else APP_NOT_SIGNED_OUT
     try:
@@ -209,7 +209,8 @@ def tell_running_app(api_base: str, *, signed_in: bool, timeout: float = RELOAD_
 
 def _whoami_from_app(args: argparse.Namespace) -> int | None:
     """The running app's account, printed (its exit code); None when no app answers for this server."""
-    from ..platform.single_instance import InstanceError, send_request
+    from ..platform.instance.client import send_request
+    from ..platform.instance.errors import InstanceError
 
     try:
         answer = send_request({"cmd": "whoami"}, timeout=5.0)

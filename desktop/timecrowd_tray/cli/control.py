@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from . import EXIT_AUTH, EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_QUEUED, EXIT_UNREACHABLE, EXIT_USAGE
@@ -97,8 +97,10 @@ def _print_status(doc: dict[str, Any], as_json: bool) -> None:
 def _describe_task(task: dict[str, Any] | None) -> str:
     if not task:
         return ""
+    from ..core.labels import task_label
+
     label = task.get("title") or f"task {task.get('id')}"
-    return f"{label} ({task['team']})" if task.get("team") else label
+    return task_label(label, task.get("team"))
 
 
 def _clock_of(iso: str | None) -> str:
@@ -159,7 +161,8 @@ class _NoApp(Exception):
 
 def _ask_app(request: dict[str, Any]) -> dict[str, Any] | int:
     """The app's answer; an exit code after an error was printed; _NoApp when none runs."""
-    from ..platform.single_instance import InstanceError, NoAnswer, UntrustedSocket, send_request
+    from ..platform.instance.client import send_request
+    from ..platform.instance.errors import InstanceError, NoAnswer, UntrustedSocket
 
     try:
         answer = send_request(request)
@@ -252,7 +255,7 @@ class _Api:
             return status_document(state=state or "idle", source="api")
         task = entry.task
         return status_document(state=state or "running", task=task, team=names.get(task.team_id or entry.team_id, ""),
-                               started_at=entry.started_at, now=datetime.now(timezone.utc), source="api")
+                               started_at=entry.started_at, now=datetime.now(UTC), source="api")
 
 
 def _run_api(args: argparse.Namespace, body) -> int:

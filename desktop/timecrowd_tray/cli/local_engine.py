@@ -37,7 +37,7 @@ CLOSE_BOUND = 3.0
 async def run_command(session: Any, request: dict[str, Any], *, data_dir: Any = None,
                       sign_in_bound: float = SIGN_IN_BOUND) -> dict[str, Any]:
     """The answer to ``request`` (the socket's answer format), carried out in this process."""
-    from ..platform.instance_lock import try_lock
+    from ..platform.instance.lock import try_lock
     from ..services.commands import Commands, ServiceFront
     from ..services.timer_service import TimerService
 
@@ -73,7 +73,7 @@ async def run_command(session: Any, request: dict[str, Any], *, data_dir: Any = 
     finally:
         try:
             await asyncio.wait_for(service.aclose(), CLOSE_BOUND)
-        except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - what is unsent stays on disk anyway
+        except (TimeoutError, Exception):  # noqa: BLE001 - what is unsent stays on disk anyway
             log.warning("the timer service did not close in time", exc_info=True)
         lock.release()
 
@@ -83,7 +83,7 @@ async def _sign_in(service: Any, client: Any, api_base: str, bound: float) -> di
     task = asyncio.ensure_future(service.sign_in(client))
     try:
         await asyncio.wait_for(asyncio.shield(task), bound)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         # The server is slow: what the service knows (the cache, the outbox) is enough to act on,
         # once it knows the account; the first poll goes on meanwhile.
         if service.user is None:

@@ -140,7 +140,8 @@ def create_app(state: EmulatorState) -> Starlette:
 
     async def update_time_entry(request: Request, me: int) -> Response:
         body = await _json_body(request)
-        fields = body.get("time_entry") if isinstance(body.get("time_entry"), dict) else {}
+        raw_fields = body.get("time_entry")
+        fields: dict[str, Any] = raw_fields if isinstance(raw_fields, dict) else {}
         with state.lock:
             entry = state.update_entry(me, request.path_params["entry_id"], fields)
             return ok(views.entry_json(state, entry))
@@ -156,7 +157,8 @@ def create_app(state: EmulatorState) -> Starlette:
 
     async def comment_time_entry(request: Request, me: int) -> Response:
         body = await _json_body(request)
-        comment = body.get("comment") if isinstance(body.get("comment"), dict) else {}
+        raw_comment = body.get("comment")
+        comment: dict[str, Any] = raw_comment if isinstance(raw_comment, dict) else {}
         with state.lock:
             entry = state.add_comment(me, request.path_params["entry_id"], comment.get("content"))
             return ok(views.entry_json(state, entry))

@@ -2,6 +2,9 @@
 
 Deterministic for a given clock reading: every random choice comes from a
 fixed-seed generator and all times are placed relative to "now".
+
+It builds the account through the few calls of :class:`SeedTarget` and imports
+nothing of the store (``EmulatorState.seeded()`` calls :func:`populate`).
 """
 
 from __future__ import annotations
@@ -11,9 +14,43 @@ import random
 import struct
 import zlib
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
-from .store import EmulatorState
 from .timefmt import JST
+
+Record = dict[str, Any]  # the store's record: a plain dict (shapes on ``EmulatorState``)
+
+
+class SeedTarget(Protocol):
+    """What the seed needs of a store (``EmulatorState`` is one)."""
+
+    me_id: int
+
+    def now(self) -> int: ...
+
+    def set_next_id(self, kind: str, value: int) -> None: ...
+
+    def add_team(self, team_id: int, name: str, *, tasks_readonly: bool = ...,
+                 avatar_url: str | None = ...) -> Record: ...
+
+    def add_user(self, user_id: int, nickname: str, email: str, team_ids: list[int], locale: str = ...,
+                 *, avatar_url: str | None = ...) -> Record: ...
+
+    def add_category(self, team_id: int, title: str, *, color: int = ..., deleted: bool = ...) -> Record:
+        """The stored record (not a copy)."""
+        ...
+
+    def add_task(self, team_id: int, category_id: int, title: str, *, url: str = ...,
+                 deleted: bool = ...) -> Record:
+        """The stored record (not a copy)."""
+        ...
+
+    def add_entry(self, user_id: int, task_id: int, started_at: int, stopped_at: int | None,
+                  comment: str | None = ...) -> Record: ...
+
+    def add_token(self, token: str, user_id: int) -> None: ...
+
+    def add_oauth_client(self, client_id: str, secret: str, name: str) -> None: ...
 
 DEMO_TOKEN = "demo-token-0123456789abcdef"
 TEAMMATE_TOKEN = "teammate-token-fedcba9876543210"
@@ -106,7 +143,7 @@ _COMMENTS = [
 ]
 
 
-def populate(state: EmulatorState) -> None:
+def populate(state: SeedTarget) -> None:
     rng = random.Random(_SEED)
     now = state.now()
     state.set_next_id("category", 101)
@@ -119,8 +156,7 @@ def populate(state: EmulatorState) -> None:
         (READONLY_TEAM_ID, "経理部 (閲覧のみ)", True, (245, 124, 0)),
         (OUTSIDE_TEAM_ID, "Other Company", False, (97, 97, 97)),
     ]:
-        state.add_team(team_id, name, tasks_readonly=readonly)
-        state.teams[team_id]["avatar_url"] = solid_png_data_url(rgb)
+        state.add_team(team_id, name, tasks_readonly=readonly, avatar_url=solid_png_data_url(rgb))
 
     for user_id, nickname, email, teams, locale, rgb in [
         (ME_ID, "山田 花子 (demo)", "hanako.yamada@example.com",
@@ -129,21 +165,23 @@ def populate(state: EmulatorState) -> None:
         (GUILD_MEMBER_ID, "Alex Kim", "alex.kim@example.org", [GUILD_TEAM_ID], "en", (94, 53, 177)),
         (OUTSIDER_ID, "外部 太郎", "taro@other.example", [OUTSIDE_TEAM_ID], "ja", (120, 144, 156)),
     ]:
-        state.add_user(user_id, nickname, email, teams, locale=locale)
-        state.users[user_id]["avatar_url"] = solid_png_data_url(rgb)
+        state.add_user(user_id, nickname, email, teams, locale=locale, avatar_url=solid_png_data_url(rgb))
     state.me_id = ME_ID
 
     tasks_by_team: dict[int, list[int]] = {}
+    all_tasks: list[Record] = []  # in creation order
+    category_named: dict[str, int] = {}  # title -> id of the first category of that title
     for team_id, title, color, deleted, tasks in _CATALOGUE:
         category = state.add_category(team_id, title, color=color, deleted=deleted)
+        category_named.setdefault(title, category["id"])
         for task_title, url in tasks:
             task = state.add_task(team_id, category["id"], task_title, url=url)
+            all_tasks.append(task)
             if not deleted:
                 tasks_by_team.setdefault(team_id, []).append(task["id"])
-    dev_category = next(c for c in state.categories.values() if c["title"] == "開発")
-    state.add_task(DEMO_TEAM_ID, dev_category["id"], DELETED_TASK_TITLE, deleted=True)
+    all_tasks.append(state.add_task(DEMO_TEAM_ID, category_named["開発"], DELETED_TASK_TITLE, deleted=True))
     # Tasks look as if they were created long ago, not at seed time.
-    for task in state.tasks.values():
+    for task in all_tasks:
         task["created_at"] = task["updated_at"] = now - 200 * 86400 + task["id"] * 3600
 
     state.set_next_id("entry", 1001)
@@ -152,16 +190,17 @@ def populate(state: EmulatorState) -> None:
     history += _workdays(rng, now, ME_ID, demo_tasks, days=21, per_day=(4, 7), comment_rate=0.2)
     mate_tasks = tasks_by_team[DEMO_TEAM_ID] + tasks_by_team[GUILD_TEAM_ID]
     history += _workdays(rng, now, TEAMMATE_ID, mate_tasks, days=7, per_day=(2, 4), comment_rate=0.1)
-    history += _workdays(rng, now, GUILD_MEMBER_ID, tasks_by_team[GUILD_TEAM_ID], days=5, per_day=(1, 3), comment_rate=0.0)
+    history += _workdays(rng, now, GUILD_MEMBER_ID, tasks_by_team[GUILD_TEAM_ID], days=5, per_day=(1, 3),
+                         comment_rate=0.0)
     # Ids grow with time, like a real database filled day after day.
     for user_id, task_id, started, stopped, comment in sorted(history, key=lambda h: (h[2], h[0])):
         state.add_entry(user_id, task_id, started, stopped, comment)
 
     # Colleagues at work right now; the demo user is idle.
-    code_review = _task_id(state, "Code review")
+    code_review = _task_id(all_tasks, "Code review")
     state.add_entry(TEAMMATE_ID, code_review, now - 37 * 60, None, "PR #482 を確認中")
-    state.add_entry(GUILD_MEMBER_ID, _task_id(state, "Dependency updates"), now - 12 * 60, None)
-    state.add_entry(OUTSIDER_ID, _task_id(state, "Stealth work"), now - 50 * 60, None)
+    state.add_entry(GUILD_MEMBER_ID, _task_id(all_tasks, "Dependency updates"), now - 12 * 60, None)
+    state.add_entry(OUTSIDER_ID, _task_id(all_tasks, "Stealth work"), now - 50 * 60, None)
 
     state.add_token(DEMO_TOKEN, ME_ID)
     state.add_token(TEAMMATE_TOKEN, TEAMMATE_ID)
@@ -169,8 +208,8 @@ def populate(state: EmulatorState) -> None:
     state.add_oauth_client(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, "TimeCrowd Tray (demo)")
 
 
-def _task_id(state: EmulatorState, title: str) -> int:
-    return next(t["id"] for t in state.tasks.values() if t["title"] == title and t["deleted_at"] is None)
+def _task_id(tasks: list[Record], title: str) -> int:
+    return next(t["id"] for t in tasks if t["title"] == title and t["deleted_at"] is None)
 
 
 def _workdays(

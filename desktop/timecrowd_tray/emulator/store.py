@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .faults import Faults
+from .seed import populate
 from .timefmt import parse_unix_seconds
 
 Record = dict[str, Any]
@@ -92,7 +93,9 @@ class EmulatorState:
     Record shapes (internal, returned as copies):
 
     * user: ``id, email, nickname, locale, color, team_ids (list), created_at``
+      and ``avatar_url`` when one was given
     * team: ``id, name, tasks_readonly, workspace_id, color, created_at``
+      and ``avatar_url`` when one was given
     * category: ``id, team_id, title, key, color, position, created_at,
       updated_at, deleted_at``
     * task: ``id, team_id, category_id, title, key, url, created_at,
@@ -128,10 +131,9 @@ class EmulatorState:
 
     @classmethod
     def seeded(cls, clock: Callable[[], float] | None = None) -> EmulatorState:
-        from . import seed
-
+        """A store holding the demo account (``seed.py``)."""
         state = cls(clock)
-        seed.populate(state)
+        populate(state)
         return state
 
     # -- basics ---------------------------------------------------------------
@@ -546,7 +548,8 @@ class EmulatorState:
             # ASSUMPTION: a "parent" object without parent_id names a category,
             # found by title or created.
             for category in self.categories.values():
-                if category["team_id"] == team_id and category["title"] == parent["title"] and category["deleted_at"] is None:
+                if (category["team_id"] == team_id and category["title"] == parent["title"]
+                        and category["deleted_at"] is None):
                     return category
             return self.add_category(team_id, str(parent["title"]), key=str(parent.get("key") or parent["title"]))
         # ASSUMPTION: with no category given, the task goes into the team's first live category.
@@ -643,9 +646,10 @@ class EmulatorState:
 
     # -- seed helpers -----------------------------------------------------------
 
-    def add_user(self, user_id: int, nickname: str, email: str, team_ids: list[int], locale: str = "ja", color: str = "#4a90d9") -> Record:
+    def add_user(self, user_id: int, nickname: str, email: str, team_ids: list[int], locale: str = "ja",
+                 color: str = "#4a90d9", *, avatar_url: str | None = None) -> Record:
         with self.lock:
-            user = {
+            user: Record = {
                 "id": user_id,
                 "nickname": nickname,
                 "email": email,
@@ -654,12 +658,15 @@ class EmulatorState:
                 "team_ids": list(team_ids),
                 "created_at": self.now() - 400 * 86400,
             }
+            if avatar_url is not None:
+                user["avatar_url"] = avatar_url
             self.users[user_id] = user
             return copy.deepcopy(user)
 
-    def add_team(self, team_id: int, name: str, *, tasks_readonly: bool = False, color: str = "#2e7d32") -> Record:
+    def add_team(self, team_id: int, name: str, *, tasks_readonly: bool = False, color: str = "#2e7d32",
+                 avatar_url: str | None = None) -> Record:
         with self.lock:
-            team = {
+            team: Record = {
                 "id": team_id,
                 "name": name,
                 "tasks_readonly": tasks_readonly,
@@ -667,14 +674,17 @@ class EmulatorState:
                 "color": color,
                 "created_at": self.now() - 500 * 86400,
             }
+            if avatar_url is not None:
+                team["avatar_url"] = avatar_url
             self.teams[team_id] = team
             return copy.deepcopy(team)
 
-    def add_category(self, team_id: int, title: str, *, key: str | None = None, color: int = 1, deleted: bool = False) -> Record:
+    def add_category(self, team_id: int, title: str, *, key: str | None = None, color: int = 1,
+                     deleted: bool = False) -> Record:
         with self.lock:
             now = self.now()
             position = 1 + sum(1 for c in self.categories.values() if c["team_id"] == team_id)
-            category = {
+            category: Record = {
                 "id": self.next_id("category"),
                 "team_id": team_id,
                 "title": title,
@@ -688,10 +698,11 @@ class EmulatorState:
             self.categories[category["id"]] = category
             return category
 
-    def add_task(self, team_id: int, category_id: int, title: str, *, url: str = "", key: str | None = None, deleted: bool = False) -> Record:
+    def add_task(self, team_id: int, category_id: int, title: str, *, url: str = "", key: str | None = None,
+                 deleted: bool = False) -> Record:
         with self.lock:
             now = self.now()
-            task = {
+            task: Record = {
                 "id": self.next_id("task"),
                 "team_id": team_id,
                 "category_id": category_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 # The demo account lives in Tokyo; the real API renders time entries in the
 # account's zone with a fixed offset and milliseconds always ".000".
@@ -20,7 +20,7 @@ def iso_utc(ts: float | None) -> str | None:
     """working_users uses UTC with a "Z" suffix instead of an offset."""
     if ts is None:
         return None
-    moment = datetime.fromtimestamp(int(ts), timezone.utc)
+    moment = datetime.fromtimestamp(int(ts), UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 

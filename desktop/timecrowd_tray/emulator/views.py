@@ -178,7 +178,8 @@ def entry_duration(state: EmulatorState, entry: Record) -> float:
     return float(entry["stopped_at"] - entry["started_at"])
 
 
-def entry_json(state: EmulatorState, entry: Record, *, is_new_task: bool | None = None, with_new_flag: bool = True) -> JSON:
+def entry_json(state: EmulatorState, entry: Record, *, is_new_task: bool | None = None,
+               with_new_flag: bool = True) -> JSON:
     task = state.tasks[entry["task_id"]]
     team = state.teams[entry["team_id"]]
     category = state.categories.get(task["category_id"]) if task["category_id"] else None
