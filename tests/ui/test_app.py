@@ -1,4 +1,5 @@
-"""The composition root (AppRunner) with a fake tray and service: retries, server switches, settings, network."""
+"""The composition root (AppRunner) and the parts it wires (the sign-in flow, the network watcher), with a fake
+tray and service: retries, server switches, settings, network."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from types import SimpleNamespace
 import pytest
 from PySide6.QtNetwork import QNetworkInformation
 
-from timecrowd_tray import app as app_module
 from timecrowd_tray.api import errors
 from timecrowd_tray.app import DESKTOP_FILE_ID, AppRunner
 from timecrowd_tray.services import messages as M
 from timecrowd_tray.services.credentials import Credentials, CredentialsUnavailable
 from timecrowd_tray.services.session import SessionManager
+from timecrowd_tray.ui import sign_in_flow
+from timecrowd_tray.ui.error_text import error_text
 from timecrowd_tray.ui.service_strings import keyring_text
 
 from .conftest import run_async
@@ -102,10 +104,17 @@ class MemoryStore:
 @pytest.fixture
 def runner(aloop, settings_store):
     r = AppRunner(None, FakeTray(), settings_store, None, demo=False, api_base="https://timecrowd.example")
-    r.sign_in_windows = []
-    r.show_sign_in = lambda expired=False: r.sign_in_windows.append((r.session, expired))
     yield r
-    r._cancel_retry()
+    if r.sign_in_flow is not None:
+        r.sign_in_flow.cancel_retry()
+
+
+def wired(runner, service):
+    """The runner's sign-in flow around ``service``, as ``main()`` wires it; sign-in windows are recorded."""
+    flow = runner.wire(service)
+    flow.sign_in_windows = []
+    flow.show_sign_in = lambda expired=False: flow.sign_in_windows.append((flow.session, expired))
+    return flow
 
 
 def sleep(qtbot, seconds):
@@ -116,56 +125,56 @@ def sleep(qtbot, seconds):
 
 
 def test_a_failed_first_sign_in_is_retried_with_the_sessions_client_of_then(qtbot, runner, monkeypatch):
-    monkeypatch.setattr(app_module, "SIGN_IN_RETRY_S", 0.05)
+    monkeypatch.setattr(sign_in_flow, "SIGN_IN_RETRY_S", 0.05)
     old, new = object(), object()
-    runner.service = FakeService(errors.ServerError("user info: HTTP 503", status=503))
-    runner.session = FakeSession(old)
-    assert run_async(qtbot, runner.sign_in_service(old)) is False
-    assert runner._retry is not None
-    runner.session.current_client = new  # e.g. the session replaced (and closed) the old client
-    qtbot.waitUntil(lambda: len(runner.service.sign_ins) == 2, timeout=2000)
-    assert runner.service.sign_ins == [old, new]
-    assert runner._retry is None  # signed in: nothing left to retry
+    flow = wired(runner, FakeService(errors.ServerError("user info: HTTP 503", status=503)))
+    flow.session = FakeSession(old)
+    assert run_async(qtbot, flow.sign_in_service(old)) is False
+    assert flow._retry is not None
+    flow.session.current_client = new  # e.g. the session replaced (and closed) the old client
+    qtbot.waitUntil(lambda: len(flow.service.sign_ins) == 2, timeout=2000)
+    assert flow.service.sign_ins == [old, new]
+    assert flow._retry is None  # signed in: nothing left to retry
 
 
 def test_signing_in_through_the_window_cancels_the_retry(qtbot, runner, monkeypatch):
-    monkeypatch.setattr(app_module, "SIGN_IN_RETRY_S", 0.05)
+    monkeypatch.setattr(sign_in_flow, "SIGN_IN_RETRY_S", 0.05)
     old, new = object(), object()
-    runner.service = FakeService(errors.NetworkError("user info: cannot reach the server"))
-    runner.session = FakeSession(old)
-    run_async(qtbot, runner.sign_in_service(old))
-    assert runner._retry is not None
-    runner.session.current_client = new
-    runner._signed_in_from_window(new)
-    assert runner._retry is None
+    flow = wired(runner, FakeService(errors.NetworkError("user info: cannot reach the server")))
+    flow.session = FakeSession(old)
+    run_async(qtbot, flow.sign_in_service(old))
+    assert flow._retry is not None
+    flow.session.current_client = new
+    flow._signed_in_from_window(new)
+    assert flow._retry is None
     sleep(qtbot, 0.15)
-    assert runner.service.sign_ins == [old, new]  # no third sign-in from a stale retry
+    assert flow.service.sign_ins == [old, new]  # no third sign-in from a stale retry
 
 
 def test_signing_out_cancels_the_retry(qtbot, runner, monkeypatch):
-    monkeypatch.setattr(app_module, "SIGN_IN_RETRY_S", 0.05)
+    monkeypatch.setattr(sign_in_flow, "SIGN_IN_RETRY_S", 0.05)
     client = object()
-    runner.service = FakeService(errors.ServerError("user info: HTTP 502", status=502))
-    runner.session = FakeSession(client)
-    run_async(qtbot, runner.sign_in_service(client))
-    run_async(qtbot, runner.sign_out())
-    assert runner._retry is None and runner.session.signed_out
+    flow = wired(runner, FakeService(errors.ServerError("user info: HTTP 502", status=502)))
+    flow.session = FakeSession(client)
+    run_async(qtbot, flow.sign_in_service(client))
+    run_async(qtbot, flow.sign_out())
+    assert flow._retry is None and flow.session.signed_out
     sleep(qtbot, 0.15)
-    assert runner.service.sign_ins == [client]
+    assert flow.service.sign_ins == [client]
 
 
 def test_a_retry_without_a_client_does_nothing(qtbot, runner):
-    runner.service = FakeService()
-    runner.session = FakeSession(None)
-    runner._retry_sign_in()
+    flow = wired(runner, FakeService())
+    flow.session = FakeSession(None)
+    flow._retry_sign_in()
     sleep(qtbot, 0.02)
-    assert runner.service.sign_ins == []
+    assert flow.service.sign_ins == []
 
 
 def test_the_sign_in_failure_is_told_in_words_not_the_clients_summary(qtbot, runner):
-    runner.service = FakeService(errors.ServerError("user info: HTTP 503", status=503))
-    runner.session = FakeSession(object())
-    run_async(qtbot, runner.sign_in_service(runner.session.current_client))
+    flow = wired(runner, FakeService(errors.ServerError("user info: HTTP 503", status=503)))
+    flow.session = FakeSession(object())
+    run_async(qtbot, flow.sign_in_service(flow.session.current_client))
     message, title = runner.tray.notifier.errors[-1]
     assert "user info" not in message
     assert message.startswith(M.tr(M.API_SERVER_ERROR, status=503))
@@ -179,54 +188,54 @@ def test_a_new_server_signs_out_of_the_old_and_in_to_the_new(qtbot, runner):
     old_base, new_base = "https://old.example", "https://new.example"
     store = MemoryStore({old_base: Credentials(access_token="old-token-123456"),
                          new_base: Credentials(access_token="new-token-123456")})
-    runner.make_session = lambda base: SessionManager(base, store)
-    runner.service = FakeService()
-    runner.session = SessionManager(old_base, store)
-    old_client = run_async(qtbot, runner.session.restore())
-    old_session = runner.session
+    flow = wired(runner, FakeService())
+    flow.make_session = lambda base: SessionManager(base, store)
+    flow.session = SessionManager(old_base, store)
+    old_client = run_async(qtbot, flow.session.restore())
+    old_session = flow.session
     closed = []
-    runner.signin_window = SimpleNamespace(close=lambda: closed.append(True))
+    flow.signin_window = SimpleNamespace(close=lambda: closed.append(True))
 
     runner.apply_settings({"api_base": new_base})
-    qtbot.waitUntil(lambda: len(runner.service.sign_ins) == 1, timeout=3000)
+    qtbot.waitUntil(lambda: len(flow.service.sign_ins) == 1, timeout=3000)
 
-    assert runner.service.sign_outs == 1  # the service left the old account (its outbox stays on disk)
+    assert flow.service.sign_outs == 1  # the service left the old account (its outbox stays on disk)
     assert old_session.current_client is None and old_client._http.is_closed
     assert store.deleted == [] and old_base in store.saved  # the old server's sign-in is kept
-    assert runner.session.api_base == new_base
-    assert runner.service.sign_ins[0] is runner.session.current_client
-    assert runner.service.sign_ins[0].base_url == new_base
-    assert closed == [True] and runner.signin_window is None  # the window was for the old server
-    run_async(qtbot, runner.session.aclose())
+    assert flow.session.api_base == new_base
+    assert flow.service.sign_ins[0] is flow.session.current_client
+    assert flow.service.sign_ins[0].base_url == new_base
+    assert closed == [True] and flow.signin_window is None  # the window was for the old server
+    run_async(qtbot, flow.session.aclose())
 
 
 def test_a_new_server_without_a_saved_sign_in_asks_for_one(qtbot, runner):
     store = MemoryStore()
-    runner.make_session = lambda base: SessionManager(base, store)
-    runner.service = FakeService()
-    runner.session = FakeSession(object(), api_base="https://old.example")
-    run_async(qtbot, runner.switch_server("https://new.example/"))
-    assert runner.service.sign_ins == []
-    assert [(s.api_base, expired) for s, expired in runner.sign_in_windows] == [("https://new.example", False)]
+    flow = wired(runner, FakeService())
+    flow.make_session = lambda base: SessionManager(base, store)
+    flow.session = FakeSession(object(), api_base="https://old.example")
+    run_async(qtbot, flow.switch_server("https://new.example/"))
+    assert flow.service.sign_ins == []
+    assert [(s.api_base, expired) for s, expired in flow.sign_in_windows] == [("https://new.example", False)]
 
 
 def test_the_same_server_changes_nothing(qtbot, runner):
-    runner.service = FakeService()
-    session = runner.session = FakeSession(object(), api_base="https://timecrowd.example")
-    run_async(qtbot, runner.switch_server("https://timecrowd.example/"))
-    assert runner.session is session and runner.service.sign_outs == 0
+    flow = wired(runner, FakeService())
+    session = flow.session = FakeSession(object(), api_base="https://timecrowd.example")
+    run_async(qtbot, flow.switch_server("https://timecrowd.example/"))
+    assert flow.session is session and flow.service.sign_outs == 0
 
 
 # -- 3. errors in words ----------------------------------------------------------------------
 
 
-def test_start_up_notices_are_translated_texts(runner):
-    assert runner.error_text(CredentialsUnavailable("locked", "InitError")) == \
+def test_start_up_notices_are_translated_texts():
+    assert error_text(CredentialsUnavailable("locked", "InitError")) == \
         keyring_text(CredentialsUnavailable("locked"))
-    assert runner.error_text(errors.NotFound("stop time entry: HTTP 404")) == M.tr(M.API_NOT_FOUND)
-    assert runner.error_text(errors.Forbidden("x: HTTP 403", messages=("権限がありません",))) == "権限がありません"
-    assert "KeyError" in runner.error_text(KeyError("internal detail"))
-    assert "internal detail" not in runner.error_text(KeyError("internal detail"))
+    assert error_text(errors.NotFound("stop time entry: HTTP 404")) == M.tr(M.API_NOT_FOUND)
+    assert error_text(errors.Forbidden("x: HTTP 403", messages=("権限がありません",))) == "権限がありません"
+    assert "KeyError" in error_text(KeyError("internal detail"))
+    assert "internal detail" not in error_text(KeyError("internal detail"))
 
 
 def test_a_keyring_failure_at_start_up_is_told_in_the_shared_text(qtbot, runner):
@@ -234,12 +243,12 @@ def test_a_keyring_failure_at_start_up_is_told_in_the_shared_text(qtbot, runner)
         async def load(self, api_base):
             raise CredentialsUnavailable("locked", "InitError")
 
-    runner.make_session = lambda base: SessionManager(base, LockedStore())
-    runner.service = FakeService()
-    run_async(qtbot, runner._restore())
+    flow = wired(runner, FakeService())
+    flow.make_session = lambda base: SessionManager(base, LockedStore())
+    run_async(qtbot, flow.restore())
     message, _title = runner.tray.notifier.errors[-1]
     assert message == keyring_text(CredentialsUnavailable("locked"))
-    assert len(runner.sign_in_windows) == 1
+    assert len(flow.sign_in_windows) == 1
 
 
 # -- 5. settings go to the controls -----------------------------------------------------------
@@ -256,18 +265,18 @@ def test_settings_are_applied_by_the_controls(runner):
 
 
 def test_reachability_changes_reach_the_service(runner):
-    runner.service = FakeService()
-    runner._on_reachability(Reachability.Disconnected)
-    runner._on_reachability(Reachability.Unknown)
-    runner._on_reachability(Reachability.Online)
-    runner._on_reachability(Reachability.Site)
+    wired(runner, FakeService())
+    runner.network._on_reachability(Reachability.Disconnected)
+    runner.network._on_reachability(Reachability.Unknown)
+    runner.network._on_reachability(Reachability.Online)
+    runner.network._on_reachability(Reachability.Site)
     assert runner.service.network == [False, True, True]
 
 
 def test_a_server_on_this_computer_is_not_offline_without_a_network(runner):
-    runner.service = FakeService()
-    runner.session = FakeSession(object(), api_base="http://127.0.0.1:8080")
-    runner._on_reachability(Reachability.Disconnected)
+    flow = wired(runner, FakeService())
+    flow.session = FakeSession(object(), api_base="http://127.0.0.1:8080")
+    runner.network._on_reachability(Reachability.Disconnected)
     assert runner.service.network == []
 
 
@@ -277,6 +286,7 @@ def test_the_network_is_watched_from_the_first_time_the_service_goes_offline(run
 
     loads = []
     monkeypatch.setattr(QNetworkInformation, "loadDefaultBackend", staticmethod(lambda: loads.append(1) or False))
+    wired(runner, FakeService())
     runner._on_event(BackOnline())
     assert loads == []
     runner._on_event(WentOffline())
@@ -287,7 +297,7 @@ def test_the_network_is_watched_from_the_first_time_the_service_goes_offline(run
 def test_the_app_keeps_the_keyring_in_a_child_process(runner):
     from timecrowd_tray.services.keyring_process import OutOfProcessCredentialStore
 
-    session = runner.make_session("https://timecrowd.example")
+    session = wired(runner, FakeService()).make_session("https://timecrowd.example")
     assert isinstance(session.store, OutOfProcessCredentialStore)
 
 
@@ -309,12 +319,12 @@ def test_httpx_command_line_client_is_kept_out_of_the_app():
 
 
 def test_watching_the_network_is_safe_anywhere(runner):
-    runner.service = FakeService()
-    runner.watch_network()  # a backend or none, depending on the machine: never raises
-    if runner.network is not None:
-        runner.network.reachabilityChanged.emit(Reachability.Online)
+    wired(runner, FakeService())
+    runner.network.start()  # a backend or none, depending on the machine: never raises
+    if runner.network.info is not None:
+        runner.network.info.reachabilityChanged.emit(Reachability.Online)
         assert runner.service.network == [True]
-        runner.network.reachabilityChanged.disconnect(runner._on_reachability)
+        runner.network.close()
 
 
 # -- 10. the desktop file ---------------------------------------------------------------------
@@ -329,17 +339,17 @@ def test_a_new_server_keeps_the_old_accounts_pending_changes(qtbot, app_under_te
 
     app = app_under_test
     runner = AppRunner(None, app.tray, settings_store, None, demo=False, api_base=app.client.base_url)
+    flow = runner.wire(app.service)
     asked = []
-    runner.show_sign_in = lambda expired=False: asked.append(runner.session.api_base)
-    runner.make_session = lambda base: SessionManager(base, MemoryStore())
-    runner.service = app.service
-    runner.session = FakeSession(app.client, api_base=app.client.base_url)
+    flow.show_sign_in = lambda expired=False: asked.append(flow.session.api_base)
+    flow.make_session = lambda base: SessionManager(base, MemoryStore())
+    flow.session = FakeSession(app.client, api_base=app.client.base_url)
     account = app.service._account
     app.emulator.faults.fail_next(status=503, count=1000)  # the old server is down: the start waits
     app.tray.toggle()
     assert app.service.pending_count == 1
 
-    run_async(qtbot, runner.switch_server("https://new.example"))
+    run_async(qtbot, flow.switch_server("https://new.example"))
 
     assert app.service.state.phase is Phase.SIGNED_OUT
     assert app.service._outbox.count(account) == 1  # kept on disk, sent when that account signs in again
@@ -350,10 +360,10 @@ def test_a_new_server_keeps_the_old_accounts_pending_changes(qtbot, app_under_te
 def test_a_server_chosen_at_start_up_wins_over_the_setting(qtbot, aloop, settings_store):
     runner = AppRunner(None, FakeTray(), settings_store, None, demo=False, api_base="https://fixed.example",
                        api_base_fixed_by="--api-base")
-    runner.service = FakeService()
-    session = runner.session = FakeSession(object(), api_base="https://fixed.example")
+    flow = runner.wire(FakeService())
+    session = flow.session = FakeSession(object(), api_base="https://fixed.example")
     runner.apply_settings({"api_base": "https://new.example"})
     sleep(qtbot, 0.02)
-    assert runner.session is session and runner.service.sign_outs == 0
+    assert flow.session is session and flow.service.sign_outs == 0
     message, _title = runner.tray.notifier.errors[-1]
     assert "--api-base" in message

@@ -13,6 +13,7 @@ import pytest
 from timecrowd_tray.app import AppRunner
 from timecrowd_tray.services.events import StorageProblem
 from timecrowd_tray.services.outbox_open import OutboxDamage, OutboxUnwritable
+from timecrowd_tray.ui.storage_notice import show_storage_problem
 
 OUTBOX = Path("/home/me/.local/share/timecrowd-tray/outbox.sqlite3")
 
@@ -36,12 +37,12 @@ def runner(qapp):
 
 
 def test_nothing_wrong_says_nothing(runner):
-    runner.show_storage_problem(None)
+    show_storage_problem(runner.tray.notifier, None)
     assert runner.tray.notifier.errors == []
 
 
 def test_a_read_only_data_folder_says_actions_are_lost_if_the_app_quits(runner):
-    runner.show_storage_problem(StorageProblem(
+    show_storage_problem(runner.tray.notifier, StorageProblem(
         outbox_path=OUTBOX, outbox_unwritable=OutboxUnwritable(OUTBOX, "Permission denied", 2)))
     [(message, title)] = runner.tray.notifier.errors
     assert title == "Your actions are not saved on this computer"
@@ -52,8 +53,8 @@ def test_a_read_only_data_folder_says_actions_are_lost_if_the_app_quits(runner):
 
 def test_a_damaged_outbox_says_how_many_were_recovered_and_lost(runner):
     aside = OUTBOX.with_name("outbox.sqlite3.corrupt-1761022800")
-    runner.show_storage_problem(StorageProblem(outbox_path=OUTBOX, damage=OutboxDamage(aside, 1, 3)))
-    runner.show_storage_problem(StorageProblem(outbox_path=OUTBOX, damage=OutboxDamage(aside, None, 0)))
+    show_storage_problem(runner.tray.notifier, StorageProblem(outbox_path=OUTBOX, damage=OutboxDamage(aside, 1, 3)))
+    show_storage_problem(runner.tray.notifier, StorageProblem(outbox_path=OUTBOX, damage=OutboxDamage(aside, None, 0)))
     (recovered, title), (unknown, _title) = runner.tray.notifier.errors
     assert title == "The list of your unsent actions was damaged"
     assert str(aside) in recovered
@@ -63,9 +64,9 @@ def test_a_damaged_outbox_says_how_many_were_recovered_and_lost(runner):
 
 
 def test_unreadable_rows_and_an_unwritable_cache_are_told_too(runner):
-    runner.show_storage_problem(StorageProblem(outbox_path=OUTBOX, unreadable_count=2,
-                                               cache_dir=Path("/home/me/.cache/timecrowd-tray"),
-                                               cache_reason="Read-only file system"))
+    show_storage_problem(runner.tray.notifier, StorageProblem(outbox_path=OUTBOX, unreadable_count=2,
+                                                                   cache_dir=Path("/home/me/.cache/timecrowd-tray"),
+                                                                   cache_reason="Read-only file system"))
     [(message, title)] = runner.tray.notifier.errors
     assert title == "Some of your unsent actions could not be read"
     assert "2 action" in message and "could not be read" in message and str(OUTBOX) in message

@@ -108,7 +108,7 @@ class StorageProblem:
     * ``cache_dir`` / ``cache_reason``: the cache folder cannot be written: the recent tasks and
       the running timer are not remembered for the next start (nothing else is affected).
 
-    No ready-made text: the UI words it (:meth:`timecrowd_tray.app.AppRunner.show_storage_problem`).
+    No ready-made text: the UI words it (:func:`timecrowd_tray.ui.storage_notice.show_storage_problem`).
     ``TimerService.storage_problem`` holds all that was found so far (start-up included); the
     event carries only what was found later (rows set aside while the app runs).
     """

@@ -199,7 +199,7 @@ def _ensure_signal_wakeup() -> None:
     """Make a signal wake the Qt loop, so that Python runs its handler (``SIGUSR1``) soon.
 
     The app sets a wake-up descriptor of its own for SIGTERM/SIGINT
-    (``app._QuitOnSignals``), which does for any signal: then nothing is done here.
+    (``platform.quit_signals.QuitOnSignals``), which does for any signal: then nothing is done here.
     """
     global _signal_wakeup
     import signal
