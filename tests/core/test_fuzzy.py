@@ -172,4 +172,114 @@ def test_a_one_letter_query_returns_the_best_rows_in_order():
     assert search(index, "d", limit=None)[:4] == ["d", "d", "dx", "dd"]
 
 
+# -- abbreviations: a subsequence must show it was meant --------------------------------------
+
+
+def test_scattered_letters_are_not_an_abbreviation():
+    """``mtg`` is not ``Docu(m)enta(t)ion: (g)etting started``: its letters are inside words."""
+    index = index_of(["Documentation: getting started", "Weekly meeting", "MTG 準備", "Meeting room"])
+    assert search(index, "mtg") == ["MTG 準備", "Meeting room", "Weekly meeting"]  # substring, then abbreviations
+    assert search(index, "dcmnt") == ["Documentation: getting started"]  # in one word, from its start
+    assert search(index, "umt") == []  # in one word, but not from its start
+    assert search(index, "tgs") == []  # a later word must be entered at its start: "ge(t)ting"
+
+
+def test_best_task_match_does_not_pick_a_scattered_match():
+    from timecrowd_tray.core.fuzzy import best_task_match
+    from timecrowd_tray.core.models import Task
+
+    docs = Task(id=1, title="Documentation: getting started", team_id=15, team_name="Open Source Guild")
+    meeting = Task(id=2, title="Weekly meeting", team_id=14, team_name="株式会社デモ")
+    assert best_task_match([docs], "mtg") is None  # `timecrowd-tray start mtg` starts nothing wrong
+    assert best_task_match([docs, meeting], "mtg") is meeting
+
+
+def test_good_abbreviations_still_match():
+    index = index_of(["Weekly meeting", "getting started", "design", "Code review", "Bug triage #214"])
+    assert search(index, "mtg") == ["Weekly meeting"]          # letters in order within one word
+    assert search(index, "wm") == ["Weekly meeting"]           # word starts
+    assert search(index, "wmtg") == ["Weekly meeting"]         # both
+    assert search(index, "gs") == ["getting started"]
+    assert search(index, "dsgn") == ["design"]
+    assert search(index, "crev") == ["Code review"]
+    assert search(index, "bt214") == ["Bug triage #214"]       # after punctuation, a word starts
+
+
+def test_japanese_titles_match_by_substring_and_by_kanji_and_kana_runs():
+    titles = ["週次定例ミーティング", "ログイン画面の改修", "定例会議の準備", "顧客打ち合わせ (ACME)"]
+    index = index_of(titles)
+    assert search(index, "週次") == ["週次定例ミーティング"]        # substring (a prefix)
+    assert search(index, "定例") == ["定例会議の準備", "週次定例ミーティング"]
+    assert search(index, "週ミ") == ["週次定例ミーティング"]        # a kanji run, then a kana run
+    assert search(index, "週定") == ["週次定例ミーティング"]        # within one kanji run
+    assert search(index, "画面改修") == ["ログイン画面の改修"]      # runs after kana
+    assert search(index, "顧合") == ["顧客打ち合わせ (ACME)"]    # 顧客打 | ち | 合 | わせ
+    assert search(index, "打合") == []                          # 打 is inside the run 顧客打
+    assert search(index, "会準") == []                          # 会 is inside the run 定例会議
+    assert search(index, "ミーティング") == ["週次定例ミーティング"]
+    assert search(index, "みーてぃんぐ") == ["週次定例ミーティング"]  # kana folded
+
+
+def test_a_script_change_is_a_word_start_for_substrings_too():
+    index = index_of(["API連携の設計", "社内連携"])
+    # 連携 starts a kanji run after "api" (a word start), and is inside the run 社内連携
+    assert [(m.item[0], m.score) for m in index.search("連携")] == [("API連携の設計", 125 - 3), ("社内連携", 100 - 2)]
+
+
+def _brute_abbreviation(term, title):
+    """Every choice of positions, checked against the rule of the module's docstring."""
+    import itertools
+
+    import timecrowd_tray.core.fuzzy as fuzzy
+
+    def next_ok(prev, p, k):
+        ch = term[k]
+        if fuzzy._script(ch) is None or fuzzy._is_word_start(title, p):
+            return True  # a separator anywhere; or the start of a later word
+        before = fuzzy._script(term[k - 1])
+        return before is not None and all(fuzzy._script(title[q]) == before for q in range(prev + 1, p + 1))
+
+    for picks in itertools.combinations(range(len(title)), len(term)):
+        if any(title[p] != ch for p, ch in zip(picks, term)):
+            continue
+        if fuzzy._script(term[0]) is not None and not fuzzy._is_word_start(title, picks[0]):
+            continue
+        if all(next_ok(picks[k - 1], picks[k], k) for k in range(1, len(term))):
+            return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(st.sampled_from(list("ab abカか会議-.")), min_size=0, max_size=10),
+       term=st.text(st.sampled_from(list("abかか会議-")), min_size=2, max_size=4))
+def test_the_abbreviation_pattern_agrees_with_a_brute_force_search(title, term):
+    import timecrowd_tray.core.fuzzy as fuzzy
+
+    key = fuzzy._key(title)
+    t = fuzzy.normalize(term)
+    if len(t) < 2 or t.strip() != t or " " in t:
+        return
+    assert (fuzzy._Term(t).subseq.search(key) is not None) == _brute_abbreviation(t, key), (t, key)
+
+
+@settings(max_examples=80, deadline=None)
+@given(titles=st.lists(st.text(st.sampled_from(list("ab カか会-")), min_size=0, max_size=10),
+                       min_size=1, max_size=30),
+       queries=st.lists(st.text(st.sampled_from(list("ab かカ会")), min_size=0, max_size=4),
+                        min_size=1, max_size=5))
+def test_word_starts_of_kana_and_punctuation_agree_on_every_path(titles, queries):
+    """The same scores from the joined column's flags (both paths) and from the one-by-one scorer."""
+    import timecrowd_tray.core.fuzzy as fuzzy
+
+    saved = fuzzy._SCAN_THRESHOLD, fuzzy._SCAN_FRACTION
+    try:
+        for threshold, fraction in ((0, 10**9), (10**9, 1)):
+            fuzzy._SCAN_THRESHOLD, fuzzy._SCAN_FRACTION = threshold, fraction
+            index = index_of(titles)
+            for q in queries:
+                assert [(m.item[0], m.score) for m in index.search(q)] == reference(titles, q), (threshold, q)
+    finally:
+        fuzzy._SCAN_THRESHOLD, fuzzy._SCAN_FRACTION = saved
+
+
 # Speed over 10,000 tasks is measured by benchmarks/bench_palette.py, never asserted here.

@@ -22,6 +22,7 @@ TASKS = [
     Task(id=4, title="Weekly sync", team_id=14, team_name="株式会社デモ"),
 ]
 TEAM = Team(id=14, name="株式会社デモ")
+BACKLOG = Task(id=9, title="Triage backlog", team_id=15, team_name="Open Source Guild")  # only on the server
 
 
 class FakeSearch:
@@ -116,6 +117,140 @@ def test_the_last_row_creates_a_task_in_the_chosen_place(qtbot, palette):
     assert created.args == ["新機能の設計", Destination(TEAM, DEV)]
 
 
+def hint(p):
+    return p.hint.text()
+
+
+def test_with_no_task_matching_enter_creates_nothing(qtbot, palette):
+    """The create row is never chosen for you: a stray Enter must not put a task in a shared team."""
+    ime_commit(palette.field, "新機能の設計")
+    assert [r.kind for r in palette.rows()] == ["create"]
+    assert palette.current_row() == -1
+    assert hint(palette) == palette.tr("No task matches · ↓ then Enter to create it · Esc close")
+    with qtbot.assertNotEmitted(palette.create_requested), qtbot.assertNotEmitted(palette.task_chosen):
+        qtbot.keyClick(palette.field, Qt.Key.Key_Return)
+        qtbot.keyClick(palette.field, Qt.Key.Key_Enter)
+    assert palette.isVisible()
+    # Choosing it is one ↓ away (or ↑), and the hint says what Enter now does.
+    qtbot.keyClick(palette.field, Qt.Key.Key_Down)
+    assert palette.current_row() == 0
+    assert hint(palette) == palette.tr("↑↓ choose · Enter create · Esc close")
+    with qtbot.waitSignal(palette.create_requested, timeout=1000) as created:
+        qtbot.keyClick(palette.field, Qt.Key.Key_Return)
+    assert created.args == ["新機能の設計", Destination(TEAM)]
+
+
+def test_a_task_match_is_chosen_for_you_and_the_create_row_is_not(qtbot, palette):
+    qtbot.keyClicks(palette.field, "rev")
+    assert [r.kind for r in palette.rows()] == ["task", "create"]
+    assert palette.current_row() == 0
+    assert hint(palette) == palette.tr("↑↓ choose · Enter start · Esc close")
+    qtbot.keyClick(palette.field, Qt.Key.Key_Backspace)  # "re": filtered again, the first task again
+    assert palette.rows()[palette.current_row()].kind == "task"
+    qtbot.keyClicks(palette.field, "v")
+    with qtbot.waitSignal(palette.task_chosen, timeout=1000) as chosen:
+        qtbot.keyClick(palette.field, Qt.Key.Key_Return)
+    assert chosen.args[0].id == 2
+
+
+def click_row(qtbot, p, row):
+    assert p.rows()  # filtered: the rows as shown
+    qtbot.mouseClick(p.view.viewport(), Qt.MouseButton.LeftButton, pos=p.view.visualRect(p.model.index(row)).center())
+
+
+def test_clicking_the_create_row_creates(qtbot, palette):
+    ime_commit(palette.field, "新機能の設計")
+    with qtbot.waitSignal(palette.create_requested, timeout=1000) as created:
+        click_row(qtbot, palette, 0)
+    assert created.args == ["新機能の設計", Destination(TEAM)]
+
+
+def test_server_answers_keep_the_row_you_chose(qtbot, palette, search):
+    qtbot.keyClicks(palette.field, "triage")
+    qtbot.keyClick(palette.field, Qt.Key.Key_Down)  # onto the create row
+    assert palette.rows()[palette.current_row()].kind == "create"
+    qtbot.waitUntil(lambda: "triage" in search.answers, timeout=2000)
+    search.answers["triage"].set_result([BACKLOG])
+    qtbot.waitUntil(lambda: "Triage backlog" in titles(palette), timeout=2000)
+    assert palette.rows()[palette.current_row()].kind == "create"  # not the task that took its place
+
+
+def test_a_server_match_is_chosen_when_nothing_local_matched(qtbot, palette, search):
+    qtbot.keyClicks(palette.field, "backlog")
+    assert palette.current_row() == -1
+    qtbot.waitUntil(lambda: "backlog" in search.answers, timeout=2000)
+    search.answers["backlog"].set_result([BACKLOG])
+    qtbot.waitUntil(lambda: "Triage backlog" in titles(palette), timeout=2000)
+    assert palette.current_row() == 0 and hint(palette) == palette.tr("↑↓ choose · Enter start · Esc close")
+    with qtbot.waitSignal(palette.task_chosen, timeout=1000) as chosen:
+        qtbot.keyClick(palette.field, Qt.Key.Key_Return)
+    assert chosen.args[0].id == 9
+
+
+def test_choosing_a_destination_with_the_keyboard_returns_to_the_field(qtbot, palette):
+    qtbot.wait(250)  # popup() gives the field the focus again at 150 ms (for slow window managers)
+    ime_commit(palette.field, "新機能の設計")
+    qtbot.keyClick(palette.field, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is palette.destination, timeout=2000)
+    qtbot.keyClick(palette.destination, Qt.Key.Key_Down)  # the next destination: 株式会社デモ / 開発
+    assert palette.current_destination() == Destination(TEAM, DEV)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is palette.field, timeout=2000)
+    assert palette.rows()[-1].subtitle == "Create a new task in 株式会社デモ / 開発"
+    qtbot.keyClick(palette.field, Qt.Key.Key_Down)
+    with qtbot.waitSignal(palette.create_requested, timeout=1000) as created:
+        qtbot.keyClick(palette.field, Qt.Key.Key_Return)
+    assert created.args == ["新機能の設計", Destination(TEAM, DEV)]
+
+
+def test_choosing_a_destination_with_the_mouse_renames_the_create_row_at_once(qtbot, palette):
+    qtbot.wait(250)  # as above
+    qtbot.keyClicks(palette.field, "rev")
+    assert palette.rows()[-1].subtitle == "Create a new task in 株式会社デモ"
+    qtbot.mouseClick(palette.destination, Qt.MouseButton.LeftButton)
+    popup = palette.destination.view()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    qtbot.wait(QApplication.doubleClickInterval() + 50)  # the box ignores a release this soon after opening
+    item = popup.visualRect(palette.destination.model().index(1, 0)).center()
+    qtbot.mouseClick(popup.viewport(), Qt.MouseButton.LeftButton, pos=item)
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=2000)
+    assert palette.rows()[-1].subtitle == "Create a new task in 株式会社デモ / 開発"
+    assert palette.current_row() == 0  # the highlighted task stays highlighted
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is palette.field, timeout=2000)
+
+
+def test_teams_that_refuse_new_tasks_are_never_a_destination(qtbot, palette):
+    readonly = Team(id=16, name="経理部 (閲覧のみ)", tasks_readonly=True)
+    palette.set_destinations([Destination(readonly), Destination(TEAM)])
+    assert [palette.destination.itemText(i) for i in range(palette.destination.count())] == ["株式会社デモ"]
+    # With no team left, the create row says why and cannot be chosen.
+    palette.set_destinations([Destination(readonly)])
+    assert palette.destination.count() == 0
+    ime_commit(palette.field, "新機能の設計")
+    row = palette.rows()[-1]
+    assert row.kind == "create" and not row.enabled
+    assert row.subtitle == palette.tr("None of your teams accepts new tasks")
+    assert hint(palette) == palette.tr("No task matches · Esc close")
+    with qtbot.assertNotEmitted(palette.create_requested):
+        qtbot.keyClick(palette.field, Qt.Key.Key_Down)
+        qtbot.keyClick(palette.field, Qt.Key.Key_Return)
+        click_row(qtbot, palette, 0)
+    assert palette.current_row() == -1 and palette.isVisible()
+    # A destination coming back makes it a choice again, at once.
+    palette.set_destinations([Destination(TEAM)])
+    assert palette.rows()[-1].enabled and palette.rows()[-1].subtitle == "Create a new task in 株式会社デモ"
+
+
+def test_tasks_of_a_read_only_team_are_still_offered_and_started(qtbot, palette):
+    """``tasks_readonly`` forbids creating tasks, not timing them (the API's start has no such refusal)."""
+    readonly_task = Task(id=30, title="交通費精算", team_id=16, team_name="経理部 (閲覧のみ)")
+    palette.set_tasks([*TASKS, readonly_task])
+    ime_commit(palette.field, "交通費")
+    assert titles(palette) == ["交通費精算"] and palette.current_row() == 0
+    with qtbot.waitSignal(palette.task_chosen, timeout=1000) as chosen:
+        qtbot.keyClick(palette.field, Qt.Key.Key_Return)
+    assert chosen.args[0] is readonly_task
+
+
 def test_escape_closes(qtbot, palette):
     with qtbot.waitSignal(palette.closed, timeout=1000):
         qtbot.keyClick(palette.field, Qt.Key.Key_Escape)
@@ -190,6 +325,14 @@ def test_where_new_tasks_can_go():
         "Open Source Guild", "株式会社デモ", "株式会社デモ / 運用", "株式会社デモ / 開発"]
     assert got[1:] == [Destination(TEAM), Destination(TEAM, ops), Destination(TEAM, DEV)]
     assert [d.label() for d in destinations([TEAM, guild], [], latest=None)] == ["株式会社デモ", "Open Source Guild"]
+
+
+def test_a_read_only_team_accepts_no_new_tasks():
+    from timecrowd_tray.core.destinations import accepts_new_tasks
+
+    assert accepts_new_tasks(TEAM)
+    assert not accepts_new_tasks(Team.from_json({"id": 16, "name": "経理部", "tasks_readonly": True,
+                                                 "tasks_readonly_role": "member"}))
 
 
 def test_task_labels_are_the_same_everywhere():

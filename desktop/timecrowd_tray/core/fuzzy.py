@@ -22,8 +22,22 @@ built for that loop:
 
 A query is split on white space into terms, and every term must match (AND),
 as in most launchers. A term matches an item when it is a substring of the
-title, a subsequence of the title (``dsgn`` in ``design``), or a substring of
-the item's other text (team, category, key). Ranking, best first:
+title, an abbreviation of the title, or a substring of the item's other text
+(team, category, key).
+
+An abbreviation is a subsequence that shows it was meant: it starts at the
+start of a word, and each next letter is either further on in the same word or
+at the start of a later word. So ``dsgn`` finds ``design``, ``mtg`` finds
+``Weekly meeting`` and ``gs`` finds ``getting started``, but ``mtg`` does not
+find ``Documentation: getting started`` (its ``m`` is inside a word). A word
+starts at the start of the title, after a separator (space, punctuation), and
+where the script changes: Japanese titles have no spaces, so a run of kanji, a
+run of kana and a run of Latin letters or digits are each a word
+(``ろぐいん|画面|の|改修``; katakana is folded to hiragana first, so katakana
+next to hiragana is one run). ``画面改修`` finds ``ログイン画面の改修``, and
+``週ミ`` finds ``週次定例ミーティング``.
+
+Ranking, best first:
 
 1. the whole query as a substring of the title (``design review``), and
    exact or prefix titles;
@@ -59,7 +73,41 @@ _KATA_TO_HIRA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 _WORD_SEPARATORS = frozenset(" \t-_/.,:;()[]{}<>#@!?&+*=|\\\"'`~「」『』（）【】・、。　")
 
 
-_SEPARATOR_RE = re.compile("[" + re.escape("".join(sorted(_WORD_SEPARATORS))) + "\n]")
+_SEPARATOR_CLASS = re.escape("".join(sorted(_WORD_SEPARATORS)))
+_SEPARATOR_RE = re.compile("[" + _SEPARATOR_CLASS + "\n]")
+# Scripts whose changes start a word (see the module's docstring): kanji (and 々〆〇), kana (hiragana,
+# katakana left unfolded, ー), and the rest ("other": Latin letters, digits, ...). Separators and
+# newlines are in none of them.
+_KANJI_RANGES = "\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_KANA_RANGES = "\u3041-\u309f\u30a0-\u30fa\u30fc-\u30ff"
+_SCRIPT_CLASSES = {
+    "kanji": f"[{_KANJI_RANGES}]",
+    "kana": f"[{_KANA_RANGES}]",
+    "other": f"[^{_SEPARATOR_CLASS}\\n{_KANJI_RANGES}{_KANA_RANGES}]",
+}
+_SCRIPT_RES = {name: re.compile(cls) for name, cls in _SCRIPT_CLASSES.items()}
+_RUN_RE = re.compile("|".join(cls + "+" for cls in _SCRIPT_CLASSES.values()))
+
+
+def _script(ch: str) -> str | None:
+    """The script of ``ch`` (a key of _SCRIPT_CLASSES), None for a separator or a newline."""
+    if ch in _WORD_SEPARATORS or ch == "\n":
+        return None
+    for name, pattern in _SCRIPT_RES.items():
+        if pattern.match(ch):
+            return name
+    raise AssertionError(ch)  # "other" takes every character the two others do not
+
+
+def _is_word_start(text: str, pos: int) -> bool:
+    """Whether a word starts at ``text[pos]``: at 0, after a separator, or where the script changes."""
+    if pos == 0:
+        return True
+    before = text[pos - 1]
+    if before in _WORD_SEPARATORS:
+        return True
+    here = _script(text[pos])
+    return here is not None and here != _script(before)
 
 
 def normalize(text: str) -> str:
@@ -78,22 +126,46 @@ class Match(Generic[T]):
     rank: int  # position in the list the index was built from (0 = most recent)
 
 
+def _at_word_start(ch: str) -> str:
+    """A pattern for ``ch`` where a word starts (a separator in a term may be anywhere)."""
+    script = _script(ch)
+    if script is None:
+        return re.escape(ch)
+    # Not preceded by a character of its own script: the start of the text or of a line, after a
+    # separator, or where the script changes (the flags of _Column.word_start, as a look-behind).
+    # The character first and the look-behind after it: a pattern that starts with a literal is
+    # searched for by its first character, in C.
+    return f"{re.escape(ch)}(?<!{_SCRIPT_CLASSES[script]}.)"
+
+
+def _abbreviation_pattern(text: str) -> re.Pattern[str]:
+    """The leftmost abbreviation of a title that ``text`` is (see the module's docstring).
+
+    Its first character at a word start; each next one either further on in the word of the one
+    before it (the nearest such, atomic: from a nearer one every later choice is still open) or,
+    failing that, at the start of a later word (each such start tried in turn). Never across a
+    newline: the joined column is scanned with it.
+    """
+    parts = [_at_word_start(text[0])]
+    for before, ch in zip(text, text[1:]):
+        script = _script(before)
+        later_word = f"[^\\n]*?{_at_word_start(ch)}"
+        if script is not None and script == _script(ch):
+            parts.append(f"(?:(?>{_SCRIPT_CLASSES[script]}*?{re.escape(ch)})|{later_word})")
+        else:
+            parts.append(later_word)
+    return re.compile("".join(parts))
+
+
 class _Term:
-    """One query term, with its precompiled subsequence pattern."""
+    """One query term, with its precompiled abbreviation pattern."""
 
     __slots__ = ("text", "subseq")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        if len(text) > 1:
-            # a[^b]*+b[^c]*+c: the leftmost, tightest-at-each-step subsequence; possessive (each
-            # run stops at the one character that may follow it), so a failure never backtracks.
-            parts = [re.escape(text[0])]
-            for ch in text[1:]:
-                parts.append(f"[^{re.escape(ch)}\\n]*+{re.escape(ch)}")
-            self.subseq: re.Pattern[str] | None = re.compile("".join(parts))
-        else:
-            self.subseq = None  # one character: a subsequence is a substring
+        # One character: an abbreviation of it is a substring.
+        self.subseq: re.Pattern[str] | None = _abbreviation_pattern(text) if len(text) > 1 else None
 
 
 _PREFIX_SCORE = 220  # the title starts with the term
@@ -109,7 +181,7 @@ def _term_score(term: _Term, title: str, extra: str) -> int:
         score = 100
         if pos == 0:
             return _PREFIX_SCORE + (_EXACT_BONUS if len(title) == len(t) else 0)
-        if title[pos - 1] in _WORD_SEPARATORS:
+        if _is_word_start(title, pos):
             score += 25
         return score - min(pos, 30)
     if term.subseq is not None:
@@ -118,7 +190,7 @@ def _term_score(term: _Term, title: str, extra: str) -> int:
             start = m.start()
             gaps = (m.end() - start) - len(t)
             score = 60 - min(gaps, 40) - min(start, 10) // 2
-            if start == 0 or title[start - 1] in _WORD_SEPARATORS:
+            if _is_word_start(title, start):
                 score += 10
             return max(score, 5)
     if t in extra:
@@ -146,11 +218,14 @@ class _Column:
         for i, text in enumerate(texts):
             line_of[starts[i]:starts[i + 1]] = array("i", [i]) * (len(text) + 1)
         self.line_of = line_of
-        # word_start[offset]: a word starts there (the start of the text, or after a separator).
+        # word_start[offset]: a word starts there (_is_word_start: the start of the text, after a
+        # separator, or where the script changes).
         flags = bytearray(len(self.big) + 1)
         flags[0] = 1
         for m in _SEPARATOR_RE.finditer(self.big):
             flags[m.end()] = 1
+        for m in _RUN_RE.finditer(self.big):
+            flags[m.start()] = 1
         self.word_start = bytes(flags)
 
 
@@ -327,7 +402,8 @@ class FuzzyIndex(Generic[T]):
     def _score_each(self, term: _Term, pool: Iterable[int]) -> dict[int, int]:
         """:func:`_term_score` of each item of ``pool`` (inlined: this loop is the hot one)."""
         titles, extras = self._titles.texts, self._extras.texts
-        t, subseq, separators = term.text, term.subseq, _WORD_SEPARATORS
+        starts, word_start = self._titles.starts, self._titles.word_start
+        t, subseq = term.text, term.subseq
         n = len(t)
         search = subseq.search if subseq is not None else None
         found = {}
@@ -338,7 +414,7 @@ class FuzzyIndex(Generic[T]):
                 if pos == 0:
                     found[i] = _PREFIX_SCORE + (_EXACT_BONUS if len(title) == n else 0)
                 else:
-                    found[i] = (125 if title[pos - 1] in separators else 100) - (pos if pos < 30 else 30)
+                    found[i] = (125 if word_start[starts[i] + pos] else 100) - (pos if pos < 30 else 30)
                 continue
             if search is not None:
                 m = search(title)
@@ -346,7 +422,7 @@ class FuzzyIndex(Generic[T]):
                     start = m.start()
                     gaps = m.end() - start - n
                     score = 60 - (gaps if gaps < 40 else 40) - (start if start < 10 else 10) // 2
-                    if start == 0 or title[start - 1] in separators:
+                    if word_start[starts[i] + start]:
                         score += 10
                     found[i] = score if score > 5 else 5
                     continue

@@ -9,11 +9,17 @@ input method's commit, fast typing) filters once. Whatever reads the list
 the server's suggestions are asked for in the background and merged below the
 local matches as they arrive (a newer query makes older answers moot). The
 last row offers to create a task with the typed title in the team and
-category chosen below the list.
+category chosen below the list ("New tasks go to"; picking one there puts the
+focus back in the search field, and the row names it at once). Teams that do
+not accept new tasks are never offered there; with none left, the row says so
+and cannot be chosen.
 
-Keys: Up/Down/PageUp/PageDown move, Enter starts the selection (or creates),
-Esc closes. The palette also closes when it loses the focus, like the
-launchers it imitates.
+Keys: Up/Down/PageUp/PageDown move, Enter acts on the highlighted row, Esc
+closes. The first task is highlighted for you; the create row never is: a new
+task lands in a shared team, so it takes a deliberate choice (↓ to it, or a
+click). With no task matching, nothing is highlighted, Enter does nothing and
+the hint line says how to create. The palette also closes when it loses the
+focus, like the launchers it imitates.
 
 The list's rows and how they are painted are :mod:`.palette_rows`; the
 choices of where a new task goes (:class:`Destination`) are made by
@@ -40,7 +46,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.destinations import Destination
+from ..core.destinations import Destination, accepts_new_tasks
 from ..core.fuzzy import FuzzyIndex, task_index
 from ..core.labels import team_and_category
 from ..core.models import Task
@@ -111,14 +117,18 @@ class Palette(QFrame):
         footer.addWidget(self.destination_label)
         self.destination = QComboBox()
         self.destination.setObjectName("paletteDestination")
+        self.destination.currentIndexChanged.connect(self._update_create_row)
+        self.destination.activated.connect(self._on_destination_chosen)
         footer.addWidget(self.destination, 1)
         self.hint = QLabel(self.tr("↑↓ choose · Enter start · Esc close"))
         self.hint.setObjectName("paletteHint")
+        self.hint.setWordWrap(True)  # a longer hint takes two lines, not the destination's width
         hint_font = self.hint.font()
         hint_font.setPointSizeF(hint_font.pointSizeF() * 0.85)
         self.hint.setFont(hint_font)
         footer.addWidget(self.hint)
         layout.addLayout(footer)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._update_hint())
 
         self._suggest_timer = QTimer(self)
         self._suggest_timer.setSingleShot(True)
@@ -143,15 +153,22 @@ class Palette(QFrame):
         self._refresh()
 
     def set_destinations(self, destinations: Sequence[Destination], preferred: Destination | None = None) -> None:
+        """The "New tasks go to" choices (teams that do not accept new tasks are left out)."""
         current = self.current_destination() if preferred is None else preferred
-        self.destination.clear()
-        for dest in destinations:
-            self.destination.addItem(dest.label(), dest)
-        if current is not None:
-            for i in range(self.destination.count()):
-                if self.destination.itemData(i) == current:
-                    self.destination.setCurrentIndex(i)
-                    break
+        self.destination.blockSignals(True)  # one update of the create row, at the end
+        try:
+            self.destination.clear()
+            for dest in destinations:
+                if accepts_new_tasks(dest.team):
+                    self.destination.addItem(dest.label(), dest)
+            if current is not None:
+                for i in range(self.destination.count()):
+                    if self.destination.itemData(i) == current:
+                        self.destination.setCurrentIndex(i)
+                        break
+        finally:
+            self.destination.blockSignals(False)
+        self._update_create_row()
 
     def current_destination(self) -> Destination | None:
         data = self.destination.currentData()
@@ -184,7 +201,8 @@ class Palette(QFrame):
         if self._filter_timer.isActive():
             self._refresh()
 
-    def _refresh(self) -> None:
+    def _refresh(self, keep: tuple[str, int] | None = None) -> None:
+        """Filter for what is typed; highlight the row ``keep`` names if it is still there, else the first task."""
         self._filter_timer.stop()
         query = self.query.strip()
         rows = [PaletteRow("task", m.item.title, team_and_category(m.item), m.item)
@@ -195,13 +213,57 @@ class Palette(QFrame):
                 shown.add(task.id)
                 rows.append(PaletteRow("task", task.title, team_and_category(task), task, from_server=True))
         if query:
-            dest = self.current_destination()
-            subtitle = (self.tr("Create a new task in %1").replace("%1", dest.label()) if dest
-                        else self.tr("Create a new task"))
-            rows.append(PaletteRow("create", self.tr("Create “%1”").replace("%1", query), subtitle))
+            rows.append(self._create_row(query))
         self.model.set_rows(rows)
-        if rows:
-            self.view.setCurrentIndex(self.model.index(0))
+        target = next((i for i, r in enumerate(rows) if keep is not None and r.identity == keep and r.enabled),
+                      None)
+        if target is None:  # the first task; never the create row (see the module's docstring)
+            target = next((i for i, r in enumerate(rows) if r.kind == "task" and r.enabled), None)
+        self._select(target)
+
+    def _create_row(self, query: str) -> PaletteRow:
+        title = self.tr("Create “%1”").replace("%1", query)
+        dest = self.current_destination()
+        if dest is None:
+            return PaletteRow("create", title, self.tr("None of your teams accepts new tasks"), enabled=False)
+        return PaletteRow("create", title, self.tr("Create a new task in %1").replace("%1", dest.label()))
+
+    def _update_create_row(self, *_args: object) -> None:
+        """The create row names the destination chosen now (the rest of the list and the highlight stay)."""
+        self.flush()
+        rows = self.model.rows
+        if not rows or rows[-1].kind != "create":
+            self._update_hint()
+            return
+        last = len(rows) - 1
+        was_current = self.current_row() == last
+        self.model.replace_row(last, self._create_row(self.query.strip()))
+        if was_current and not rows[last].enabled:
+            self._select(None)
+        self._update_hint()
+
+    def _select(self, row: int | None) -> None:
+        if row is None:
+            self.view.selectionModel().clear()  # no current row: Enter does nothing
+            self.view.setCurrentIndex(self.model.index(-1))
+        else:
+            self.view.setCurrentIndex(self.model.index(row))
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        """The hint line says what Enter does now."""
+        rows = self.model.rows
+        index = self.view.currentIndex()
+        current = rows[index.row()] if index.isValid() and 0 <= index.row() < len(rows) else None
+        if current is not None and current.kind == "create":
+            text = self.tr("↑↓ choose · Enter create · Esc close")
+        elif current is not None or not self.query.strip():
+            text = self.tr("↑↓ choose · Enter start · Esc close")
+        elif rows and rows[-1].kind == "create" and rows[-1].enabled:
+            text = self.tr("No task matches · ↓ then Enter to create it · Esc close")
+        else:
+            text = self.tr("No task matches · Esc close")
+        self.hint.setText(text)
 
     def _ask_server(self) -> None:
         query = self.query.strip()
@@ -224,10 +286,8 @@ class Palette(QFrame):
         if len(self._server) > 50:
             self._server.pop(next(iter(self._server)))
         if self.query.strip() == query:
-            keep = self.current_row()
-            self._refresh()
-            if keep > 0:
-                self.view.setCurrentIndex(self.model.index(min(keep, self.model.rowCount() - 1)))
+            row = self.current_row()
+            self._refresh(keep=self.model.rows[row].identity if row >= 0 else None)  # the same choice stays
 
     # -- keys and choices ---------------------------------------------------------------------
 
@@ -238,20 +298,34 @@ class Palette(QFrame):
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp,
                        Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.flush()  # the keys act on the list for what is typed
-            count = self.model.rowCount()
-            row = self.current_row()
             moves = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 8, Qt.Key.Key_PageUp: -8}
-            if key in moves and count:
-                target = max(0, min(count - 1, (row if row >= 0 else 0) + moves[key]))
-                self.view.setCurrentIndex(self.model.index(target))
+            if key in moves:
+                self._move(moves[key])
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.activate(row)
+                self.activate(self.current_row())  # no row highlighted: nothing happens
                 return True
             if key == Qt.Key.Key_Escape:
                 self.close_palette()
                 return True
         return super().eventFilter(obj, event)
+
+    def _move(self, step: int) -> None:
+        """Highlight the row ``step`` rows on (rows that cannot be chosen are stepped over)."""
+        rows = self.model.rows
+        enabled = [i for i, r in enumerate(rows) if r.enabled]
+        if not enabled:
+            return
+        row = self.current_row()
+        if row < 0:  # nothing highlighted (no task matches): either arrow picks the nearest row
+            self._select(enabled[0] if step > 0 else enabled[-1])
+            return
+        target = max(0, min(len(rows) - 1, row + step))
+        forward = [i for i in enabled if i >= target] if step > 0 else [i for i in enabled if i <= target]
+        if step > 0:
+            self._select(forward[0] if forward else enabled[-1])
+        else:
+            self._select(forward[-1] if forward else enabled[0])
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape:
@@ -260,20 +334,28 @@ class Palette(QFrame):
         super().keyPressEvent(event)
 
     def activate(self, row: int) -> None:
-        """Start (or create) what row ``row`` of the list as shown offers."""
+        """Start (or create) what row ``row`` of the list as shown offers (nothing for no row)."""
         if not 0 <= row < self.model.rowCount():
             return
         chosen = self.model.rows[row]
+        if not chosen.enabled:
+            return
         if chosen.kind == "create":
             dest = self.current_destination()
             if dest is None:
-                self.destination.setFocus()
                 return
             self.close_palette()
             self.create_requested.emit(self.query.strip(), dest)
         elif chosen.task is not None:
             self.close_palette()
             self.task_chosen.emit(chosen.task)
+
+    def _on_destination_chosen(self, _index: int) -> None:
+        """A destination was picked: the create row names it, and typing goes on in the field."""
+        self._update_create_row()
+        self.field.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Again once the combo box's popup has closed (closing it may hand the focus back to the box).
+        QTimer.singleShot(0, self, lambda: self.field.setFocus(Qt.FocusReason.OtherFocusReason))
 
     # -- showing ---------------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 :class:`PaletteRow` is one line of the list (a task, or the offer to create
 one); :class:`PaletteModel` holds them for the view; :class:`PaletteDelegate`
-paints each as two lines, the title and, smaller, the team and category. The
-window that fills the list and acts on the choice is :mod:`.palette`.
+paints each as two lines, the title and, smaller, the team and category (or,
+for a row that cannot be chosen, why, muted). The window that fills the list
+and acts on the choice is :mod:`.palette`.
 """
 
 from __future__ import annotations
@@ -25,9 +26,15 @@ _NO_PARENT = QModelIndex()  # the list's rows have no parent
 class PaletteRow:
     kind: str                   # "task" or "create"
     title: str
-    subtitle: str
+    subtitle: str               # team and category; for a disabled row, why it is
     task: Task | None = None
     from_server: bool = False
+    enabled: bool = True        # False: shown, never selected or started
+
+    @property
+    def identity(self) -> tuple[str, int]:
+        """The same for the same choice across refreshes of the list (the row number is not)."""
+        return (self.kind, self.task.id if self.task is not None else 0)
 
 
 class PaletteModel(QAbstractListModel):
@@ -42,6 +49,19 @@ class PaletteModel(QAbstractListModel):
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
+
+    def replace_row(self, row: int, new: PaletteRow) -> None:
+        """Row ``row`` shows ``new`` (the selection stays)."""
+        self.rows[row] = new
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return Qt.ItemFlag.NoItemFlags
+        if not self.rows[index.row()].enabled:
+            return Qt.ItemFlag.ItemNeverHasChildren
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_PARENT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
@@ -124,7 +144,9 @@ class PaletteDelegate(QStyledItemDelegate):
             style = widget.style() if widget else QGuiApplication.instance().style()  # type: ignore[union-attr]
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
         selected = bool(state & QStyle.StateFlag.State_Selected)
-        text_color = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        group = QPalette.ColorGroup.Normal if row.enabled else QPalette.ColorGroup.Disabled
+        text_color = option.palette.color(
+            group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         rect = option.rect.adjusted(10, 4, -10, -4)
         half = rect.height() // 2
         fonts = self._fonts_for(option.font, option.font.key())
