@@ -8,8 +8,10 @@ PYTEST_ARGS ?=
 venv:
 	@scripts/bootstrap.sh
 
+# The first run sets up .venv (scripts/bootstrap.sh says so, with its progress: about a minute).
 demo: venv
 	@scripts/system-deps.sh runtime
+	@echo "Starting the demo: the tray icon appears in a few seconds (Quit in its menu, or Ctrl+C, ends it)."
 	$(PY) -m timecrowd_tray --demo
 
 test: venv

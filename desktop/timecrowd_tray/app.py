@@ -27,6 +27,9 @@ the palette at its first opening, QtNetwork when the network is first lost).
 random free port) in a background thread inside the app and signs in with the
 demo token in memory only (never the keyring). The emulator's URL is printed,
 so a script can read the demo account's state from ``GET {url}/_emulator/state``.
+The tray knows it too (``TrayController.demo_server``): its menu says it is the demo,
+"Open in TimeCrowd" is off (the emulator has no web pages), the settings dialog can say
+where the app is connected; "Sign in" after a sign-out signs in to the demo again.
 """
 
 from __future__ import annotations
@@ -329,6 +332,7 @@ class AppRunner:
         emulator = self.emulator = EmulatorServer(EmulatorState.seeded(), host="127.0.0.1", port=0)
         await asyncio.get_running_loop().run_in_executor(None, emulator.start)
         url = emulator.url
+        self.tray.demo_server = url  # the menu and the settings dialog say where the demo is connected
         print("Demo mode: a built-in TimeCrowd emulator with demo data, not the real TimeCrowd.", flush=True)
         print(f"Emulator: {url} (its state: {url}/_emulator/state)", flush=True)
         await flow.sign_in_demo(url)
@@ -364,6 +368,8 @@ class AppRunner:
         # `timecrowd-tray login` / `logout` changed the keyring: the socket's "reload_sign_in".
         if self.sign_in_flow is not None:
             controls.reload_sign_in = self.sign_in_flow.reload_sign_in
+        # `timecrowd-tray config set|reset`: applied as when the Settings dialog saves them.
+        controls.settings_changed = self.tray.settings_saved
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -386,6 +392,9 @@ class AppRunner:
         if "api_base" in changed:
             if self.demo:
                 log.info("demo mode: the server setting applies outside the demo")
+                self.tray.notifier.error(tr("Demo mode stays connected to the built-in emulator: the new server "
+                                            "setting applies once TimeCrowd Tray is started without --demo."),
+                                         tr("Demo mode"))
             elif self.api_base_fixed_by:
                 log.info("the server setting is overridden by %s", self.api_base_fixed_by)
                 self.tray.notifier.error(tr("TimeCrowd Tray was started with {source}, which chooses the server: "

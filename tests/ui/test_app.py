@@ -54,16 +54,19 @@ class FakeService:
         self.sign_ins = []
         self.sign_outs = 0
         self.network = []
+        self.api_base = None  # the server signed in to (as TimerService.api_base)
 
     async def sign_in(self, client):
         self.sign_ins.append(client)
         await asyncio.sleep(0)
         if self.failures:
             raise self.failures.pop(0)
+        self.api_base = client.base_url if hasattr(client, "base_url") else "https://timecrowd.example"
         return SimpleNamespace(id=7)
 
     async def sign_out(self, reason=None):
         self.sign_outs += 1
+        self.api_base = None
 
     def notify_network_changed(self, online):
         self.network.append(online)
@@ -367,3 +370,151 @@ def test_a_server_chosen_at_start_up_wins_over_the_setting(qtbot, aloop, setting
     assert flow.session is session and flow.service.sign_outs == 0
     message, _title = runner.tray.notifier.errors[-1]
     assert "--api-base" in message
+
+
+# -- 11. a first day without traps: the first start, demo mode --------------------------------------
+
+
+class UnavailableStore(MemoryStore):
+    def __init__(self, exc):
+        super().__init__()
+        self.exc = exc
+
+    async def load(self, api_base):
+        raise self.exc
+
+
+@pytest.mark.parametrize("store", [
+    MemoryStore(),  # the keyring has no entry for this server
+    UnavailableStore(CredentialsUnavailable("no_backend", "no viable system keyring")),  # no keyring at all
+], ids=["no-entry", "no-keyring"])
+def test_a_first_start_with_nothing_stored_just_asks_for_a_sign_in(qtbot, runner, store):
+    """Nothing was ever saved: no warning about a saved sign-in, only the sign-in window."""
+    flow = wired(runner, FakeService())
+    flow.make_session = lambda base: SessionManager(base, store)
+    run_async(qtbot, flow.restore())
+    assert runner.tray.notifier.errors == []
+    assert [expired for _session, expired in flow.sign_in_windows] == [False]
+
+
+@pytest.mark.parametrize("kind", ["locked", "denied", "timeout", "other"])
+def test_a_keyring_that_may_hold_the_sign_in_but_refuses_still_says_so(qtbot, runner, kind):
+    flow = wired(runner, FakeService())
+    flow.make_session = lambda base: SessionManager(base, UnavailableStore(CredentialsUnavailable(kind, "x")))
+    run_async(qtbot, flow.restore())
+    [(message, title)] = runner.tray.notifier.errors
+    assert title == sign_in_flow.tr("Your saved sign-in could not be read")
+    assert message == error_text(CredentialsUnavailable(kind, "x"))
+    assert len(flow.sign_in_windows) == 1
+
+
+@pytest.fixture
+def demo_runner(aloop, settings_store):
+    r = AppRunner(None, FakeTray(), settings_store, None, demo=True, api_base=None)
+    yield r
+    if r.sign_in_flow is not None:
+        r.sign_in_flow.stop()
+    if r.emulator is not None:
+        r.emulator.stop()
+
+
+def test_demo_mode_signs_back_in_to_the_emulator_after_a_sign_out(qtbot, demo_runner, capsys):
+    """The demo token is nowhere for the user to paste: "Sign in" goes back to the demo at once."""
+    runner = demo_runner
+    service = FakeService()
+    flow = runner.wire(service)
+    run_async(qtbot, runner._start_demo(flow))
+    url = runner.emulator.url
+    assert runner.tray.demo_server == url  # the tray (and its settings dialog) know where the demo is connected
+    assert [c.base_url for c in service.sign_ins] == [url]
+    run_async(qtbot, flow.sign_out())
+    assert flow.session.current_client is None
+
+    flow.show_sign_in()  # the menu's "Sign in…", or a click on the signed-out icon
+    qtbot.waitUntil(lambda: len(service.sign_ins) == 2, timeout=5000)
+    assert service.sign_ins[1].base_url == url and service.sign_ins[1] is flow.session.current_client
+    assert flow.signin_window is None  # no window asking for a token nobody has
+    flow.show_sign_in()  # signed in already: nothing more
+    sleep(qtbot, 0.1)
+    assert len(service.sign_ins) == 2
+    assert runner.tray.notifier.errors == []
+    assert capsys.readouterr().out.count(": ready") == 2
+
+
+def test_demo_mode_says_so_when_the_emulator_refuses_the_demo_token(qtbot, demo_runner):
+    from timecrowd_tray.emulator import DEMO_TOKEN
+
+    runner = demo_runner
+    service = FakeService()
+    flow = runner.wire(service)
+    run_async(qtbot, runner._start_demo(flow))
+    run_async(qtbot, flow.sign_out())
+    runner.emulator.state.revoke_token(DEMO_TOKEN)
+    flow.show_sign_in()
+    qtbot.waitUntil(lambda: bool(runner.tray.notifier.errors), timeout=5000)
+    _message, title = runner.tray.notifier.errors[-1]
+    assert title == sign_in_flow.tr("Not signed in to the demo")
+    assert len(service.sign_ins) == 1 and flow.signin_window is None
+    flow.show_sign_in(expired=True)  # what a 401 leads to: said by the service's notice, no loop of sign-ins
+    sleep(qtbot, 0.1)
+    assert len(service.sign_ins) == 1 and len(runner.tray.notifier.errors) == 1
+
+
+def test_demo_mode_says_where_a_new_server_setting_applies(demo_runner):
+    demo_runner.wire(FakeService())
+    demo_runner.apply_settings({"api_base": "https://new.example"})
+    message, _title = demo_runner.tray.notifier.errors[-1]
+    assert "--demo" in message
+
+
+# -- 12. `make demo` on a fresh clone: scripts/bootstrap.sh says what it does ------------------------
+
+FAKE_PYTHON = r"""#!/usr/bin/env bash
+# A stand-in for python3 and for the venv's python: the calls bootstrap.sh makes, logged to $FAKE_LOG.
+echo "python $*" >> "$FAKE_LOG"
+case "$1" in
+    -c) exit 0 ;;
+    --version) echo "Python 3.11.9"; exit 0 ;;
+    -m)
+        if [ "$2" = venv ]; then mkdir -p "$3/bin" && cp "$0" "$3/bin/python"; exit 0; fi
+        if [ "$2" = pip ]; then
+            case " $* " in *" -q "*) ;; *) echo "PIP $*" ;; esac  # as pip: quiet with -q
+            case "$*" in *-e*) for p in PySide6 httpx qasync keyring; do echo "Collecting $p>=1"; done
+                               echo "Installing collected packages: PySide6, httpx, qasync, keyring"
+                               echo "Successfully installed PySide6-6.9 httpx-0.28 qasync-0.27 keyring-25" ;;
+            esac
+            exit 0
+        fi ;;
+esac
+exit 0
+"""
+
+
+def _bootstrap(tmp_path, venv):
+    import os
+    import stat
+    import subprocess
+
+    fake = tmp_path / "python3"
+    fake.write_text(FAKE_PYTHON)
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    env = {**os.environ, "PYTHON": str(fake), "VENV": str(venv), "FAKE_LOG": str(tmp_path / "calls.log")}
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "bootstrap.sh")], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr, done.stdout
+
+
+def test_the_first_make_demo_says_it_is_setting_up_before_installing(tmp_path):
+    """Not 30 silent seconds: a line before anything is installed, then its progress."""
+    venv = tmp_path / "venv"
+    output, stdout = _bootstrap(tmp_path, venv)
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    assert lines, output
+    assert lines[0].startswith(f"Setting up {venv} (first run: about a minute)")
+    assert not any(line.startswith("PIP ") for line in lines)  # pip's own chatter is not shown...
+    assert "python -m venv" in (tmp_path / "calls.log").read_text()
+    assert any("PySide6" in line for line in lines[1:])  # ...but what it is doing is
+    assert lines[-1].lower().startswith(f"{venv} is ready")
+    again, stdout = _bootstrap(tmp_path, venv)
+    assert stdout.strip() == ""  # already set up: quiet, straight to the app

@@ -37,6 +37,9 @@ class FakeTray:
         self.notifier = FakeNotifier()
         self.shortcut_problems = None
 
+    def settings_saved(self, changed):  # `config set` in the shell: applied as the dialog's save
+        pass
+
 
 class FakeService:
     """``sign_in`` raises the queued errors first; ``user`` is set while signed in."""

@@ -11,10 +11,12 @@ import httpx  # noqa: E402
 import keyring.errors  # noqa: E402
 import pytest  # noqa: E402
 import qasync  # noqa: E402
-from PySide6.QtWidgets import QLineEdit  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QLabel, QLineEdit  # noqa: E402
 
 from timecrowd_tray.emulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, EmulatorState, create_app  # noqa: E402
-from timecrowd_tray.services.credentials import CredentialStore  # noqa: E402
+from timecrowd_tray.services.credentials import CredentialStore, CredentialsUnavailable  # noqa: E402
+from timecrowd_tray.services.oauth_loopback import OAuthError  # noqa: E402
 from timecrowd_tray.services.session import SessionManager  # noqa: E402
 from timecrowd_tray.ui.signin_window import SignInWindow  # noqa: E402
 
@@ -185,3 +187,118 @@ def test_the_token_format_texts_are_the_cores_and_translatable(qtbot, window):
 
     for problem, english in MESSAGES.items():
         assert window._token_format_text(problem) == english
+
+
+# -- "A first day without traps" -----------------------------------------------------------------
+
+
+def test_the_token_field_has_the_focus_when_the_window_opens(qtbot, _signin_loop, state, backend):
+    """A paste right away goes into the token field, not onto "Open the token page"."""
+    session = SessionManager(API, CredentialStore(backend=backend),
+                             transport=httpx.ASGITransport(app=create_app(state)))
+    for expired in (False, True):
+        win = SignInWindow(session, open_url=lambda url: None, expired=expired)
+        qtbot.addWidget(win)
+        win.show()
+        win.activateWindow()
+        qtbot.waitExposed(win)
+        try:
+            assert win.focusWidget() is win.token_edit
+            assert win.open_page_button.focusPolicy() != Qt.FocusPolicy.NoFocus  # still reachable with Tab
+        finally:
+            win.close()
+
+
+def test_no_signed_in_text_before_the_sign_in_succeeded(qtbot, window, state):
+    me = state.users[state.me_id]
+    qtbot.keyClicks(window.token_edit, DEMO_TOKEN)
+    qtbot.waitUntil(lambda: window.sign_in_button.isEnabled(), timeout=5000)
+    text = window.status_label.text()
+    assert me["nickname"] in text and me["email"] in text  # whose token it is, before signing in...
+    assert "Signed in" not in text  # ...but not signed in yet
+    assert "Sign in" in text  # what to do next
+    with qtbot.waitSignal(window.signed_in, timeout=5000):
+        window.sign_in_button.click()
+    assert window.status_label.text().startswith("Signed in as")
+
+
+def test_a_token_page_that_cannot_open_is_said_in_the_window(qtbot, _signin_loop, state, backend):
+    session = SessionManager(API, CredentialStore(backend=backend),
+                             transport=httpx.ASGITransport(app=create_app(state)))
+    win = SignInWindow(session, open_url=lambda url: False)  # QDesktopServices.openUrl: no browser
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        assert not win.link_label.isVisible()
+        win.open_page_button.click()
+        assert win.link_label.isVisible()
+        assert "Could not open" in win.link_label.text() and session.token_page_url in win.link_label.text()
+        assert win.link_label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    finally:
+        win.close()
+
+
+def test_a_browser_sign_in_whose_page_cannot_open_shows_the_address(qtbot, window):
+    window._open_url = lambda url: False  # noqa: SLF001
+    window.client_id_edit.setText(DEMO_CLIENT_ID)
+    window.client_secret_edit.setText(DEMO_CLIENT_SECRET)
+    window.browser_button.click()
+    label = window.browser_status_label
+    qtbot.waitUntil(lambda: "Could not open" in label.text(), timeout=5000)
+    assert f"{API}/oauth/authorize?" in label.text()  # to copy into a browser: the window still waits for it
+    assert label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    window.browser_button.click()  # cancel
+    qtbot.waitUntil(lambda: "cancelled" in window.browser_status_label.text(), timeout=5000)
+
+
+def _clipped_labels(win) -> list[str]:
+    """The visible labels whose text does not fit in them (word-wrapped: its height for the width)."""
+    clipped = []
+    for label in win.findChildren(QLabel):
+        if not label.isVisibleTo(win) or not label.text():
+            continue
+        size = label.size()
+        if label.wordWrap():
+            needed_height = label.heightForWidth(size.width())
+            if needed_height > size.height():
+                clipped.append(f"{label.objectName() or label.text()[:30]!r}: {needed_height} > {size.height()}")
+        else:
+            hint = label.sizeHint()
+            if hint.width() > size.width() or hint.height() > size.height():
+                clipped.append(f"{label.objectName() or label.text()[:30]!r}: {hint.toTuple()} > {size.toTuple()}")
+    return clipped
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_long_errors_wrap_and_the_window_grows_instead_of_clipping(qtbot, qapp, _signin_loop, state, backend,
+                                                                    language):
+    from timecrowd_tray.ui.i18n import Translations
+
+    translations = Translations(qapp)
+    translations.apply(language)
+    session = SessionManager(API, CredentialStore(backend=backend),
+                             transport=httpx.ASGITransport(app=create_app(state)))
+    win = SignInWindow(session, open_url=lambda url: False, expired=True)
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        qtbot.waitExposed(win)
+        qapp.processEvents()
+        assert _clipped_labels(win) == []
+        # A long error under the field (what a bad paste gives), then the one a link that cannot open gives.
+        win.token_edit.setText("ａｂｃdef-0123456789")
+        qtbot.waitUntil(lambda: win.status_label.text() == win._token_format_text("non_ascii"), timeout=5000)
+        win.open_page_button.click()
+        qapp.processEvents()
+        assert _clipped_labels(win) == []
+        win.browser_status_label.setText(win._oauth_error_text(OAuthError("rejected", "x")))
+        win._grow_to_fit()
+        # The keyring problem, the longest of all.
+        win._show_keyring_problem(CredentialsUnavailable("timeout", "10"))
+        qapp.processEvents()
+        assert _clipped_labels(win) == []
+        assert all(label.wordWrap() for label in (win.status_label, win.link_label, win.keyring_label,
+                                                  win.browser_status_label, win.expired_label))
+    finally:
+        win.close()
+        translations.apply("en")

@@ -440,3 +440,56 @@ def test_the_cached_running_entry_shows_at_once_with_its_own_elapsed_time(qapp, 
         controller.shutdown()
         controller.deleteLater()
         flush_deletes()
+
+
+# -- "A first day without traps": links that cannot open, demo mode ------------------------------
+
+
+def test_a_page_that_cannot_open_is_said_in_the_app(qtbot, app_under_test):
+    """QDesktopServices.openUrl returns False (no browser): a notification, not only a line on stderr."""
+    app = app_under_test
+    tried = []
+    app.tray._open_url = lambda url: tried.append(url) or False
+    click(app)
+    qtbot.waitUntil(lambda: app.service.state.phase is Phase.RUNNING, timeout=5000)
+    url = app.tray.browser_url()
+    before = len(app.tray.notifier.history)
+    app.tray.open_in_browser()
+    assert tried == [url]
+    [notice] = app.tray.notifier.history[before:]
+    assert notice.kind == "error" and "Could not open" in notice.message and url in notice.message
+
+
+def test_a_page_that_opens_is_not_announced(qtbot, app_under_test):
+    app = app_under_test
+    app.tray._open_url = lambda url: True
+    before = len(app.tray.notifier.history)
+    app.tray.open_in_browser()
+    assert app.tray.notifier.history[before:] == []
+
+
+def test_demo_mode_menu_says_it_is_the_demo_and_has_no_web_pages(qtbot, app_under_test):
+    """The demo's entries link to the real timecrowd.net, which knows nothing of them."""
+    app = app_under_test
+    assert app.tray.demo_server is None
+    app.tray.demo_server = "http://127.0.0.1:5123"
+    click(app)
+    qtbot.waitUntil(lambda: app.service.state.phase is Phase.RUNNING, timeout=5000)
+    assert app.service.state.html_url  # the emulator's entry has one (on the real site)...
+    assert app.tray.browser_url() is None  # ...which the demo does not open
+    menu = open_menu(app)
+    action = menu.action_named("openInBrowser")
+    assert action is not None and not action.isEnabled()
+    assert "demo" in action.toolTip().lower() and "web pages" in action.toolTip()
+    assert menu.toolTipsVisible()
+    demo_line = menu.action_named("demo")
+    assert demo_line is not None and "http://127.0.0.1:5123" in demo_line.text()
+    app.tray.open_in_browser()
+    assert app.opened_urls == []
+    close_menu(app)
+
+    run_async(qtbot, app.service.sign_out())
+    menu = open_menu(app)
+    assert menu_names(menu) == ["header", "demo", "signIn", "settings", "quit"]
+    assert "demo" in menu.action_named("signIn").text().lower()
+    close_menu(app)

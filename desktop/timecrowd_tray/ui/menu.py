@@ -24,6 +24,10 @@ Layout (running)::
 Idle: "Not tracking" and "Start “latest task”" instead of the header and Stop.
 Signed out: "Sign in…", Settings and Quit.
 
+Demo mode (the model's ``demo_server`` is the emulator's URL): a line under the header
+says so, "Open in TimeCrowd" is disabled with a tooltip (the demo has no web pages), and
+signed out, "Sign in to the demo" (it signs in again at once).
+
 The menu reads and calls a :class:`MenuModel` (the tray's actions,
 :class:`~timecrowd_tray.ui.tray.TrayController`, are one): what it shows comes
 from there, and each item calls one of its actions.
@@ -50,6 +54,7 @@ class MenuModel(Protocol):
     """What the menu reads (the state, the recent tasks, today's total) and the actions it calls."""
 
     state: TimerState
+    demo_server: str | None  # demo mode: the built-in emulator's URL
 
     def now(self) -> datetime: ...
     def latest_task(self) -> Task | None: ...
@@ -87,6 +92,7 @@ class TrayMenu(QMenu):
         self.header_detail: QAction | None = None
         self.today_action: QAction | None = None
         self.recent_menu: QMenu | None = None
+        self.setToolTipsVisible(True)  # "Open in TimeCrowd" disabled in demo mode says why
         self.aboutToShow.connect(self.rebuild)
 
     # -- building ---------------------------------------------------------------------------
@@ -99,12 +105,14 @@ class TrayMenu(QMenu):
         self.header_title = self.header_detail = self.today_action = None
         self.recent_menu = None
 
+        demo = c.demo_server
         if state.phase is Phase.SIGNED_OUT:
             self._header(self.tr("Signed out"))
+            self._demo_line(demo)
             if state.signed_out_reason:
                 self._info(state.signed_out_reason)
             self.addSeparator()
-            self._action(self.tr("Sign in…"), c.sign_in, "signIn")
+            self._action(self.tr("Sign in to the demo") if demo else self.tr("Sign in…"), c.sign_in, "signIn")
             self.addSeparator()
             self._action(self.tr("Settings…"), c.show_settings, "settings")
             self._action(self.tr("Quit"), c.quit, "quit")
@@ -119,6 +127,7 @@ class TrayMenu(QMenu):
             self._header(self.tr("Loading your timer…"))
         else:
             self._header(self.tr("Not tracking"))
+        self._demo_line(demo)
         if state.offline:
             self._info(self.tr("Offline: changes are sent when TimeCrowd can be reached"))
         if state.last_error:
@@ -142,6 +151,9 @@ class TrayMenu(QMenu):
         url = c.browser_url()
         open_action = self._action(self.tr("Open in TimeCrowd"), c.open_in_browser, "openInBrowser")
         open_action.setEnabled(url is not None)
+        if demo:
+            open_action.setToolTip(self.tr("The demo has no web pages: its data lives only in the built-in "
+                                           "emulator, not on TimeCrowd."))
         if state.pending_count:
             pending = self._action(self.tr("Pending changes (%n)", "", state.pending_count), c.sync_now, "pending")
             pending.setToolTip(self.tr("Send them now"))
@@ -182,6 +194,10 @@ class TrayMenu(QMenu):
         action.setEnabled(False)
         action.setObjectName("header")
         return action
+
+    def _demo_line(self, demo_server: str | None) -> None:
+        if demo_server:
+            self._info(self.tr("Demo: the built-in emulator (%1)").replace("%1", demo_server)).setObjectName("demo")
 
     def _info(self, text: str) -> QAction:
         action = self.addAction(text)

@@ -6,6 +6,7 @@
   always shown: the user did not do it here.
 * Routine news (our own start and stop, changes sent after being offline,
   offline/online) only with the ``notifications`` setting on.
+* A page no browser could open ("Open in TimeCrowd") is an error: always shown.
 
 Through ``QSystemTrayIcon.showMessage`` when the icon is docked; without a
 tray the message goes to standard error and the log, so it is never lost.
@@ -63,6 +64,11 @@ class Notifier(QObject):
     def routine(self, title: str, message: str) -> None:
         if self._routine_enabled():
             self._show(Notice("routine", title, message), QSystemTrayIcon.MessageIcon.Information, INFO_MS)
+
+    def page_not_opened(self, url: str) -> None:
+        """No browser could open ``url`` (``QDesktopServices.openUrl`` said False): say so, with the address."""
+        self.error(self.tr("Could not open %1 in a browser. Copy the address into your browser.").replace("%1", url),
+                   self.tr("Could not open the page"))
 
     def sign_in_needed(self, reason: str) -> None:
         self._show(Notice("signin", self.tr("Sign in needed"), reason), QSystemTrayIcon.MessageIcon.Warning,

@@ -7,6 +7,15 @@ server could not be reached, the sign-in window (one at a time; it closes once s
 in), signing out, switching servers when the setting changes, and re-reading the keyring
 when the shell's ``login`` / ``logout`` changed it (:meth:`SignInFlow.reload_sign_in`).
 
+At the very first start nothing is stored: no keyring entry, or no keyring at all (kind
+``no_backend``: nothing can have been saved where there is none). Then the sign-in window
+opens with no warning; a keyring that is there but locked, refusing or silent (it may hold
+the sign-in) is told as "Your saved sign-in could not be read".
+
+In demo mode the sign-in is the demo token, which the user never sees: asking to sign in
+(the menu, a click on the signed-out icon) signs in to the demo emulator again at once,
+never the sign-in window.
+
 A newer sign-in replaces an older one still under way; a sign-out or a server switch
 cancels both it and the retry. The strings are in the translation context "App" (that
 of the composition root, where they were first written; the .ts files keep them there).
@@ -57,10 +66,12 @@ class SignInFlow:
         self.spawn = spawn
         self.api_base = api_base  # the server to sign in to (the setting, or --api-base)
         self.demo = demo
+        self.demo_url: str | None = None  # the demo emulator, once started
         self.session: SessionManager | None = None
         self.signin_window: SignInWindow | None = None
         self._retry: asyncio.TimerHandle | None = None
         self._sign_in_task: asyncio.Task[bool] | None = None
+        self._demo_task: asyncio.Task[None] | None = None
         self._switching = asyncio.Lock()  # one server switch at a time
 
     @property
@@ -79,15 +90,40 @@ class SignInFlow:
         return SessionManager(api_base, OutOfProcessCredentialStore())
 
     async def sign_in_demo(self, url: str) -> None:
-        """Sign in to the demo emulator at ``url`` with the demo token, in memory only (never the keyring)."""
+        """Sign in to the demo emulator at ``url`` with the demo token, in memory only (never the keyring).
+
+        Again after a sign-out: the same session (its server is the emulator's).
+        """
+        from ..core.endpoint import normalize_api_base
         from ..emulator import DEMO_TOKEN
         from ..services.session import SessionManager
 
-        self.session = SessionManager(url, None)
+        self.demo_url = url
+        if self.session is None or self.session.api_base != normalize_api_base(url):
+            self.session = SessionManager(url, None)
         user, client = await self.session.sign_in_with_token(DEMO_TOKEN, remember=False)
         if await self._sign_in_and_wait(client):
             print(f"Signed in to the demo account as {user.nickname or user.id}: ready "
                   "(left click the tray icon to start or stop, right click for the menu).", flush=True)
+
+    def _sign_in_demo_again(self) -> None:
+        """The user asked to sign in, in demo mode: back to the demo emulator at once (one at a time)."""
+        if self.demo_url is None:
+            log.info("demo mode: the emulator is still starting; it signs in when it is up")
+            return
+        busy = [t for t in (self._demo_task, self._sign_in_task) if t is not None and not t.done()]
+        if busy or self.service.api_base is not None:
+            return  # signing in, or signed in to the demo already
+        self._demo_task = self.spawn(self._demo_sign_in(self.demo_url))
+
+    async def _demo_sign_in(self, url: str) -> None:
+        from ..api import errors
+
+        try:
+            await self.sign_in_demo(url)
+        except errors.ApiError as exc:
+            log.warning("demo mode: the emulator refused the demo sign-in: %s", type(exc).__name__)
+            self.notifier.error(error_text(exc), tr("Not signed in to the demo"))
 
     async def restore(self) -> None:
         """Sign in with the sign-in stored for :attr:`api_base`, or ask for one (the sign-in window)."""
@@ -100,7 +136,8 @@ class SignInFlow:
             client = await session.restore()
         except CredentialsUnavailable as exc:
             log.warning("keyring unavailable at start-up: %r", exc)
-            self.notifier.error(error_text(exc), tr("Your saved sign-in could not be read"))
+            if exc.kind != "no_backend":  # a keyring that may hold the sign-in, but did not give it
+                self.notifier.error(error_text(exc), tr("Your saved sign-in could not be read"))
             client = None
         if session is not self.session:
             return  # the server changed meanwhile: that switch signs in
@@ -117,7 +154,9 @@ class SignInFlow:
 
         try:
             user = await self.service.sign_in(client)
-        except errors.AuthError:
+        except errors.AuthError as exc:
+            if self.demo:  # no window can help: the demo token is the app's own
+                self.notifier.error(error_text(exc), tr("Not signed in to the demo"))
             self.show_sign_in(expired=True)
             return False
         except errors.ApiError as exc:
@@ -184,6 +223,13 @@ class SignInFlow:
         self._spawn_sign_in(client)
 
     def show_sign_in(self, expired: bool = False) -> None:
+        """The sign-in window (one at a time). In demo mode: the demo sign-in again, when the user asks."""
+        if self.demo:
+            if expired:  # the emulator refused the demo token: said already; the user asks again
+                log.info("demo mode: signed out by the emulator; \"Sign in\" signs in to the demo again")
+            else:
+                self._sign_in_demo_again()
+            return
         if self.session is None:
             return
         if self.signin_window is not None:
@@ -209,6 +255,8 @@ class SignInFlow:
 
     async def sign_out(self) -> None:
         self.cancel_retry()
+        if self._demo_task is not None and not self._demo_task.done():
+            self._demo_task.cancel()
         await self._cancel_sign_in()
         await self.service.sign_out()
         if self.session is not None:

@@ -5,9 +5,15 @@ waits on the network or the keyring on the UI thread: every call to the
 :class:`SessionManager` runs as an asyncio task on the qasync loop, and a
 pending check is cancelled when the text changes or the window closes.
 
-The account is shown ("Signed in as ...") before the sign-in button enables.
-When the keyring cannot keep the sign-in, the window says why and what to do,
-and offers to use it for this session only; it never falls back to a file.
+The token field has the focus when the window opens (a paste right away lands
+there). The account a pasted token belongs to is shown before the sign-in button
+enables; "Signed in as ..." only once a sign-in succeeded. When the keyring cannot
+keep the sign-in, the window says why and what to do, and offers to use it for
+this session only; it never falls back to a file. A page that cannot be opened
+in a browser is said here, with its address to copy.
+
+Every message label wraps, and the window grows to fit a message that appears
+(it never clips one; it does not shrink what the user resized).
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -50,11 +56,23 @@ def _open_in_browser(url: str) -> bool:
     return QDesktopServices.openUrl(QUrl(url))
 
 
+def _message_label(name: str) -> QLabel:
+    """A label for a message the window says (wrapped, plain text, selectable to copy it)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+    return label
+
+
 class SignInWindow(QDialog):
     """Sign in to ``session.api_base``; emits ``signed_in(user, client)`` and closes on success.
 
     ``expired`` shows that the server refused the previous sign-in.
-    ``open_url`` opens a web page (the browser by default; tests script it).
+    ``open_url`` opens a web page (the browser by default; tests script it); when it returns
+    False (no browser could open it), the window says so and shows the address.
     """
 
     signed_in = Signal(object, object)
@@ -69,6 +87,7 @@ class SignInWindow(QDialog):
         self._browser_task: asyncio.Task[Any] | None = None
         self._validated: tuple[str, Any] | None = None  # (text, user) the server accepted
         self._busy = False
+        self._focused_once = False
 
         self.setObjectName("signInWindow")
         self.setWindowTitle(self.tr("Sign in - TimeCrowd Tray"))
@@ -95,6 +114,9 @@ class SignInWindow(QDialog):
         self.open_page_button.setObjectName("openTokenPageButton")
         self.open_page_button.clicked.connect(self._open_token_page)
         token_layout.addLayout(self._row(self.open_page_button, stretch_before=False))
+        self.link_label = _message_label("linkProblemLabel")  # the token page could not be opened
+        self.link_label.setVisible(False)
+        token_layout.addWidget(self.link_label)
 
         row = QHBoxLayout()
         self.token_edit = QLineEdit()
@@ -109,10 +131,7 @@ class SignInWindow(QDialog):
         row.addWidget(self.show_check)
         token_layout.addLayout(row)
 
-        self.status_label = QLabel()
-        self.status_label.setObjectName("statusLabel")
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label = _message_label("statusLabel")
         token_layout.addWidget(self.status_label)
 
         self.sign_in_button = QPushButton(self.tr("Sign in"))
@@ -127,16 +146,15 @@ class SignInWindow(QDialog):
         self.remember_check.setObjectName("rememberCheck")
         self.remember_check.setChecked(session.store is not None)
         self.remember_check.setEnabled(session.store is not None)
+        # A check box's text does not wrap: the window is never narrower than it (no cut-off text).
+        self.remember_check.setMinimumWidth(self.remember_check.sizeHint().width())
         layout.addWidget(self.remember_check)
 
         self.keyring_box = QFrame()
         self.keyring_box.setObjectName("keyringBox")
         self.keyring_box.setFrameShape(QFrame.Shape.StyledPanel)
         keyring_layout = QVBoxLayout(self.keyring_box)
-        self.keyring_label = QLabel()
-        self.keyring_label.setObjectName("keyringLabel")
-        self.keyring_label.setWordWrap(True)
-        self.keyring_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.keyring_label = _message_label("keyringLabel")
         keyring_layout.addWidget(self.keyring_label)
         buttons = QHBoxLayout()
         self.retry_button = QPushButton(self.tr("Try again"))
@@ -168,10 +186,7 @@ class SignInWindow(QDialog):
         self.client_secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("Client secret"), self.client_secret_edit)
         browser_layout.addLayout(form)
-        self.browser_status_label = QLabel()
-        self.browser_status_label.setObjectName("browserStatusLabel")
-        self.browser_status_label.setWordWrap(True)
-        self.browser_status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.browser_status_label = _message_label("browserStatusLabel")
         browser_layout.addWidget(self.browser_status_label)
         self.browser_button = QPushButton(self.tr("Sign in with browser"))
         self.browser_button.setObjectName("browserButton")
@@ -190,6 +205,9 @@ class SignInWindow(QDialog):
         self.token_edit.textChanged.connect(self._token_changed)
         self.client_id_edit.textChanged.connect(self._browser_fields_changed)
         self.client_secret_edit.textChanged.connect(self._browser_fields_changed)
+        # A paste right after the window opens goes to the token (not to the first button, which
+        # QDialog would focus otherwise).
+        self.token_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- plumbing --------------------------------------------------------------
 
@@ -246,23 +264,70 @@ class SignInWindow(QDialog):
         self.browser_button.setEnabled(waiting or (browser_ready and not self._busy))
 
     def _grow_to_fit(self) -> None:
-        """Make room for a panel that just appeared, without shrinking what the user resized."""
+        """Make room for a message or a panel that just appeared, without shrinking what the user resized.
+
+        A top-level window does not follow its word-wrapped labels' height for its width by
+        itself: without this, a long message would be squeezed (cut off) into the space there was.
+        """
         layout = self.layout()
+        if layout is None:
+            return
         layout.activate()
-        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+        # Not narrower than what cannot wrap (a check box); the explicit minimum width keeps Qt from
+        # applying the layout's own minimum to the window.
+        least = layout.totalMinimumSize().width()
+        if least > self.minimumWidth():
+            self.setMinimumWidth(least)
+        width = max(self.width(), least)
+        needed = (layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
                   else layout.totalSizeHint().height())
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        if width > self.width() or needed > self.height():
+            self.resize(width, max(needed, self.height()))
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self.isVisible():
+            self._grow_to_fit()  # a label's text changed somewhere in the window
+        return handled
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._grow_to_fit()
+        if not self._focused_once:
+            self._focused_once = True
+            self.token_edit.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    def _open_link(self, url: str, label: QLabel | None = None) -> object:
+        """Open ``url`` in the browser; when that fails, say so in ``label`` (the link label by default)."""
+        opened = self._open_url(url)
+        if opened is False:
+            log.warning("sign-in window: no browser could open a page")
+            target = label if label is not None else self.link_label
+            target.setText(self.tr("Could not open %1 in a browser. Copy the address into your browser.")
+                           .replace("%1", url))
+            target.setVisible(True)
+        elif label is None:
+            self.link_label.setVisible(False)
+        return opened
 
     def _signed_in(self, user: Any, client: Any) -> None:
+        self.status_label.setText(self._signed_in_text(user))  # true now: the window closes with it
         self.signed_in.emit(user, client)
         self.accept()
 
-    def _describe(self, user: Any) -> str:
+    def _signed_in_text(self, user: Any) -> str:
         name = user.nickname or str(user.id)
         if user.email:
             return self.tr("Signed in as %1 (%2)").replace("%1", name).replace("%2", user.email)
         return self.tr("Signed in as %1").replace("%1", name)
+
+    def _describe(self, user: Any) -> str:
+        """Whose a checked token is, and what to do next (not "signed in": nothing is yet)."""
+        name = user.nickname or str(user.id)
+        if user.email:
+            text = self.tr("This access token belongs to %1 (%2). Press \u201cSign in\u201d to use it.")
+            return text.replace("%1", name).replace("%2", user.email)
+        return self.tr("This access token belongs to %1. Press \u201cSign in\u201d to use it.").replace("%1", name)
 
     def _api_error_text(self, exc: errors.ApiError) -> str:
         if isinstance(exc, errors.AuthError):
@@ -303,7 +368,7 @@ class SignInWindow(QDialog):
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
 
     def _open_token_page(self) -> None:
-        self._open_url(self._session.token_page_url)
+        self._open_link(self._session.token_page_url)
 
     def _token_changed(self, _text: str) -> None:
         if self._validation is not None:
@@ -403,7 +468,8 @@ class SignInWindow(QDialog):
         result = None
         try:
             result = await self._session.sign_in_with_browser(
-                client_id, client_secret, open_url=self._open_url,
+                client_id, client_secret,
+                open_url=lambda url: self._open_link(url, self.browser_status_label),
                 remember=self.remember_check.isChecked())
         except asyncio.CancelledError:
             self.browser_status_label.setText(self.tr("Browser sign-in cancelled."))

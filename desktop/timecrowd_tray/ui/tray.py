@@ -21,6 +21,11 @@ a new task can go is decided by :mod:`timecrowd_tray.core.destinations`.
 ``toggle()``, ``open_palette()`` and ``stop_with_comment()`` are the hooks
 for the global shortcuts and the shell commands (:mod:`.controls`).
 
+:attr:`TrayController.demo_server` is the demo emulator's URL in demo mode (set by the
+app), else None: the menu then says it is the demo, and "Open in TimeCrowd" is off (the
+entries' pages are on the real site, which knows nothing of the demo's data). A page the
+browser cannot open (``open_url`` returns False) is notified, with its address.
+
 A click does the least it can before returning to the event loop: the service
 records the intent and the new icon is set (painted lazily, one size) and, on
 X11, painted at once; the notification comes from a 0 ms single shot, and the
@@ -102,6 +107,8 @@ class TrayController(QObject):
         self.settings_dialog: Any = None
         # The global shortcuts' problems ({"toggle": text}), for the settings dialog; set by the app.
         self.shortcut_problems: Callable[[], dict[str, str]] | None = None
+        # Demo mode: the URL of the built-in emulator the app is connected to (set by the app), else None.
+        self.demo_server: str | None = None
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -266,6 +273,9 @@ class TrayController(QObject):
         self.quit_requested.emit()  # the app closes the service, then quits
 
     def browser_url(self) -> str | None:
+        """The web page of what runs (else of the account); None in demo mode, which has no web pages."""
+        if self.demo_server is not None:
+            return None
         if self.state.html_url:
             return self.state.html_url
         user = self.state.user
@@ -274,7 +284,15 @@ class TrayController(QObject):
     def open_in_browser(self) -> None:
         url = self.browser_url()
         if url:
-            self._open_url(url)
+            self.open_url(url)
+
+    def open_url(self, url: str) -> bool:
+        """Open ``url`` in the browser; when it cannot be (no browser), say so in a notification."""
+        if self._open_url(url) is False:
+            log.warning("no browser could open a page")
+            self.notifier.page_not_opened(url)
+            return False
+        return True
 
     # -- what the menu shows -----------------------------------------------------------------------
 
@@ -350,8 +368,9 @@ class TrayController(QObject):
             self.settings_dialog.show()
             take_focus(self.settings_dialog, self.settings_dialog)
             return self.settings_dialog
-        dialog = SettingsDialog(self.settings, shortcut_problems=self._shortcut_problems())
-        dialog.settings_changed.connect(self._settings_saved)
+        dialog = SettingsDialog(self.settings, shortcut_problems=self._shortcut_problems(),
+                                demo_server=self.demo_server)
+        dialog.settings_changed.connect(self.settings_saved)
         dialog.destroyed.connect(lambda *_: setattr(self, "settings_dialog", None))
         self.settings_dialog = dialog
         dialog.show()
@@ -367,7 +386,7 @@ class TrayController(QObject):
             log.exception("reading the shortcuts' problems")
             return {}
 
-    def _settings_saved(self, changed: dict) -> None:
+    def settings_saved(self, changed: dict) -> None:
         if "poll_interval" in changed and self.service is not None:
             self.service.set_poll_interval(float(changed["poll_interval"]))
         self.settings_changed.emit(changed)
