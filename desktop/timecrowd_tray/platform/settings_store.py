@@ -12,6 +12,9 @@ alone cannot tell: it keeps the *first* error it met, so after reading a
 damaged file (``FormatError``) a write that failed (``AccessError``) goes
 unreported, and one that worked still shows ``FormatError``.
 
+Another process's changes (``timecrowd-tray config set``) are read at
+:meth:`SettingsStore.reload`; until then Qt answers from what it read before.
+
 A damaged file is read as far as Qt can, every bad value falls back to its
 default, and before it is first written again (which drops what Qt could not
 read) a copy of it is kept next to it (``*.corrupt-<unix time>``,
@@ -67,6 +70,14 @@ class SettingsStore:
         except InvalidSetting as exc:
             log.warning("ignoring invalid setting %s (%s); using the default %r", key, exc, setting.default)
             return setting.default
+
+    def reload(self) -> None:
+        """Read the file again: another process (``timecrowd-tray config set``) may have changed it.
+
+        Qt keeps the file in memory for the whole process and reads it again only at a sync
+        (which also writes what this process changed and has not written yet).
+        """
+        self._qs.sync()
 
     def is_set(self, key: str) -> bool:
         return self._qs.contains(key)

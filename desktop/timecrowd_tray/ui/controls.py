@@ -10,8 +10,16 @@ the tray is up. It
   without global shortcuts, is told to the user through ``notify`` (and logged);
 * keeps what went wrong with each shortcut in :attr:`Controls.problems`
   (translated), which the settings dialog shows next to the shortcut's field;
+* suspends its shortcuts while a shortcut field of the settings dialog records
+  keys (:meth:`Controls.suspend` / :meth:`Controls.resume`, driven by
+  :func:`.shortcut_field.shortcut_channel`), so that a combination this app
+  grabbed reaches the field instead of running its action; afterwards the saved
+  ones are registered again and their problems told to the dialog;
 * answers the shell commands (``timecrowd-tray toggle|start|stop|status|palette``)
-  and a second launch (``activate``) on the single-instance socket.
+  and a second launch (``activate``) on the single-instance socket, and
+  ``settings_changed`` (``timecrowd-tray config set|reset`` wrote the settings
+  file): the settings are read again and handed to :attr:`Controls.settings_changed`,
+  which the app sets to apply them as when its settings dialog saves them.
 
 No widget is created here: whatever the user sees goes through the tray
 controller and ``notify``.
@@ -113,6 +121,15 @@ class Controls:
         self.problems: dict[str, str] = {}
         self._told_unsupported = False
         self._closed = False
+        # True while a shortcut field records keys (see :meth:`suspend`).
+        self.suspended = False
+        self._apply_on_resume: bool | None = None  # None: nothing to do; else "quiet" for apply_settings
+        from .shortcut_field import shortcut_channel
+
+        self._channel = shortcut_channel()
+        self._channel.recording.connect(self._on_recording)
+        if self._channel.active:  # a field records already (the dialog opened before the controls)
+            self.suspend()
 
     # -- hotkeys ------------------------------------------------------------------
 
@@ -120,8 +137,17 @@ class Controls:
     def shortcuts_available(self) -> bool:
         return self.backend.name != "none"
 
-    def apply_settings(self) -> dict[str, str]:
-        """(Re-)register both shortcuts from the settings; returns :attr:`problems`."""
+    def apply_settings(self, *, quiet: bool = False) -> dict[str, str]:
+        """(Re-)register both shortcuts from the settings; returns :attr:`problems`.
+
+        ``quiet``: a problem is kept in :attr:`problems` (and logged), not notified (the settings
+        dialog, which shows it, is open). While :attr:`suspended` on a backend that grabs keys,
+        nothing is grabbed: it is done at :meth:`resume`.
+        """
+        if self.suspended and self.backend.grabs_keys:
+            pending = self._apply_on_resume
+            self._apply_on_resume = quiet if pending is None else (pending and quiet)
+            return dict(self.problems)
         self.backend.unregister_all()
         self.registered.clear()
         self.problems.clear()
@@ -132,17 +158,58 @@ class Controls:
             try:
                 self.backend.register(name, sequence, self._action(method))
             except HotkeyConflict as exc:
-                self._problem(name, sequence, exc)
+                self._problem(name, sequence, exc, quiet=quiet)
             except InvalidKeySequence as exc:
-                self._problem(name, sequence, exc)
+                self._problem(name, sequence, exc, quiet=quiet)
             except HotkeyUnsupported as exc:
                 self._unsupported(name, exc)
             except HotkeyError as exc:  # pragma: no cover - a backend's own failure
-                self._problem(name, sequence, exc)
+                self._problem(name, sequence, exc, quiet=quiet)
             else:
                 self.registered[name] = sequence
                 log.info("global shortcut %s -> %s (%s)", sequence, name, self.backend.name)
+        self._tell_problems()
         return dict(self.problems)
+
+    def suspend(self) -> None:
+        """A shortcut field records keys: this app's shortcuts let every key through until :meth:`resume`.
+
+        A backend that grabs keys (X11, Windows, macOS) gives them back; the portal's are bound by
+        the desktop, which would ask again at each bind: they stay, and their actions do nothing.
+        """
+        if self.suspended or self._closed:
+            return
+        self.suspended = True
+        if self.backend.grabs_keys:
+            self.backend.unregister_all()
+            self.registered.clear()
+            self._apply_on_resume = True
+        log.info("global shortcuts suspended: a shortcut is being recorded")
+
+    def resume(self) -> None:
+        """No field records any more: the saved shortcuts work again (their problems go to the dialog)."""
+        if not self.suspended:
+            return
+        self.suspended = False
+        quiet, self._apply_on_resume = self._apply_on_resume, None
+        log.info("global shortcuts resumed")
+        if quiet is not None and not self._closed:
+            self.apply_settings(quiet=quiet)
+        else:
+            self._tell_problems()
+
+    def _on_recording(self, recording: bool) -> None:
+        if recording:
+            self.suspend()
+        else:
+            self.resume()
+
+    def _tell_problems(self) -> None:
+        """The settings dialog, if open, shows what went wrong with the saved shortcuts."""
+        try:
+            self._channel.problems.emit(dict(self.problems))
+        except RuntimeError:  # pragma: no cover - the channel went with the application
+            pass
 
     def on_settings_changed(self, changed: dict[str, Any]) -> None:
         """The settings dialog saved ``changed``: re-register shortcuts, switch start-at-login."""
@@ -157,13 +224,18 @@ class Controls:
 
     def _action(self, method: str) -> Callable[[], None]:
         def run() -> None:
+            if self.suspended:  # the keys are for the shortcut field that records them
+                log.debug("global shortcut %s ignored: a shortcut is being recorded", method)
+                return
             log.debug("global shortcut: %s", method)
             getattr(self.tray, method)()
         return run
 
-    def _problem(self, name: str, sequence: str, exc: HotkeyError) -> None:
+    def _problem(self, name: str, sequence: str, exc: HotkeyError, *, quiet: bool = False) -> None:
         self.problems[name] = problem_text(name, exc)
         log.warning("global shortcut %s (%s) not registered: %s", sequence, name, exc)
+        if quiet:
+            return
         if isinstance(exc, HotkeyConflict):
             message = tr("The shortcut {shortcut} is already used by another application, so it does "
                          "nothing in TimeCrowd. Choose another one in Settings.").format(shortcut=sequence)
@@ -189,6 +261,7 @@ class Controls:
         else:
             self.problems[name] = problem_text(name, exc)
             log.warning("global shortcuts: %s", exc)
+        self._tell_problems()
 
     # -- single instance ----------------------------------------------------------
 
@@ -211,6 +284,10 @@ class Controls:
             return
         self._closed = True
         try:
+            self._channel.recording.disconnect(self._on_recording)
+        except (RuntimeError, TypeError):  # pragma: no cover - already gone
+            pass
+        try:
             self.backend.close()
         finally:
             if self.server is not None:
@@ -226,12 +303,43 @@ class Controls:
             return {"ok": True, "outcome": "done", "status": self.commands.status()}
         if cmd == "reload_sign_in" and self.reload_sign_in is not None:
             return self.reload_sign_in(request.get("api_base"))
+        if cmd == "settings_changed":
+            return self._settings_changed(request.get("keys"))
         if cmd == "whoami":
             return self._whoami()
         return self._command(request)
 
     #: Set by the app: re-read the sign-in from the keyring (``timecrowd-tray login`` asks for it).
     reload_sign_in: Callable[[], Any] | None = None
+    #: Set by the app: apply settings another process wrote (``timecrowd-tray config set`` asks for it),
+    #: given as the settings dialog gives what it saved: ``{key: new value}``.
+    settings_changed: Callable[[dict[str, Any]], Any] | None = None
+
+    def _settings_changed(self, keys: Any) -> dict[str, Any]:
+        """``config set|reset`` wrote ``keys``: read them again from the file and apply them."""
+        from ..core.settings import SCHEMA
+
+        def refused(error: str) -> dict[str, Any]:
+            return {"ok": False, "outcome": "refused", "error": error, "code": "bad_request"}
+
+        if not isinstance(keys, list) or not keys or not all(isinstance(key, str) for key in keys):
+            return refused("settings_changed needs the list of the setting keys that changed")
+        unknown = [key for key in keys if key not in SCHEMA]
+        if unknown:
+            return refused(f"unknown setting {unknown[0]!r}; known settings: {', '.join(SCHEMA)}")
+        if self.settings_changed is None:
+            return refused("this app cannot apply changed settings")
+        reload = getattr(self.settings, "reload", None)
+        if callable(reload):
+            reload()  # the shell wrote the file: what this process read before is stale
+        changed = {key: self.settings.get(key) for key in dict.fromkeys(keys)}
+        log.info("settings changed from the shell: %s", ", ".join(changed))
+        try:
+            self.settings_changed(changed)
+        except Exception as exc:  # noqa: BLE001 - the shell is told; the app goes on
+            log.exception("applying the settings changed from the shell")
+            return {"ok": False, "outcome": "refused", "error": f"could not apply them: {exc}", "code": "failed"}
+        return {"ok": True, "outcome": "done", "applied": list(changed)}
 
     async def _command(self, request: dict[str, Any]) -> dict[str, Any]:
         answer = await self.commands.handle(request)

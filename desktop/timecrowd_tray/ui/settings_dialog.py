@@ -3,12 +3,25 @@
 Values are validated by the same parsers as ``timecrowd-tray config set``: a
 value the shell refuses, the dialog refuses too, with the same message, and
 nothing is written until every field is valid. ``settings_changed`` carries the
-keys that really changed, with their new values, for the app to apply.
+keys that really changed, with their new values, for the app to apply. A
+message about the values goes as soon as they are valid again (a second
+field edited, Restore Defaults).
 
-Under each shortcut field the dialog shows the problem the app met with that
-shortcut (another application holds it, or this desktop has no global
+The two global shortcuts are :class:`~.shortcut_field.ShortcutField`\\ s: they
+record only what is pressed while they have the focus, keep their shortcut
+until a whole combination is pressed, and are emptied only on purpose (Clear,
+Backspace, Delete), which OK saves as "off"; an empty shortcut that was not
+cleared on purpose is never saved. While one records, the app's own global
+shortcuts are suspended (through :func:`~.shortcut_field.shortcut_channel`),
+so that the combination this app holds reaches the field instead of opening
+the palette over the dialog.
+
+Under each shortcut field the dialog shows the problem the app met with the
+*saved* shortcut (another application holds it, or this desktop has no global
 shortcuts and a desktop shortcut must run ``timecrowd-tray toggle``), as
-``shortcut_problems`` says; editing the field hides it.
+``shortcut_problems`` said at opening and the app reports again after each
+recording; a field holding another combination shows none, or says that it
+is the other shortcut's.
 """
 
 from __future__ import annotations
@@ -16,53 +29,95 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QKeySequenceEdit,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSpinBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from ..core.settings import POLL_INTERVAL_MAX, POLL_INTERVAL_MIN, SCHEMA, InvalidSetting, parse_setting
 from ..platform.settings_store import SettingsStore
+from .shortcut_field import ShortcutField, shortcut_channel
 
 log = logging.getLogger(__name__)
 
+# The shortcut fields: their name in ``Controls.problems``, their setting key.
+SHORTCUT_KEYS = {"toggle": "hotkey.toggle", "palette": "hotkey.palette"}
+# The width the dialog opens with (more when its content needs it).
+PREFERRED_WIDTH = 520
 
-def _hotkey_edit() -> QKeySequenceEdit:
-    edit = QKeySequenceEdit()
-    edit.setMaximumSequenceLength(1)
-    edit.setClearButtonEnabled(True)
-    return edit
+
+def _wrapped_label(text: str = "", *, name: str = "") -> QLabel:
+    """A label that wraps (Japanese too) and takes the height its text needs at its width, no more."""
+    label = QLabel(text)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+    policy.setHeightForWidth(True)
+    label.setSizePolicy(policy)
+    return label
 
 
 def _problem_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label = _wrapped_label(name=name)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setStyleSheet("color: #b54708;")
     label.hide()
     return label
 
 
+def _form_label(text: str, field: QWidget) -> QLabel:
+    """A form label as tall as the first line of its field, so that their texts line up."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    return label
+
+
+def _cell(*widgets: QWidget) -> QWidget:
+    """One field of the form with what goes under it (a hint, a problem), in one cell.
+
+    A form row of its own without a label would keep its wrapped label's width-less height
+    (QFormLayout floors a label-less row at the size hint): a cell takes only what its text
+    needs at the width it gets, and a hidden problem takes no room at all.
+    """
+    cell = QWidget()
+    column = QVBoxLayout(cell)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(4)
+    for widget in widgets:
+        column.addWidget(widget)
+    return cell
+
+
+def _unclipped(box: QCheckBox) -> QCheckBox:
+    """A check box never narrower than its text (a check box does not wrap)."""
+    box.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+    return box
+
+
 class SettingsDialog(QDialog):
     settings_changed = Signal(dict)  # {key: new value}
 
     def __init__(self, store: SettingsStore, parent: QWidget | None = None, *,
-                 shortcut_problems: dict[str, str] | None = None) -> None:
+                 shortcut_problems: dict[str, str] | None = None, demo_server: str | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._problems: dict[str, str] = dict(shortcut_problems or {})
+        self._last_shortcut = "palette"  # the shortcut field edited last: where "the other one's" is said
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings - TimeCrowd Tray"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -70,68 +125,75 @@ class SettingsDialog(QDialog):
 
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        self.form = form
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         self.api_base = QLineEdit()
         self.api_base.setObjectName("api_base")
-        form.addRow(self.tr("TimeCrowd server:"), self.api_base)
-        server_hint = QLabel(self.tr("A new server applies at once: TimeCrowd Tray leaves the current one (its "
-                                     "sign-in stays saved) and signs in to the new server, or asks you to."))
-        server_hint.setWordWrap(True)
+        if demo_server:  # the demo talks to the built-in emulator, whatever this field says
+            hint = self.tr("Demo mode: connected to the built-in emulator at %1, not to this server. The server "
+                           "here applies when TimeCrowd Tray starts without --demo.").replace("%1", demo_server)
+        else:
+            hint = self.tr("A new server applies at once: TimeCrowd Tray leaves the current one (its sign-in "
+                           "stays saved) and signs in to the new server, or asks you to.")
+        server_hint = _wrapped_label(hint, name="serverHint")
         server_hint.setEnabled(False)
-        form.addRow("", server_hint)
+        self._row(self.tr("TimeCrowd server:"), _cell(self.api_base, server_hint))
 
-        self.hotkey_toggle = _hotkey_edit()
+        self.hotkey_toggle = ShortcutField()
         self.hotkey_toggle.setObjectName("hotkey.toggle")
-        form.addRow(self.tr("Start/stop shortcut:"), self.hotkey_toggle)
         self.hotkey_toggle_problem = _problem_label("hotkey.toggle.problem")
-        form.addRow("", self.hotkey_toggle_problem)
-        self.hotkey_palette = _hotkey_edit()
+        self._row(self.tr("Start/stop shortcut:"), _cell(self.hotkey_toggle, self.hotkey_toggle_problem))
+        self.hotkey_palette = ShortcutField()
         self.hotkey_palette.setObjectName("hotkey.palette")
-        form.addRow(self.tr("Task palette shortcut:"), self.hotkey_palette)
         self.hotkey_palette_problem = _problem_label("hotkey.palette.problem")
-        form.addRow("", self.hotkey_palette_problem)
+        self._row(self.tr("Task palette shortcut:"), _cell(self.hotkey_palette, self.hotkey_palette_problem))
 
         self.poll_interval = QSpinBox()
         self.poll_interval.setObjectName("poll_interval")
         self.poll_interval.setRange(POLL_INTERVAL_MIN, POLL_INTERVAL_MAX)
         self.poll_interval.setSuffix(self.tr(" s"))
-        form.addRow(self.tr("Check the server every:"), self.poll_interval)
+        self.poll_interval.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self._row(self.tr("Check the server every:"), self.poll_interval)
 
-        self.comment_on_stop = QCheckBox(self.tr("Ask for a comment when the timer stops"))
+        self.comment_on_stop = _unclipped(QCheckBox(self.tr("Ask for a comment when the timer stops")))
         self.comment_on_stop.setObjectName("comment_on_stop")
-        form.addRow("", self.comment_on_stop)
-        self.notifications = QCheckBox(self.tr("Notify on every start and stop (errors are always shown)"))
+        self.notifications = _unclipped(QCheckBox(self.tr("Notify on every start and stop")))
         self.notifications.setObjectName("notifications")
-        form.addRow("", self.notifications)
+        notifications_hint = _wrapped_label(self.tr("Errors and changes made elsewhere are always shown."),
+                                            name="notificationsHint")
+        notifications_hint.setEnabled(False)
+        style = self.notifications.style()  # the hint starts where the check box's text does
+        notifications_hint.setContentsMargins(
+            style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self.notifications)
+            + style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, self.notifications), 0, 0, 0)
+        self.autostart = _unclipped(QCheckBox(self.tr("Start TimeCrowd Tray when I log in")))
+        self.autostart.setObjectName("autostart")
+        self._row(self.tr("Behavior:"), _cell(self.comment_on_stop, self.notifications, notifications_hint,
+                                                self.autostart))
 
         self.language = QComboBox()
         self.language.setObjectName("language")
+        self.language.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         # Language names are written in their own language, so anyone can find theirs.
         self.language.addItem(self.tr("System default"), "system")
         self.language.addItem("日本語", "ja")
         self.language.addItem("English", "en")
-        form.addRow(self.tr("Language:"), self.language)
-
-        self.autostart = QCheckBox(self.tr("Start TimeCrowd Tray when I log in"))
-        self.autostart.setObjectName("autostart")
-        form.addRow("", self.autostart)
+        self._row(self.tr("Language:"), self.language)
         layout.addLayout(form)
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label = _wrapped_label(name="errorLabel")
         self.error_label.setStyleSheet("color: #d92d20;")
         self.error_label.hide()
         layout.addWidget(self.error_label)
 
-        where = QLabel(self.tr("Stored in %1").replace("%1", store.location))
-        where.setObjectName("locationLabel")
-        where.setWordWrap(True)
+        where = _wrapped_label(self.tr("Stored in %1").replace("%1", store.location), name="locationLabel")
         where.setEnabled(False)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(where)
+        layout.addStretch(1)  # a taller window keeps its rows together, the buttons at the bottom
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
                                         | QDialogButtonBox.StandardButton.RestoreDefaults)
@@ -140,40 +202,74 @@ class SettingsDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
         layout.addWidget(self.buttons)
         self.load(store.all())
-        self.show_shortcut_problems(shortcut_problems or {})
-        # A problem is about the combination it was found with: editing the field makes it moot.
-        self.hotkey_toggle.keySequenceChanged.connect(lambda *_: self.hotkey_toggle_problem.hide())
-        self.hotkey_palette.keySequenceChanged.connect(lambda *_: self.hotkey_palette_problem.hide())
+
+        for name, field in self._shortcut_fields().items():
+            field.sequence_changed.connect(lambda _text, name=name: self._shortcut_edited(name))
+            field.notice_changed.connect(lambda *_: self._refresh_problems())
+        self.api_base.textChanged.connect(self._revalidate)
+        self.poll_interval.valueChanged.connect(self._revalidate)
+        # After a recording the app registers the saved shortcuts again and says what went wrong.
+        shortcut_channel().problems.connect(self.show_shortcut_problems)
+        self._refresh_problems()
+
+    def _row(self, text: str, field: QWidget) -> None:
+        """A form row whose label lines up with the first line of ``field`` (its first widget, in a cell)."""
+        label = _form_label(text, field)
+        layout = field.layout()
+        first = layout.itemAt(0).widget() if layout is not None and layout.count() else field
+        label.setFixedHeight(max(label.sizeHint().height(), first.sizeHint().height()))
+        self.form.addRow(label, field)
+
+    # -- the shortcuts' problems ------------------------------------------------------------
+
+    def _shortcut_fields(self) -> dict[str, ShortcutField]:
+        return {"toggle": self.hotkey_toggle, "palette": self.hotkey_palette}
 
     def show_shortcut_problems(self, problems: dict[str, str]) -> None:
-        """Show ``problems`` ({"toggle" or "palette": text}) under their shortcut fields."""
-        for name, label in (("toggle", self.hotkey_toggle_problem), ("palette", self.hotkey_palette_problem)):
-            text = problems.get(name, "")
-            label.setText(text)
-            label.setVisible(bool(text))
+        """What the app met with the saved shortcuts ({"toggle" or "palette": text}), shown under their fields."""
+        self._problems = {str(k): str(v) for k, v in dict(problems).items() if v}
+        self._refresh_problems()
+
+    def _shortcut_edited(self, name: str) -> None:
+        self._last_shortcut = name
+        self._refresh_problems()
+        self._revalidate()
+
+    def _refresh_problems(self) -> None:
+        fields = self._shortcut_fields()
+        labels = {"toggle": self.hotkey_toggle_problem, "palette": self.hotkey_palette_problem}
+        same = fields["toggle"].sequence() != "" and fields["toggle"].sequence() == fields["palette"].sequence()
+        for name, field in fields.items():
+            text = field.notice
+            if not text and same and name == self._last_shortcut:
+                text = (self.tr("This is already the task palette shortcut: choose another one.") if name == "toggle"
+                        else self.tr("This is already the start/stop shortcut: choose another one."))
+            if not text and field.sequence() and field.sequence() == self._store.get(SHORTCUT_KEYS[name]):
+                text = self._problems.get(name, "")  # it was found with the saved combination
+            labels[name].setText(text)
+            labels[name].setVisible(bool(text))
+        self._fit()
 
     # -- values ---------------------------------------------------------------------------
 
     def load(self, values: dict[str, Any]) -> None:
         self.api_base.setText(str(values["api_base"]))
-        self.hotkey_toggle.setKeySequence(QKeySequence.fromString(values["hotkey.toggle"],
-                                                                  QKeySequence.SequenceFormat.PortableText))
-        self.hotkey_palette.setKeySequence(QKeySequence.fromString(values["hotkey.palette"],
-                                                                   QKeySequence.SequenceFormat.PortableText))
+        self.hotkey_toggle.set_sequence(str(values["hotkey.toggle"]))
+        self.hotkey_palette.set_sequence(str(values["hotkey.palette"]))
         self.poll_interval.setValue(int(values["poll_interval"]))
         self.comment_on_stop.setChecked(bool(values["comment_on_stop"]))
         self.notifications.setChecked(bool(values["notifications"]))
         index = self.language.findData(values["language"])
         self.language.setCurrentIndex(max(0, index))
         self.autostart.setChecked(bool(values["autostart"]))
+        self._revalidate()
 
     def raw_values(self) -> dict[str, Any]:
         """What the fields hold, before validation."""
-        portable = QKeySequence.SequenceFormat.PortableText
         return {
             "api_base": self.api_base.text().strip(),
-            "hotkey.toggle": self.hotkey_toggle.keySequence().toString(portable),
-            "hotkey.palette": self.hotkey_palette.keySequence().toString(portable),
+            "hotkey.toggle": self.hotkey_toggle.sequence(),
+            "hotkey.palette": self.hotkey_palette.sequence(),
             "poll_interval": self.poll_interval.value(),
             "comment_on_stop": self.comment_on_stop.isChecked(),
             "notifications": self.notifications.isChecked(),
@@ -199,31 +295,87 @@ class SettingsDialog(QDialog):
             return self.tr("A global shortcut needs at least one modifier (Ctrl, Alt, Shift or Meta) and a key.")
         return self.tr("This value is not valid.")
 
-    def apply_and_close(self) -> None:
-        raw = self.raw_values()
+    def _validate(self) -> tuple[dict[str, Any], str, str]:
+        """The parsed values, or the first problem: (values, message, key of the field to fix)."""
         parsed: dict[str, Any] = {}
-        for key, value in raw.items():
+        for key, value in self.raw_values().items():
             try:
                 parsed[key] = parse_setting(key, value)
             except InvalidSetting as exc:
                 log.info("settings dialog: refused %s", exc)
-                self.error_label.setText(self._explain(key))
-                self.error_label.show()
-                self._field(key).setFocus()
-                return
+                return parsed, self._explain(key), key
+        for name, key in SHORTCUT_KEYS.items():
+            field = self._shortcut_fields()[name]
+            if not parsed[key] and self._store.get(key) and not field.cleared_on_purpose:
+                # Empty, yet nobody pressed Clear: a lost key press, not a choice. Never saved.
+                return parsed, self.tr("Press the new shortcut in the field, or press Clear to turn it off."), key
         if parsed["hotkey.toggle"] and parsed["hotkey.toggle"] == parsed["hotkey.palette"]:
-            self.error_label.setText(self.tr("The two shortcuts must be different."))
-            self.error_label.show()
-            self.hotkey_palette.setFocus()
+            return parsed, self.tr("The two shortcuts must be different."), "hotkey." + self._last_shortcut
+        return parsed, "", ""
+
+    def _revalidate(self, *_: object) -> None:
+        """A message about the values goes once they are valid (and follows them meanwhile)."""
+        if not self.error_label.text():
             return
+        _, message, _key = self._validate()
+        self._show_error(message)
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+        self._fit()
+
+    def _fit(self) -> None:
+        if self.isVisible():
+            self.fit_height()
+
+    def needed_height(self) -> int:
+        """How tall the content is at the dialog's width (wrapped texts included)."""
+        layout = self.layout()
+        if layout is None:
+            return self.height()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+        if needed <= 0:
+            needed = layout.totalSizeHint().height()
+        return max(needed, layout.totalMinimumSize().height())
+
+    def fit_height(self, *, grow_only: bool = False) -> None:
+        """The window as tall as its content needs at its width (after a message appeared or went)."""
+        needed = self.needed_height()
+        if needed > self.height() or (needed < self.height() and not grow_only):
+            self.resize(self.width(), needed)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001
+        super().resizeEvent(event)
+        # Qt gives a window no minimum height for its wrapped texts: made narrower, it would clip them.
+        if event.size().width() != event.oldSize().width():
+            QTimer.singleShot(0, self, lambda: self.fit_height(grow_only=True))
+
+    def sizeHint(self) -> QSize:
+        # Wide enough that the hints take a few lines; the height follows the content (fit_height).
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), PREFERRED_WIDTH), hint.height())
+
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        super().showEvent(event)
+        self.fit_height()
+
+    def apply_and_close(self) -> None:
+        parsed, message, key = self._validate()
+        if message:
+            self._show_error(message)
+            if not key.startswith("hotkey."):  # a shortcut field would start recording: it waits for a click
+                self._field(key).setFocus()
+            return
+        self._show_error("")
         current = self._store.all()
         changed = {key: value for key, value in parsed.items() if value != current[key]}
         try:
             for key, value in changed.items():
                 self._store.set(key, value)
         except (OSError, InvalidSetting) as exc:
-            self.error_label.setText(str(exc))
-            self.error_label.show()
+            self._show_error(str(exc))
             return
         if changed:
             log.info("settings changed: %s", ", ".join(sorted(changed)))
