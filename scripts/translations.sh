@@ -25,6 +25,7 @@ done
 
 # The service messages lupdate reads (ui/service_strings.py) are generated from services/messages.py.
 "$VENV/bin/python" -m timecrowd_tray.ui.service_strings
+"$VENV/bin/python" -m timecrowd_tray.cli.i18n  # the shell's texts (ui/shell_strings.py)
 
 out=resources/translations
 mkdir -p "$out"

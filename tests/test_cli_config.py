@@ -9,7 +9,10 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from timecrowd_tray.cli import EXIT_ERROR, EXIT_OK, EXIT_USAGE, main
+from timecrowd_tray.cli.config import APP_TIMEOUT_S
 from timecrowd_tray.core.settings import SCHEMA
+from timecrowd_tray.platform.instance import client as instance_client
+from timecrowd_tray.platform.instance.errors import NoAnswer
 from timecrowd_tray.platform.settings_store import SettingsStore, SettingsWriteError
 
 from support.unwritable import shared_base, unwritable
@@ -29,6 +32,29 @@ def private_settings(tmp_path, monkeypatch):
     yield config
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, original)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, original)
+
+
+class FakeApp:
+    """Stands in for instance_client.send_request: records the requests, plays the running app (None: no app)."""
+
+    def __init__(self, answer=None, error: BaseException | None = None) -> None:
+        self.answer = answer
+        self.error = error
+        self.requests: list[tuple[dict, float]] = []
+
+    def __call__(self, request, timeout=instance_client.REPLY_TIMEOUT):
+        self.requests.append((request, timeout))
+        if self.error is not None:
+            raise self.error
+        return self.answer
+
+
+@pytest.fixture(autouse=True)
+def running_app(monkeypatch):
+    """No test here reaches a real app's socket: by default, no app runs."""
+    app = FakeApp()
+    monkeypatch.setattr(instance_client, "send_request", app)
+    return app
 
 
 def run(capsys, *argv):
@@ -188,3 +214,63 @@ def test_a_write_after_a_failed_one_is_judged_on_its_own(shared_settings):
         assert store.get("poll_interval") == 45  # not what could not be written
     assert store.set("poll_interval", 60) == 60  # status() still says AccessError: the disk says done
     assert QSettings(str(conf), QSettings.Format.IniFormat).value("poll_interval") == "60"
+
+
+# -- a running app picks the change up at once -------------------------------------------------------
+
+
+def test_set_tells_the_running_app_which_keys_changed(capsys, running_app):
+    running_app.answer = {"ok": True, "outcome": "done", "applied": ["hotkey.toggle"]}
+    assert run(capsys, "set", "hotkey.toggle", "ctrl+alt+k") == (EXIT_OK, "hotkey.toggle = Ctrl+Alt+K\n", "")
+    assert running_app.requests == [({"cmd": "settings_changed", "keys": ["hotkey.toggle"]},
+                                     APP_TIMEOUT_S)]
+    assert APP_TIMEOUT_S <= 5  # a short wait: the app only reads a file
+
+
+def test_reset_tells_the_running_app_too(capsys, running_app):
+    assert run(capsys, "set", "language", "ja")[0] == EXIT_OK
+    running_app.requests.clear()
+    running_app.answer = {"ok": True, "outcome": "done", "applied": ["language"]}
+    assert run(capsys, "reset", "language") == (EXIT_OK, "language = system  (default)\n", "")
+    assert running_app.requests == [({"cmd": "settings_changed", "keys": ["language"]}, APP_TIMEOUT_S)]
+
+
+def test_no_running_app_is_fine_and_says_nothing(capsys, running_app):
+    assert run(capsys, "set", "poll_interval", "60") == (EXIT_OK, "poll_interval = 60\n", "")
+    assert [request for request, _ in running_app.requests] == [{"cmd": "settings_changed",
+                                                                  "keys": ["poll_interval"]}]
+
+
+def test_nothing_written_nothing_told(capsys, running_app):
+    assert run(capsys, "set", "poll_interval", "5")[0] == EXIT_USAGE
+    assert run(capsys, "set", "colour", "red")[0] == EXIT_USAGE
+    assert run(capsys, "reset", "colour")[0] == EXIT_USAGE
+    assert run(capsys, "get", "poll_interval")[0] == EXIT_OK
+    assert run(capsys, "list")[0] == EXIT_OK
+    assert running_app.requests == []
+
+
+def test_a_write_that_failed_is_not_told(capsys, shared_settings, running_app):
+    conf = _conf(shared_settings)
+    conf.write_bytes(b"[General]\npoll_interval=45\n")
+    conf.chmod(0o444)
+    with unwritable(conf.parent):
+        assert run(capsys, "set", "poll_interval", "120")[0] == EXIT_ERROR
+        assert run(capsys, "reset", "poll_interval")[0] == EXIT_ERROR
+    assert running_app.requests == []
+
+
+def test_an_app_that_does_not_answer_is_noted_and_the_value_stays(capsys, running_app):
+    running_app.error = NoAnswer("the running app did not answer within 3 s")
+    code, out, err = run(capsys, "set", "notifications", "on")
+    assert (code, out) == (EXIT_OK, "notifications = true\n")
+    assert "the running app was not told" in err and "did not answer" in err and "next start" in err
+    assert SettingsStore().get("notifications") is True
+
+
+def test_an_app_that_cannot_apply_it_is_noted(capsys, running_app):
+    running_app.answer = {"ok": False, "outcome": "refused", "error": "unknown command 'settings_changed'",
+                          "code": "bad_request"}
+    code, out, err = run(capsys, "set", "hotkey.palette", "")
+    assert (code, out) == (EXIT_OK, "hotkey.palette = \n")
+    assert "did not apply this (unknown command 'settings_changed')" in err

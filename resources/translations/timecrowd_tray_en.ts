@@ -22,16 +22,6 @@
         </message>
     </context>
     <context>
-        <name>TrayController</name>
-        <message numerus="yes">
-            <source>%n change(s) waiting to be sent</source>
-            <translation>
-                <numerusform>%n change waiting to be sent</numerusform>
-                <numerusform>%n changes waiting to be sent</numerusform>
-            </translation>
-        </message>
-    </context>
-    <context>
         <name>App</name>
         <message numerus="yes">
             <source>%n action(s) already waiting there stay there and are sent once the folder can be written.</source>
@@ -59,6 +49,16 @@
             <translation>
                 <numerusform>%n action waiting to be sent could not be read: it will not be sent. It is kept for inspection in {path}.</numerusform>
                 <numerusform>%n actions waiting to be sent could not be read: they will not be sent. They are kept for inspection in {path}.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>TrayController</name>
+        <message numerus="yes">
+            <source>%n change(s) waiting to be sent</source>
+            <translation>
+                <numerusform>%n change waiting to be sent</numerusform>
+                <numerusform>%n changes waiting to be sent</numerusform>
             </translation>
         </message>
     </context>

@@ -150,6 +150,14 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <source>Timer stopped</source>
             <translation>タイマーを停止しました</translation>
         </message>
+        <message>
+            <source>Could not open %1 in a browser. Copy the address into your browser.</source>
+            <translation>%1 をブラウザーで開けませんでした。アドレスをコピーしてブラウザーに貼り付けてください。</translation>
+        </message>
+        <message>
+            <source>Could not open the page</source>
+            <translation>ページを開けませんでした</translation>
+        </message>
     </context>
     <context>
         <name>Palette</name>
@@ -170,12 +178,24 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>↑↓ 選択 · Enter 開始 · Esc 閉じる</translation>
         </message>
         <message>
+            <source>None of your teams accepts new tasks</source>
+            <translation>新しいタスクを作成できるチームがありません</translation>
+        </message>
+        <message>
             <source>Create a new task in %1</source>
             <translation>%1 に新しいタスクを作成</translation>
         </message>
         <message>
-            <source>Create a new task</source>
-            <translation>新しいタスクを作成</translation>
+            <source>↑↓ choose · Enter create · Esc close</source>
+            <translation>↑↓ 選択 · Enter 作成 · Esc 閉じる</translation>
+        </message>
+        <message>
+            <source>No task matches · ↓ then Enter to create it · Esc close</source>
+            <translation>一致するタスクはありません · ↓ を押して Enter で新しいタスクを作成 · Esc 閉じる</translation>
+        </message>
+        <message>
+            <source>No task matches · Esc close</source>
+            <translation>一致するタスクはありません · Esc 閉じる</translation>
         </message>
         <message>
             <source>Create “%1”</source>
@@ -189,20 +209,24 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>設定 - TimeCrowd Tray</translation>
         </message>
         <message>
-            <source>TimeCrowd server:</source>
-            <translation>TimeCrowd サーバー:</translation>
+            <source>Demo mode: connected to the built-in emulator at %1, not to this server. The server here applies when TimeCrowd Tray starts without --demo.</source>
+            <translation>デモモード：内蔵のエミュレーター（%1）に接続しています。ここで指定するサーバーは、--demo を付けずに TimeCrowd Tray を起動したときに使われます。</translation>
         </message>
         <message>
             <source>A new server applies at once: TimeCrowd Tray leaves the current one (its sign-in stays saved) and signs in to the new server, or asks you to.</source>
             <translation>サーバーの変更はすぐに反映されます。TimeCrowd Tray は現在のサーバーから切り替え（そのサインイン情報は保存されたままです）、新しいサーバーにサインインします。保存されたサインイン情報がなければサインインを求めます。</translation>
         </message>
         <message>
+            <source>TimeCrowd server:</source>
+            <translation>TimeCrowd サーバー：</translation>
+        </message>
+        <message>
             <source>Start/stop shortcut:</source>
-            <translation>開始/停止のショートカット:</translation>
+            <translation>開始・停止のショートカット：</translation>
         </message>
         <message>
             <source>Task palette shortcut:</source>
-            <translation>タスクパレットのショートカット:</translation>
+            <translation>タスクパレットのショートカット：</translation>
         </message>
         <message>
             <source> s</source>
@@ -210,15 +234,27 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>Check the server every:</source>
-            <translation>サーバーの確認間隔:</translation>
+            <translation>サーバーの確認間隔：</translation>
         </message>
         <message>
             <source>Ask for a comment when the timer stops</source>
             <translation>タイマー停止時にコメントを入力する</translation>
         </message>
         <message>
-            <source>Notify on every start and stop (errors are always shown)</source>
-            <translation>開始・停止のたびに通知する（エラーは常に表示されます）</translation>
+            <source>Notify on every start and stop</source>
+            <translation>開始・停止のたびに通知する</translation>
+        </message>
+        <message>
+            <source>Errors and changes made elsewhere are always shown.</source>
+            <translation>エラーと、別の場所で行われた変更は常に通知されます。</translation>
+        </message>
+        <message>
+            <source>Start TimeCrowd Tray when I log in</source>
+            <translation>ログイン時に TimeCrowd Tray を起動する</translation>
+        </message>
+        <message>
+            <source>Behavior:</source>
+            <translation>動作：</translation>
         </message>
         <message>
             <source>System default</source>
@@ -226,15 +262,19 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>Language:</source>
-            <translation>言語:</translation>
-        </message>
-        <message>
-            <source>Start TimeCrowd Tray when I log in</source>
-            <translation>ログイン時に TimeCrowd Tray を起動する</translation>
+            <translation>言語：</translation>
         </message>
         <message>
             <source>Stored in %1</source>
-            <translation>保存場所: %1</translation>
+            <translation>保存場所：%1</translation>
+        </message>
+        <message>
+            <source>This is already the task palette shortcut: choose another one.</source>
+            <translation>タスクパレットのショートカットと同じです。別の組み合わせを選んでください。</translation>
+        </message>
+        <message>
+            <source>This is already the start/stop shortcut: choose another one.</source>
+            <translation>開始・停止のショートカットと同じです。別の組み合わせを選んでください。</translation>
         </message>
         <message>
             <source>The server URL must start with https:// (http:// only for 127.0.0.1, ::1 or localhost) and have no user name, password, query or fragment.</source>
@@ -249,8 +289,730 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>この値は無効です。</translation>
         </message>
         <message>
+            <source>Press the new shortcut in the field, or press Clear to turn it off.</source>
+            <translation>欄をクリックして新しいショートカットを押すか、［クリア］でオフにしてください。</translation>
+        </message>
+        <message>
             <source>The two shortcuts must be different.</source>
             <translation>2 つのショートカットには別々のキーを指定してください。</translation>
+        </message>
+    </context>
+    <context>
+        <name>Shell</name>
+        <message>
+            <source>The running TimeCrowd Tray is signed in again.</source>
+            <translation>起動中の TimeCrowd Tray も新しいサインイン情報でサインインしました。</translation>
+        </message>
+        <message>
+            <source>The running TimeCrowd Tray is signed out too.</source>
+            <translation>起動中の TimeCrowd Tray もサインアウトしました。</translation>
+        </message>
+        <message>
+            <source>The running TimeCrowd Tray has the new sign-in; it signs in as soon as {api_base} answers.</source>
+            <translation>起動中の TimeCrowd Tray は新しいサインイン情報を受け取りました。{api_base} が応答したらサインインします。</translation>
+        </message>
+        <message>
+            <source>The running TimeCrowd Tray uses {app_base}, not {api_base}: its sign-in is unchanged.</source>
+            <translation>起動中の TimeCrowd Tray は {api_base} ではなく {app_base} を使っているため、そちらのサインインは変わりません。</translation>
+        </message>
+        <message>
+            <source>the running TimeCrowd Tray did not pick the new sign-in up ({reason}); choose Sign in in its menu, or quit and start it again</source>
+            <translation>起動中の TimeCrowd Tray は新しいサインイン情報を読み込みませんでした（{reason}）。メニューの「サインイン…」を選ぶか、終了してから起動し直してください。</translation>
+        </message>
+        <message>
+            <source>the running TimeCrowd Tray did not sign out ({reason}); choose Sign out in its menu</source>
+            <translation>起動中の TimeCrowd Tray はサインアウトしませんでした（{reason}）。メニューの「サインアウト」を選んでください。</translation>
+        </message>
+        <message>
+            <source>Paste your TimeCrowd access token: </source>
+            <translation>TimeCrowd のアクセストークンを貼り付けてください：</translation>
+        </message>
+        <message>
+            <source>user {id}</source>
+            <translation>ユーザー {id}</translation>
+        </message>
+        <message>
+            <source>no access token on standard input (try: timecrowd-tray login --with-token &lt; file)</source>
+            <translation>標準入力にアクセストークンがありません（例：timecrowd-tray login --with-token &lt; file）。</translation>
+        </message>
+        <message>
+            <source>{problem} Nothing was sent or stored.</source>
+            <translation>{problem}（何も送信・保存していません）</translation>
+        </message>
+        <message>
+            <source>--with-browser needs --client-id (your OAuth application's client id)</source>
+            <translation>--with-browser には --client-id（OAuth アプリケーションのクライアント ID）が必要です。</translation>
+        </message>
+        <message>
+            <source>no client secret on standard input</source>
+            <translation>標準入力にクライアントシークレットがありません。</translation>
+        </message>
+        <message>
+            <source>Open this address in your browser to sign in:</source>
+            <translation>サインインするには、ブラウザーで次のアドレスを開いてください：</translation>
+        </message>
+        <message>
+            <source>Waiting up to {seconds} s for the browser to come back (the OAuth application must allow the redirect URI http://127.0.0.1/callback) ...</source>
+            <translation>ブラウザーからの応答を最大 {seconds} 秒待っています（OAuth アプリケーションでリダイレクト URI http://127.0.0.1/callback を許可しておく必要があります）…</translation>
+        </message>
+        <message>
+            <source>Signed in to {api_base} as {name} ({email}).</source>
+            <translation>{name} として {api_base} にサインインしました（{email}）。</translation>
+        </message>
+        <message>
+            <source>Signed in to {api_base} as {name}.</source>
+            <translation>{name} として {api_base} にサインインしました。</translation>
+        </message>
+        <message>
+            <source>the running TimeCrowd Tray is not signed in (sign in from its menu, or: timecrowd-tray login --with-token)</source>
+            <translation>起動中の TimeCrowd Tray はサインインしていません（メニューからサインインするか、timecrowd-tray login --with-token を実行してください）。</translation>
+        </message>
+        <message>
+            <source>{name} ({email}) on {api_base} (the running TimeCrowd Tray)</source>
+            <translation>起動中の TimeCrowd Tray は {name} として {api_base} にサインインしています（{email}）。</translation>
+        </message>
+        <message>
+            <source>{name} on {api_base} (the running TimeCrowd Tray)</source>
+            <translation>起動中の TimeCrowd Tray は {name} として {api_base} にサインインしています。</translation>
+        </message>
+        <message>
+            <source>Client secret of your OAuth application: </source>
+            <translation>OAuth アプリケーションのクライアントシークレット：</translation>
+        </message>
+        <message>
+            <source>Signed out of {api_base}: the stored sign-in was deleted.</source>
+            <translation>{api_base} からサインアウトしました。保存されていたサインイン情報を削除しました。</translation>
+        </message>
+        <message>
+            <source>Not signed in to {api_base}: nothing was stored.</source>
+            <translation>{api_base} にはサインインしていません。保存されたサインイン情報はありません。</translation>
+        </message>
+        <message>
+            <source>not signed in to {api_base} (run: timecrowd-tray login --with-token)</source>
+            <translation>{api_base} にサインインしていません（timecrowd-tray login --with-token を実行してください）。</translation>
+        </message>
+        <message>
+            <source>{name} ({email}) on {api_base}</source>
+            <translation>{name} として {api_base} にサインインしています（{email}）。</translation>
+        </message>
+        <message>
+            <source>{name} on {api_base}</source>
+            <translation>{name} として {api_base} にサインインしています。</translation>
+        </message>
+        <message>
+            <source>{api_base} rejected this access token ({reason}); nothing was stored</source>
+            <translation>{api_base} がこのアクセストークンを拒否しました（{reason}）。何も保存していません。</translation>
+        </message>
+        <message>
+            <source>the sign-in stored for {api_base} is no longer accepted; sign in again (timecrowd-tray login --with-token)</source>
+            <translation>{api_base} 用に保存されたサインイン情報は使えなくなりました。もう一度サインインしてください（timecrowd-tray login --with-token）。</translation>
+        </message>
+        <message>
+            <source>it is still signed in</source>
+            <translation>まだサインインしたままです</translation>
+        </message>
+        <message>
+            <source>it is still signed out</source>
+            <translation>まだサインインしていません</translation>
+        </message>
+        <message>
+            <source>it refused the request</source>
+            <translation>要求が拒否されました</translation>
+        </message>
+        <message>
+            <source>unknown setting {key}; known settings: {keys}</source>
+            <translation>{key} という設定はありません。設定できるのは {keys} です。</translation>
+        </message>
+        <message>
+            <source># stored in {path}</source>
+            <translation># 保存場所：{path}</translation>
+        </message>
+        <message>
+            <source>note: the settings file {path} could not be read fully; it was written again without what could not be read (a copy of the old file: {copy})</source>
+            <translation>注意：設定ファイル {path} の一部を読み取れなかったため、読み取れなかった部分を除いて書き直しました（元のファイルのコピー：{copy}）。</translation>
+        </message>
+        <message>
+            <source>note: the running app did not apply this ({reason}); it applies it at its next start</source>
+            <translation>注意：起動中のアプリはこの変更を反映しませんでした（{reason}）。次回の起動時に反映されます。</translation>
+        </message>
+        <message>
+            <source>note: the running app was not told ({reason}); it applies this at its next start</source>
+            <translation>注意：起動中のアプリに変更を伝えられませんでした（{reason}）。次回の起動時に反映されます。</translation>
+        </message>
+        <message>
+            <source>invalid value {value} for {key}: {reason}</source>
+            <translation>{key} に {value} は指定できません（{reason}）。</translation>
+        </message>
+        <message>
+            <source>autostart: {reason}</source>
+            <translation>ログイン時の起動を変更できませんでした（{reason}）。</translation>
+        </message>
+        <message>
+            <source>autostart: {reason}; and the setting could not be put back: {problem}</source>
+            <translation>ログイン時の起動を変更できませんでした（{reason}）。設定も元に戻せませんでした（{problem}）。</translation>
+        </message>
+        <message>
+            <source>the server rejected the sign-in stored for {api_base} ({reason}); sign in again (timecrowd-tray login --with-token)</source>
+            <translation>{api_base} 用に保存されたサインイン情報をサーバーが拒否しました（{reason}）。もう一度サインインしてください（timecrowd-tray login --with-token）。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd cannot be reached now</source>
+            <translation>現在 TimeCrowd に接続できません。</translation>
+        </message>
+        <message>
+            <source>the app is not signed in now (sign in again to send it)</source>
+            <translation>アプリが現在サインインしていません（もう一度サインインすると送信されます）。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd has not confirmed it yet</source>
+            <translation>TimeCrowd からの確認がまだありません。</translation>
+        </message>
+        <message>
+            <source>task {id}</source>
+            <translation>タスク {id}</translation>
+        </message>
+        <message>
+            <source>{title} ({team})</source>
+            <translation>{title}（{team}）</translation>
+        </message>
+        <message>
+            <source>⏸ queued: started {task}; it will be sent with the time you asked ({at}): {why}</source>
+            <translation>⏸ 未送信：「{task}」の開始。操作した時刻（{at}）で後から送信します。{why}</translation>
+        </message>
+        <message>
+            <source>▶ started {task}</source>
+            <translation>▶ 「{task}」を開始しました</translation>
+        </message>
+        <message>
+            <source>▶ already running {task}</source>
+            <translation>▶ 「{task}」はすでに計測中です</translation>
+        </message>
+        <message>
+            <source>the comment was not added: {reason}</source>
+            <translation>コメントを追加できませんでした（{reason}）。</translation>
+        </message>
+        <message>
+            <source>interrupted</source>
+            <translation>中断しました。</translation>
+        </message>
+        <message>
+            <source>give either QUERY or --task ID, not both</source>
+            <translation>QUERY と --task ID は同時に指定できません。どちらか一方を指定してください。</translation>
+        </message>
+        <message>
+            <source>--comment needs some text</source>
+            <translation>--comment にはコメントの本文を指定してください。</translation>
+        </message>
+        <message>
+            <source>ignoring the app socket: {reason}</source>
+            <translation>アプリのソケットを無視します（{reason}）。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray is running but {reason}</source>
+            <translation>TimeCrowd Tray は起動していますが、{reason}。</translation>
+        </message>
+        <message>
+            <source>the running app refused the command</source>
+            <translation>起動中のアプリがコマンドを拒否しました。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray is not running: start it with `timecrowd-tray` (the palette needs the app)</source>
+            <translation>TimeCrowd Tray が起動していません。`timecrowd-tray` で起動してください（タスクパレットにはアプリが必要です）。</translation>
+        </message>
+        <message>
+            <source>■ not running (nothing to stop)</source>
+            <translation>■ 計測していません（停止するタイマーはありません）</translation>
+        </message>
+        <message>
+            <source>cannot reach {api_base}: {reason}</source>
+            <translation>{reason}（サーバー：{api_base}）</translation>
+        </message>
+        <message>
+            <source>⏸ queued: stopped {task}; it will be sent with the time you asked ({at}): {why}</source>
+            <translation>⏸ 未送信：「{task}」の停止。操作した時刻（{at}）で後から送信します。{why}</translation>
+        </message>
+        <message>
+            <source>⏸ queued: stopped; it will be sent with the time you asked ({at}): {why}</source>
+            <translation>⏸ 未送信：停止。操作した時刻（{at}）で後から送信します。{why}</translation>
+        </message>
+        <message>
+            <source>■ stopped</source>
+            <translation>■ 停止しました</translation>
+        </message>
+        <message>
+            <source>■ stopped {task} {elapsed}</source>
+            <translation>■ 「{task}」を停止しました（{elapsed}）</translation>
+        </message>
+        <message>
+            <source>■ stopped {task}</source>
+            <translation>■ 「{task}」を停止しました</translation>
+        </message>
+        <message>
+            <source>not signed in: sign in from the tray menu or with `timecrowd-tray login`</source>
+            <translation>サインインしていません。トレイのメニューか `timecrowd-tray login` でサインインしてください</translation>
+        </message>
+        <message>
+            <source>nothing was done: sign in first</source>
+            <translation>何もしていません。先にサインインしてください</translation>
+        </message>
+        <message>
+            <source>nothing was done</source>
+            <translation>何もしていません</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused it</source>
+            <translation>TimeCrowd に拒否されました</translation>
+        </message>
+        <message>
+            <source>no recent task to start: use `timecrowd-tray start QUERY`</source>
+            <translation>開始できる最近のタスクがありません。`timecrowd-tray start QUERY` で指定してください</translation>
+        </message>
+        <message>
+            <source>not a task id: {value}</source>
+            <translation>タスク ID ではありません：{value}</translation>
+        </message>
+        <message>
+            <source>cannot look the task up on TimeCrowd now ({reason}); nothing was started</source>
+            <translation>今は TimeCrowd でタスクを検索できません（{reason}）。何も開始していません</translation>
+        </message>
+        <message>
+            <source>task {id} is not one of your teams' tasks</source>
+            <translation>タスク {id} はあなたのチームのタスクではありません</translation>
+        </message>
+        <message>
+            <source>no task matches {query}</source>
+            <translation>{query} に一致するタスクはありません</translation>
+        </message>
+        <message>
+            <source>no recent task to start: give a QUERY or --task ID</source>
+            <translation>開始できる最近のタスクがありません。QUERY か --task ID を指定してください</translation>
+        </message>
+        <message>
+            <source>TimeCrowd cannot be reached and what runs there is not known here; nothing was stopped</source>
+            <translation>TimeCrowd に接続できず、計測中のタイマーがわからないため、何も停止していません</translation>
+        </message>
+        <message>
+            <source>the timer is not running: the comment was not added</source>
+            <translation>タイマーが計測中ではないため、コメントは追加していません</translation>
+        </message>
+        <message>
+            <source>the comment is {length} characters long; the limit is {limit} (the timer was not stopped)</source>
+            <translation>コメントが {length} 文字あります。上限は {limit} 文字です（タイマーは停止していません）</translation>
+        </message>
+        <message>
+            <source>not signed in</source>
+            <translation>サインインしていません</translation>
+        </message>
+        <message>
+            <source>unknown command {command}</source>
+            <translation>不明なコマンドです：{command}</translation>
+        </message>
+        <message>
+            <source>this app cannot apply changed settings</source>
+            <translation>このアプリは変更された設定を反映できません</translation>
+        </message>
+        <message>
+            <source>could not apply them: {reason}</source>
+            <translation>設定を反映できませんでした（{reason}）</translation>
+        </message>
+        <message>
+            <source>the running app is in demo mode, which never uses the keyring</source>
+            <translation>起動中のアプリはデモモードのため、キーリングを使いません</translation>
+        </message>
+        <message>
+            <source>the running app is still starting; try again in a moment</source>
+            <translation>起動中のアプリはまだ準備中です。少ししてからもう一度お試しください</translation>
+        </message>
+        <message>
+            <source>the server changed meanwhile</source>
+            <translation>その間にサーバーが切り替わりました</translation>
+        </message>
+        <message>
+            <source>a newer sign-in, a sign-out or a server switch came first</source>
+            <translation>先に新しいサインイン、サインアウト、またはサーバーの切り替えが行われました</translation>
+        </message>
+        <message>
+            <source>the sign-in failed ({name})</source>
+            <translation>サインインに失敗しました（{name}）</translation>
+        </message>
+        <message>
+            <source>{api_base} did not accept the stored sign-in</source>
+            <translation>{api_base} が保存されたサインイン情報を受け付けませんでした</translation>
+        </message>
+        <message>
+            <source>{what}: cannot reach the server ({name})</source>
+            <translation>サーバーに接続できません：{what}、{name}</translation>
+        </message>
+        <message>
+            <source>{what}: network error ({name})</source>
+            <translation>ネットワークエラー：{what}、{name}</translation>
+        </message>
+        <message>
+            <source>{what}: the server did not answer in time ({reason})</source>
+            <translation>サーバーから時間内に応答がありません：{what}、{reason}</translation>
+        </message>
+        <message>
+            <source>no complete answer in {seconds} s</source>
+            <translation>{seconds} 秒以内に応答が完了しませんでした</translation>
+        </message>
+        <message>
+            <source>{what}: HTTP {status}</source>
+            <translation>HTTP {status}：{what}</translation>
+        </message>
+        <message>
+            <source>{what}: HTTP {status}: the token was rejected</source>
+            <translation>HTTP {status}、トークンが拒否されました：{what}</translation>
+        </message>
+        <message>
+            <source>{what}: HTTP {status}: unexpected status</source>
+            <translation>HTTP {status}、想定外のステータスです：{what}</translation>
+        </message>
+        <message>
+            <source>{what}: the server's answer is not valid JSON ({kind})</source>
+            <translation>サーバーの応答が JSON ではありません：{what}、{kind}</translation>
+        </message>
+        <message>
+            <source>{what}: the server's answer is larger than {size}; it was not read</source>
+            <translation>サーバーの応答が {size} を超えたため、読み込んでいません：{what}</translation>
+        </message>
+        <message>
+            <source>the running app does not accept connections</source>
+            <translation>接続を受け付けていません</translation>
+        </message>
+        <message>
+            <source>the running app did not answer within {seconds} s</source>
+            <translation>{seconds} 秒以内に応答がありませんでした</translation>
+        </message>
+        <message>
+            <source>the running app closed the connection without answering</source>
+            <translation>応答しないまま接続を閉じました</translation>
+        </message>
+        <message>
+            <source>the running app's answer is too long</source>
+            <translation>起動中のアプリの応答が長すぎます</translation>
+        </message>
+        <message>
+            <source>the running app answered something that is not JSON</source>
+            <translation>起動中のアプリの応答が JSON ではありません</translation>
+        </message>
+        <message>
+            <source>the running app answered something that is not a JSON object</source>
+            <translation>起動中のアプリの応答が JSON オブジェクトではありません</translation>
+        </message>
+        <message>
+            <source>cannot connect to {path}: {reason}</source>
+            <translation>{path} に接続できません（{reason}）</translation>
+        </message>
+        <message>
+            <source>{path} belongs to another user (uid {uid}); not using it</source>
+            <translation>{path} は別のユーザー（uid {uid}）のものなので使いません</translation>
+        </message>
+        <message>
+            <source>cannot make the lock file {path}: {reason}</source>
+            <translation>ロックファイル {path} を作成できません（{reason}）</translation>
+        </message>
+        <message>
+            <source>cannot open the lock file {path}: {reason}</source>
+            <translation>ロックファイル {path} を開けません（{reason}）</translation>
+        </message>
+        <message>
+            <source>cannot lock {path}: the file keeps changing</source>
+            <translation>{path} をロックできません（ファイルが変わり続けています）</translation>
+        </message>
+        <message>
+            <source>cannot lock {path}: {reason}</source>
+            <translation>{path} をロックできません（{reason}）</translation>
+        </message>
+        <message>
+            <source>the lock file {path} is a symbolic link: not using it (remove it)</source>
+            <translation>ロックファイル {path} はシンボリックリンクのため使いません（削除してください）</translation>
+        </message>
+        <message>
+            <source>the lock file {path} is not a regular file: not using it (remove it)</source>
+            <translation>ロックファイル {path} は通常のファイルではないため使いません（削除してください）</translation>
+        </message>
+        <message>
+            <source>the lock file {path} belongs to another user (uid {uid}): not using it (remove it, or set XDG_RUNTIME_DIR to a private directory)</source>
+            <translation>ロックファイル {path} は別のユーザー（uid {uid}）のものなので使いません（削除するか、XDG_RUNTIME_DIR を自分専用のディレクトリーに設定してください）</translation>
+        </message>
+        <message>
+            <source>cannot create the mutex {name} (error {code})</source>
+            <translation>ミューテックス {name} を作成できません（エラー {code}）</translation>
+        </message>
+        <message>
+            <source>expected true or false</source>
+            <translation>true か false を指定してください</translation>
+        </message>
+        <message>
+            <source>expected a whole number of seconds</source>
+            <translation>秒数を整数で指定してください</translation>
+        </message>
+        <message>
+            <source>expected between {low} and {high} seconds</source>
+            <translation>{low}〜{high} 秒の範囲で指定してください</translation>
+        </message>
+        <message>
+            <source>expected one of: {values}</source>
+            <translation>{values} のいずれかを指定してください</translation>
+        </message>
+        <message>
+            <source>expected a shortcut such as Ctrl+Alt+T (or an empty value for none)</source>
+            <translation>Ctrl+Alt+T のようなショートカットを指定してください（使わない場合は空の値）</translation>
+        </message>
+        <message>
+            <source>unknown modifier {name}: use Ctrl, Alt, Shift or Meta</source>
+            <translation>{name} という修飾キーはありません。Ctrl、Alt、Shift、Meta のいずれかを使ってください</translation>
+        </message>
+        <message>
+            <source>a global shortcut needs at least one modifier (Ctrl, Alt, Shift or Meta)</source>
+            <translation>グローバルショートカットには修飾キー（Ctrl、Alt、Shift、Meta）が 1 つ以上必要です</translation>
+        </message>
+        <message>
+            <source>the shortcut needs a key after its modifiers, such as Ctrl+Alt+T</source>
+            <translation>ショートカットには修飾キーの後にキーが必要です（例：Ctrl+Alt+T）</translation>
+        </message>
+        <message>
+            <source>not a valid URL: {detail}</source>
+            <translation>有効な URL ではありません（{detail}）</translation>
+        </message>
+        <message>
+            <source>the API server URL must start with https://</source>
+            <translation>API サーバーの URL は https:// で始めてください</translation>
+        </message>
+        <message>
+            <source>the API server URL has no host name</source>
+            <translation>API サーバーの URL にホスト名がありません</translation>
+        </message>
+        <message>
+            <source>the API server URL must not contain a user name or password</source>
+            <translation>API サーバーの URL にはユーザー名やパスワードを含められません</translation>
+        </message>
+        <message>
+            <source>the API server URL must not contain a query or a fragment</source>
+            <translation>API サーバーの URL にはクエリやフラグメントを含められません</translation>
+        </message>
+        <message>
+            <source>plain http:// is allowed only for loopback addresses (127.0.0.1, ::1, localhost); use https://</source>
+            <translation>http:// を使えるのはループバックアドレス（127.0.0.1、::1、localhost）だけです。https:// を使ってください</translation>
+        </message>
+        <message>
+            <source>api_base: {reason}</source>
+            <translation>{reason}</translation>
+        </message>
+        <message>
+            <source>--api-base: {reason}</source>
+            <translation>--api-base の値：{reason}</translation>
+        </message>
+        <message>
+            <source>TIMECROWD_API_BASE: {reason}</source>
+            <translation>環境変数 TIMECROWD_API_BASE の値：{reason}</translation>
+        </message>
+        <message>
+            <source>cannot write the settings file {path} ({reason}); {key} was not changed</source>
+            <translation>設定ファイル {path} に書き込めません（{reason}）。{key} は変更していません</translation>
+        </message>
+        <message>
+            <source>cannot write the settings file {path} ({reason}); {key} was not reset</source>
+            <translation>設定ファイル {path} に書き込めません（{reason}）。{key} は既定値に戻していません</translation>
+        </message>
+        <message>
+            <source>Qt reports {status}</source>
+            <translation>Qt の状態：{status}</translation>
+        </message>
+        <message>
+            <source>it did not keep the value</source>
+            <translation>値が保存されませんでした</translation>
+        </message>
+        <message>
+            <source>cannot write the autostart entry {path}: {reason}</source>
+            <translation>自動起動の項目 {path} を書き込めません（{reason}）</translation>
+        </message>
+        <message>
+            <source>cannot remove the autostart entry {path}: {reason}</source>
+            <translation>自動起動の項目 {path} を削除できません（{reason}）</translation>
+        </message>
+        <message>
+            <source>cannot write {path}: {reason}</source>
+            <translation>{path} を書き込めません（{reason}）</translation>
+        </message>
+        <message>
+            <source>cannot remove {path}: {reason}</source>
+            <translation>{path} を削除できません（{reason}）</translation>
+        </message>
+        <message>
+            <source>cannot change {path}: {reason}</source>
+            <translation>{path} を変更できません（{reason}）</translation>
+        </message>
+        <message>
+            <source>No system keyring is available to keep your sign-in. Install and start a Secret Service provider such as GNOME Keyring (package gnome-keyring) or KWallet, then try again.</source>
+            <translation>サインイン情報を保存できるシステムのキーリングがありません。GNOME Keyring（gnome-keyring パッケージ）や KWallet などの Secret Service プロバイダーをインストールして起動してから、もう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>Your system keyring is locked. Unlock it (log in to your desktop session, or open your keyring manager such as Passwords and Keys and unlock the login keyring), then try again.</source>
+            <translation>システムのキーリングがロックされています。ロックを解除してから（デスクトップにログインする、または「パスワードと鍵」などのキーリングの管理ツールで「ログイン」キーリングのロックを解除する）、もう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>Access to the system keyring was refused. Allow TimeCrowd Tray to use the keyring when your system asks, then try again.</source>
+            <translation>システムのキーリングへのアクセスが拒否されました。システムに尋ねられたら TimeCrowd Tray によるキーリングの使用を許可してから、もう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>The keyring did not answer within {seconds} s (is it waiting for an unlock prompt?). Unlock your keyring (log in to your desktop session, or open your keyring manager such as Passwords and Keys), or make sure it runs, then try again.</source>
+            <translation>キーリングから {seconds} 秒以内に応答がありませんでした（ロック解除の確認を待っていませんか？）。キーリングのロックを解除するか（デスクトップにログインする、または「パスワードと鍵」などのキーリングの管理ツールを開く）、キーリングが動作していることを確認してから、もう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>The system keyring could not be used ({detail}). Try again.</source>
+            <translation>システムのキーリングを使用できませんでした（{detail}）。もう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>The configured keyring backend ({name}) keeps secrets in a plain file, which TimeCrowd Tray refuses to use. Configure a system keyring (GNOME Keyring, KWallet, macOS Keychain or Windows Credential Locker) instead, for example by removing the PYTHON_KEYRING_BACKEND variable or the default-keyring line of keyringrc.cfg.</source>
+            <translation>設定されているキーリングのバックエンド（{name}）は秘密情報を平文のファイルに保存するため、TimeCrowd Tray では使いません。代わりにシステムのキーリング（GNOME Keyring、KWallet、macOS のキーチェーン、Windows の資格情報マネージャー）を設定してください。たとえば環境変数 PYTHON_KEYRING_BACKEND か、keyringrc.cfg の default-keyring の行を削除します。</translation>
+        </message>
+        <message>
+            <source>The keyring is disabled in your keyring configuration (null backend). Enable a system keyring such as GNOME Keyring or KWallet.</source>
+            <translation>キーリングの設定でキーリングが無効になっています（null バックエンド）。GNOME Keyring や KWallet などのシステムのキーリングを有効にしてください。</translation>
+        </message>
+        <message>
+            <source>The configured keyring backend ({name}) is not one TimeCrowd Tray trusts. Use a system keyring (GNOME Keyring, KWallet, macOS Keychain or Windows Credential Locker).</source>
+            <translation>設定されているキーリングのバックエンド（{name}）は TimeCrowd Tray が信頼するものではありません。システムのキーリング（GNOME Keyring、KWallet、macOS のキーチェーン、Windows の資格情報マネージャー）を使ってください。</translation>
+        </message>
+        <message>
+            <source>The keyring backend named in PYTHON_KEYRING_BACKEND or keyringrc.cfg cannot be used ({name}). Fix or remove that setting.</source>
+            <translation>PYTHON_KEYRING_BACKEND または keyringrc.cfg で指定されたキーリングのバックエンドを使用できません（{name}）。その設定を修正するか削除してください。</translation>
+        </message>
+        <message>
+            <source>The browser did not come back in time. Sign in again.</source>
+            <translation>ブラウザーから時間内に応答がありませんでした。もう一度サインインしてください。</translation>
+        </message>
+        <message>
+            <source>The browser came back with a sign-in this app did not start (the state did not match). Nothing was saved. Sign in again.</source>
+            <translation>このアプリが開始していないサインインの応答がブラウザーから届きました（state が一致しません）。何も保存していません。もう一度サインインしてください。</translation>
+        </message>
+        <message>
+            <source>The server refused the sign-in: {detail}</source>
+            <translation>サーバーがサインインを拒否しました（{detail}）。</translation>
+        </message>
+        <message>
+            <source>The browser came back without an authorization code.</source>
+            <translation>ブラウザーから認可コードが返ってきませんでした。</translation>
+        </message>
+        <message>
+            <source>The server did not accept the client id and secret. Check them on your TimeCrowd OAuth application page.</source>
+            <translation>サーバーがクライアント ID とシークレットを受け付けませんでした。TimeCrowd の OAuth アプリケーションのページで確認してください。</translation>
+        </message>
+        <message>
+            <source>The server refused the authorization (it expired, was revoked or was already used). Sign in again.</source>
+            <translation>サーバーが認可を拒否しました（期限切れ、取り消し済み、または使用済みです）。もう一度サインインしてください。</translation>
+        </message>
+        <message>
+            <source>The server refused the sign-in (HTTP {status}).</source>
+            <translation>サーバーがサインインを拒否しました（HTTP {status}）。</translation>
+        </message>
+        <message>
+            <source>The server refused the sign-in (HTTP {status}, {detail}).</source>
+            <translation>サーバーがサインインを拒否しました（HTTP {status}、{detail}）。</translation>
+        </message>
+        <message>
+            <source>The server's answer to the sign-in was not understood (HTTP {status}).</source>
+            <translation>サインインに対するサーバーの応答を解釈できませんでした（HTTP {status}）。</translation>
+        </message>
+        <message>
+            <source>The server's answer to the sign-in had no access token.</source>
+            <translation>サインインに対するサーバーの応答にアクセストークンがありませんでした。</translation>
+        </message>
+        <message>
+            <source>This is too long to be an access token (more than {limit} characters). Copy only the token itself.</source>
+            <translation>アクセストークンにしては長すぎます（{limit} 文字を超えています）。トークンだけをコピーしてください。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray is running but does not answer on its control socket; nothing was done (quit it or kill it, then try again)</source>
+            <translation>TimeCrowd Tray は起動していますが、制御用ソケットに応答しません。何もしていません（終了するか強制終了してから、もう一度お試しください）。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray is not running and {path} cannot be written ({reason}), so this command could not be kept until TimeCrowd has it; nothing was done</source>
+            <translation>TimeCrowd Tray が起動しておらず、{path} に書き込めない（{reason}）ため、このコマンドを TimeCrowd に届くまで保持できません。何もしていません。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray is not running and you are not signed in to {api_base} (run: timecrowd-tray login --with-token)</source>
+            <translation>TimeCrowd Tray が起動しておらず、{api_base} にもサインインしていません（timecrowd-tray login --with-token を実行してください）。</translation>
+        </message>
+        <message>
+            <source>cannot reach {api_base} ({reason}) and this computer has not been signed in to it before; nothing was done</source>
+            <translation>{api_base} に接続できず（{reason}）、このコンピューターはまだこのサーバーにサインインしたことがありません。何もしていません。</translation>
+        </message>
+        <message>
+            <source>{api_base} did not answer within {seconds} s and this computer has not been signed in to it before; nothing was done</source>
+            <translation>{api_base} から {seconds} 秒以内に応答がなく、このコンピューターはまだこのサーバーにサインインしたことがありません。何もしていません。</translation>
+        </message>
+        <message>
+            <source>the server rejected the sign-in for {api_base}: {reason}</source>
+            <translation>サーバーが {api_base} のサインインを拒否しました（{reason}）。</translation>
+        </message>
+        <message>
+            <source>gave up after {seconds} s: {api_base} (or the keyring) did not answer in time; try again later</source>
+            <translation>{seconds} 秒待っても {api_base}（またはキーリング）から応答がなかったため、中止しました。しばらくしてからもう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>interrupted; nothing was stored</source>
+            <translation>中断しました。何も保存していません。</translation>
+        </message>
+        <message>
+            <source>invalid server URL: {reason}</source>
+            <translation>サーバーの URL が無効です（{reason}）。</translation>
+        </message>
+        <message>
+            <source>{api_base}: {reason}</source>
+            <translation>{reason}（サーバー：{api_base}）</translation>
+        </message>
+        <message>
+            <source> ({pending} waiting to sync)</source>
+            <translation>（未送信の変更 {pending} 件）</translation>
+        </message>
+        <message>
+            <source>■ not running</source>
+            <translation>■ 計測していません</translation>
+        </message>
+        <message>
+            <source>⚠ offline ▶ {task}</source>
+            <translation>⚠ オフライン ▶ {task}</translation>
+        </message>
+        <message>
+            <source>signed out</source>
+            <translation>サインインしていません</translation>
+        </message>
+        <message>
+            <source>⚠ offline</source>
+            <translation>⚠ オフライン</translation>
+        </message>
+    </context>
+    <context>
+        <name>ShortcutField</name>
+        <message>
+            <source>Record</source>
+            <translation>記録</translation>
+        </message>
+        <message>
+            <source>Clear</source>
+            <translation>クリア</translation>
+        </message>
+        <message>
+            <source>“%1” cannot be a global shortcut. Use Ctrl, Alt or Meta (and Shift if you like) with a letter, a digit, a function key or Space.</source>
+            <translation>「%1」はグローバルショートカットに使えません。Ctrl、Alt、Meta のいずれか（必要なら Shift も）と、英字、数字、ファンクションキー、Space のいずれかを組み合わせてください。</translation>
+        </message>
+        <message>
+            <source>Press the keys…</source>
+            <translation>キーを押してください…</translation>
+        </message>
+        <message>
+            <source>Off</source>
+            <translation>オフ</translation>
+        </message>
+        <message>
+            <source>Esc: cancel. Backspace or Delete: turn this shortcut off.</source>
+            <translation>Esc で取り消し、Backspace か Delete でこのショートカットをオフにします。</translation>
+        </message>
+        <message>
+            <source>Click here, or press Record, then press the keys.</source>
+            <translation>ここをクリックするか［記録］を押してから、キーを押してください。</translation>
         </message>
     </context>
     <context>
@@ -265,7 +1027,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>Server: %1</source>
-            <translation>サーバー: %1</translation>
+            <translation>サーバー：%1</translation>
         </message>
         <message>
             <source>Access token</source>
@@ -293,7 +1055,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>Remember on this computer (OS keyring)</source>
-            <translation>このコンピューターに保存する（OS のキーリング）</translation>
+            <translation>このコンピューターに保存する（システムのキーリング）</translation>
         </message>
         <message>
             <source>Try again</source>
@@ -309,7 +1071,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>For your own OAuth application: register http://127.0.0.1/callback as its redirect URI, then enter its client ID and secret.</source>
-            <translation>ご自身の OAuth アプリケーションを使う場合: リダイレクト URI に http://127.0.0.1/callback を登録し、クライアント ID とシークレットを入力してください。</translation>
+            <translation>ご自身の OAuth アプリケーションを使う場合は、リダイレクト URI に http://127.0.0.1/callback を登録し、クライアント ID とシークレットを入力してください。</translation>
         </message>
         <message>
             <source>Client ID</source>
@@ -321,7 +1083,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>Signed in as %1 (%2)</source>
-            <translation>%1（%2）としてサインイン</translation>
+            <translation>%1 としてサインイン（%2）</translation>
         </message>
         <message>
             <source>Signed in as %1</source>
@@ -349,7 +1111,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>The access token contains a character that is not plain ASCII (for example a full-width letter or a typographic quote). Copy the token again from the TimeCrowd page.</source>
-            <translation>アクセストークンに半角英数字以外の文字（全角文字や装飾付きの引用符など）が含まれています。TimeCrowd のページからトークンをもう一度コピーしてください。</translation>
+            <translation>アクセストークンに半角英数字・記号以外の文字（全角文字や装飾付きの引用符など）が含まれています。TimeCrowd のページからトークンをもう一度コピーしてください。</translation>
         </message>
         <message>
             <source>The access token is empty.</source>
@@ -393,7 +1155,19 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>The browser sign-in failed: %1</source>
-            <translation>ブラウザーでのサインインに失敗しました: %1</translation>
+            <translation>ブラウザーでのサインインに失敗しました：%1</translation>
+        </message>
+        <message>
+            <source>This access token belongs to %1 (%2). Press “Sign in” to use it.</source>
+            <translation>このアクセストークンは %1 のものです（%2）。［サインイン］を押すと使えます。</translation>
+        </message>
+        <message>
+            <source>This access token belongs to %1. Press “Sign in” to use it.</source>
+            <translation>このアクセストークンは %1 のものです。［サインイン］を押すと使えます。</translation>
+        </message>
+        <message>
+            <source>Could not open %1 in a browser. Copy the address into your browser.</source>
+            <translation>%1 をブラウザーで開けませんでした。アドレスをコピーしてブラウザーに貼り付けてください。</translation>
         </message>
     </context>
     <context>
@@ -491,7 +1265,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <name>TrayMenu</name>
         <message>
             <source>Signed out</source>
-            <translation>サインアウト中</translation>
+            <translation>サインインしていません</translation>
         </message>
         <message>
             <source>Sign in…</source>
@@ -515,7 +1289,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>Offline: changes are sent when TimeCrowd can be reached</source>
-            <translation>オフライン: TimeCrowd に接続できたら変更を送信します</translation>
+            <translation>オフライン：TimeCrowd に接続できたら変更を送信します</translation>
         </message>
         <message>
             <source>Stop</source>
@@ -535,12 +1309,12 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>Open in TimeCrowd</source>
-            <translation>TimeCrowdで開く</translation>
+            <translation>TimeCrowd で開く</translation>
         </message>
         <message numerus="yes">
             <source>Pending changes (%n)</source>
             <translation>
-                <numerusform>未送信の変更 (%n)</numerusform>
+                <numerusform>未送信の変更（%n）</numerusform>
             </translation>
         </message>
         <message>
@@ -565,7 +1339,19 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>Today: %1</source>
-            <translation>今日の合計: %1</translation>
+            <translation>今日の合計：%1</translation>
+        </message>
+        <message>
+            <source>Sign in to the demo</source>
+            <translation>デモにサインイン</translation>
+        </message>
+        <message>
+            <source>The demo has no web pages: its data lives only in the built-in emulator, not on TimeCrowd.</source>
+            <translation>デモにはウェブページがありません。デモのデータは内蔵のエミュレーターにだけあり、TimeCrowd にはありません。</translation>
+        </message>
+        <message>
+            <source>Demo: the built-in emulator (%1)</source>
+            <translation>デモ：内蔵のエミュレーター（%1）</translation>
         </message>
     </context>
     <context>
@@ -581,7 +1367,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>This combination cannot be used: {reason}</source>
-            <translation>このキーの組み合わせは使用できません: {reason}</translation>
+            <translation>このキーの組み合わせは使用できません：{reason}</translation>
         </message>
         <message>
             <source>No global shortcut on this desktop: bind a desktop shortcut to “{command}”.</source>
@@ -589,11 +1375,11 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>Not registered: {reason}</source>
-            <translation>登録できませんでした: {reason}</translation>
+            <translation>登録できませんでした：{reason}</translation>
         </message>
         <message>
             <source>Could not change “start at login”: {reason}</source>
-            <translation>「ログイン時に起動」を変更できませんでした: {reason}</translation>
+            <translation>「ログイン時に TimeCrowd Tray を起動する」を変更できませんでした：{reason}</translation>
         </message>
         <message>
             <source>The shortcut {shortcut} is already used by another application, so it does nothing in TimeCrowd. Choose another one in Settings.</source>
@@ -602,36 +1388,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>The shortcut {shortcut} cannot be used: {reason}</source>
-            <translation>ショートカット {shortcut} は使用できません: {reason}</translation>
-        </message>
-    </context>
-    <context>
-        <name>TrayController</name>
-        <message>
-            <source>Signed out: click to sign in</source>
-            <translation>サインアウト中: クリックしてサインイン</translation>
-        </message>
-        <message>
-            <source>Loading your timer…</source>
-            <translation>タイマーを読み込んでいます…</translation>
-        </message>
-        <message>
-            <source>%1 (since %2)</source>
-            <translation>%1（%2 から）</translation>
-        </message>
-        <message>
-            <source>Not tracking: click to start the latest task</source>
-            <translation>計測していません: クリックで最新のタスクを開始</translation>
-        </message>
-        <message>
-            <source>Offline</source>
-            <translation>オフライン</translation>
-        </message>
-        <message numerus="yes">
-            <source>%n change(s) waiting to be sent</source>
-            <translation>
-                <numerusform>未送信の変更が %n 件あります</numerusform>
-            </translation>
+            <translation>ショートカット {shortcut} は使用できません：{reason}</translation>
         </message>
     </context>
     <context>
@@ -639,6 +1396,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>Something went wrong ({error}). The details are in the log.</source>
             <translation>問題が発生しました（{error}）。詳細はログを確認してください。</translation>
+        </message>
+        <message>
+            <source>Not signed in to the demo</source>
+            <translation>デモにサインインしていません</translation>
         </message>
         <message>
             <source>Your saved sign-in could not be read</source>
@@ -650,7 +1411,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>Not signed in to TimeCrowd</source>
-            <translation>TimeCrowd にサインインできませんでした</translation>
+            <translation>TimeCrowd にサインインしていません</translation>
         </message>
         <message>
             <source>Your actions are not saved on this computer</source>
@@ -662,50 +1423,50 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>The actions already waiting there could not be counted. They stay there and are sent once the folder can be written.</source>
-            <translation>そこで送信を待っている操作の件数を数えられませんでした。操作はそのまま残り、フォルダーに書き込めるようになったら送信します。</translation>
+            <translation>そこにある未送信の変更の件数を数えられませんでした。変更はそのまま残り、フォルダーに書き込めるようになったら送信されます。</translation>
         </message>
         <message numerus="yes">
             <source>%n action(s) already waiting there stay there and are sent once the folder can be written.</source>
             <translation>
-                <numerusform>そこで送信を待っている %n 件の操作はそのまま残り、フォルダーに書き込めるようになったら送信します。</numerusform>
+                <numerusform>そこにある %n 件の未送信の変更はそのまま残り、フォルダーに書き込めるようになったら送信されます。</numerusform>
             </translation>
         </message>
         <message>
             <source>The list of your unsent actions was damaged</source>
-            <translation>未送信の操作の記録が壊れていました</translation>
+            <translation>未送信の変更の記録が壊れていました</translation>
         </message>
         <message>
             <source>The file keeping your actions until they reach TimeCrowd was damaged. A new one was started; the damaged one is kept at {path}.</source>
-            <translation>TimeCrowd に届くまで操作を保存しておくファイルが壊れていました。新しいファイルで再開し、壊れたファイルは {path} に保管しています。</translation>
+            <translation>未送信の変更を TimeCrowd に届くまで保存しておくファイルが壊れていました。新しいファイルで再開し、壊れたファイルは {path} に保管しています。</translation>
         </message>
         <message numerus="yes">
             <source>%n action(s) were recovered from it and will be sent.</source>
             <translation>
-                <numerusform>そこから %n 件の操作を復元しました。これから送信します。</numerusform>
+                <numerusform>そこから %n 件の未送信の変更を復元しました。これから送信します。</numerusform>
             </translation>
         </message>
         <message>
             <source>An unknown number of actions could not be read from it: they will not be sent.</source>
-            <translation>そこから読み取れなかった操作があります（件数は不明）。それらは送信されません。</translation>
+            <translation>そこから読み取れなかった変更があります（件数は不明）。それらは送信されません。</translation>
         </message>
         <message numerus="yes">
             <source>%n action(s) could not be read from it: they will not be sent.</source>
             <translation>
-                <numerusform>そこから %n 件の操作を読み取れませんでした。それらは送信されません。</numerusform>
+                <numerusform>そこから %n 件の変更を読み取れませんでした。それらは送信されません。</numerusform>
             </translation>
         </message>
         <message>
             <source>No action waiting to be sent was lost.</source>
-            <translation>送信待ちの操作は失われていません。</translation>
+            <translation>未送信の変更は失われていません。</translation>
         </message>
         <message>
             <source>Some of your unsent actions could not be read</source>
-            <translation>未送信の操作の一部を読み取れませんでした</translation>
+            <translation>未送信の変更の一部を読み取れませんでした</translation>
         </message>
         <message numerus="yes">
             <source>%n action(s) waiting to be sent could not be read: they will not be sent. They are kept for inspection in {path}.</source>
             <translation>
-                <numerusform>送信待ちの %n 件の操作を読み取れませんでした。それらは送信されません。確認用に {path} に保管しています。</numerusform>
+                <numerusform>未送信の変更 %n 件を読み取れませんでした。それらは送信されません。確認用に {path} に保管しています。</numerusform>
             </translation>
         </message>
         <message>
@@ -717,8 +1478,45 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>TimeCrowd Tray は {path} に書き込めません（{reason}）。最近のタスクと計測中のタイマーは次回の起動時に引き継がれませんが、それ以外は通常どおり動作します。</translation>
         </message>
         <message>
+            <source>Demo mode stays connected to the built-in emulator: the new server setting applies once TimeCrowd Tray is started without --demo.</source>
+            <translation>デモモードでは内蔵のエミュレーターに接続したままです。新しいサーバーの設定は、--demo を付けずに TimeCrowd Tray を起動したときに反映されます。</translation>
+        </message>
+        <message>
+            <source>Demo mode</source>
+            <translation>デモモード</translation>
+        </message>
+        <message>
             <source>TimeCrowd Tray was started with {source}, which chooses the server: the new server setting applies once it is started without it.</source>
             <translation>TimeCrowd Tray は {source} を指定して起動されているため、サーバーはそちらで決まります。新しいサーバーの設定は、それを指定せずに起動したときに反映されます。</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrayController</name>
+        <message>
+            <source>Signed out: click to sign in</source>
+            <translation>サインインしていません：クリックしてサインイン</translation>
+        </message>
+        <message>
+            <source>Loading your timer…</source>
+            <translation>タイマーを読み込んでいます…</translation>
+        </message>
+        <message>
+            <source>%1 (since %2)</source>
+            <translation>%1（%2 から）</translation>
+        </message>
+        <message>
+            <source>Not tracking: click to start the latest task</source>
+            <translation>計測していません：クリックで前回のタスクを開始</translation>
+        </message>
+        <message>
+            <source>Offline</source>
+            <translation>オフライン</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n change(s) waiting to be sent</source>
+            <translation>
+                <numerusform>未送信の変更が %n 件あります</numerusform>
+            </translation>
         </message>
     </context>
 </TS>

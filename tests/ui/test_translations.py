@@ -140,9 +140,117 @@ def test_menu_in_japanese(qapp, app_under_test):
         app.tray.menu.aboutToShow.emit()
         texts = [a.text() for a in app.tray.menu.actions()]
         assert "計測していません" in texts
-        assert "開始…" in texts and "最近のタスク" in texts and "TimeCrowdで開く" in texts
-        assert any(t.startswith("今日の合計: ") for t in texts)
+        assert "開始…" in texts and "最近のタスク" in texts and "TimeCrowd で開く" in texts  # GLOSSARY.md: spacing
+        assert any(t.startswith("今日の合計：") for t in texts)  # GLOSSARY.md: a full-width colon after a label
         assert texts[-3:] == ["設定…", "サインアウト", "終了"]
         app.tray.menu.aboutToHide.emit()
     finally:
         translations.apply("en")
+
+
+# -- the glossary's mechanical rules (resources/translations/GLOSSARY.md) -------------------------------
+
+JAPANESE = r"\u3040-\u30ff\u3400-\u9fff"  # kana and kanji
+FULL_WIDTH = r"\u3000-\u303f\uff00-\uffef"  # 「」、。（）： and the other full-width forms
+PUNCTUATION_RULES = [
+    ("an ASCII colon next to Japanese (use 「：」)", re.compile(rf"[{JAPANESE}] ?:|:(?!//) ?[{JAPANESE}]")),
+    ("an ASCII ? or ! after Japanese (use 「？」「！」)", re.compile(rf"[{JAPANESE}][?!]")),
+    ("an ASCII parenthesis next to Japanese (use 「（）」)",
+     re.compile(rf"[{JAPANESE}{FULL_WIDTH}] ?\(|\( ?[{JAPANESE}{FULL_WIDTH}]|[{JAPANESE}{FULL_WIDTH}] ?\)"
+                rf"|\) ?[{JAPANESE}{FULL_WIDTH}]")),
+    ("no space between Japanese and an ASCII word, number or placeholder",
+     re.compile(rf"[{JAPANESE}][A-Za-z0-9%{{]|[A-Za-z0-9}}][{JAPANESE}]")),
+]
+#: Terms the glossary rejects (its "not" column), with the one to use instead.
+REJECTED_TERMS = {
+    "サインアウト中": "サインインしていません",  # reads as "signing out right now"
+    "最新のタスク": "前回のタスク",
+    "開始/停止": "開始・停止",
+    "OS のキーリング": "システムのキーリング",
+    "送信待ちの操作": "未送信の変更",
+    "ほかの場所で": "別の場所で",
+    "他の場所で": "別の場所で",
+}
+#: Known exceptions, each (context, source, translation) exactly: texts of contexts another change
+#: owns, to be fixed there (a new text, or another translation, is checked like any other).
+NOT_YET_FOLLOWING_THE_GLOSSARY = {
+    ("Palette", "New tasks go to:", "新しいタスクの作成先:"),
+    ("SettingsDialog", "Errors and changes made elsewhere are always shown.",
+     "エラーと、ほかの場所で行われた変更は常に通知されます。"),
+}
+
+
+def glossary_problems(text: str) -> list[str]:
+    found = [name for name, rule in PUNCTUATION_RULES if rule.search(text)]
+    found += [f"「{term}」: use 「{instead}」" for term, instead in REJECTED_TERMS.items() if term in text]
+    return found
+
+
+def test_the_glossary_rules_catch_the_old_mistakes():
+    assert glossary_problems("言語:") and glossary_problems("オフライン: TimeCrowd に接続できたら")
+    assert glossary_problems("未送信の変更 (%n)") and glossary_problems("山田 花子 (demo)（hanako）としてサインイン")
+    assert glossary_problems("TimeCrowdで開く") and glossary_problems("%n件") and glossary_problems("本当?")
+    assert glossary_problems("サインアウト中") and glossary_problems("クリックで最新のタスクを開始")
+    assert glossary_problems("開始/停止のショートカット")
+    # ASCII-only parts keep their punctuation: URLs, addresses, key names, commands, placeholders.
+    for fine in ("http:// は 127.0.0.1、::1、localhost のみ", "リダイレクト URI に http://127.0.0.1/callback を登録",
+                 "（例：timecrowd-tray login --with-token < file）", "「Ctrl+Alt+T」", "%1（%2 から）",
+                 "今日の合計：%1", "未送信の変更（%n）", "TimeCrowd で開く", "Esc で閉じる", "設定 - TimeCrowd Tray"):
+        assert glossary_problems(fine) == [], fine
+
+
+def test_japanese_texts_follow_the_glossary():
+    problems = []
+    for context, message in messages_of(JA_TS):
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        forms = [f.text or "" for f in translation.findall("numerusform")] if message.get("numerus") == "yes" \
+            else [translation.text or ""]
+        for form in forms:
+            if (context, source, form) in NOT_YET_FOLLOWING_THE_GLOSSARY:
+                continue
+            problems += [f"{context}: {source!r} -> {form!r}: {p}" for p in glossary_problems(form)]
+    assert not problems, "see resources/translations/GLOSSARY.md:\n" + "\n".join(problems)
+
+
+def test_the_listed_issues_are_fixed():
+    """"A first day without traps": the texts it quoted."""
+    translator = QTranslator()
+    assert translator.load(str(qm_path("ja")))
+    assert translator.translate("TrayMenu", "Signed out") == "サインインしていません"
+    assert translator.translate("TrayController", "Signed out: click to sign in") == \
+        "サインインしていません：クリックしてサインイン"
+    assert "前回のタスク" in translator.translate("TrayController", "Not tracking: click to start the latest task")
+    # The account's name may carry ASCII brackets itself ("山田 花子 (demo)"): the e-mail is not put next to it.
+    signed_in = translator.translate("SignInWindow", "Signed in as %1 (%2)")
+    assert signed_in.replace("%1", "山田 花子 (demo)").replace("%2", "hanako@example.com") == \
+        "山田 花子 (demo) としてサインイン（hanako@example.com）"
+    assert translator.translate("TrayMenu", "Pending changes (%n)", None, 3) == "未送信の変更（%n）"
+
+
+# -- the shell's texts (the Shell context, cli/i18n.py) ---------------------------------------------------
+
+def test_the_shell_texts_for_lupdate_are_generated_from_the_code():
+    from timecrowd_tray.cli import i18n
+
+    source = i18n.LISTING.read_text(encoding="utf-8")
+    assert i18n.current_lines(source) == i18n.generated_lines(), \
+        "out of date: run python -m timecrowd_tray.cli.i18n (then scripts/translations.sh)"
+    shell = {m.findtext("source"): m for c, m in messages_of(JA_TS) if c == "Shell"}
+    missing = [t for t in i18n.shell_texts() if t not in shell]
+    assert not missing, "shell texts without a Japanese translation:\n" + "\n".join(map(repr, missing))
+    assert len(i18n.shell_texts()) > 100
+
+
+def test_the_shell_reads_the_compiled_catalog_as_qt_does():
+    """cli.i18n.read_qm (no Qt) gives what QTranslator gives, for every message of both catalogs."""
+    from timecrowd_tray.cli.i18n import read_qm
+
+    for language in ("ja", "en"):
+        translator = QTranslator()
+        assert translator.load(str(qm_path(language)))
+        read = read_qm(qm_path(language).read_bytes())
+        for context, message in messages_of(TRANSLATIONS / f"timecrowd_tray_{language}.ts"):
+            source = message.findtext("source") or ""
+            assert read.get((context, source)) == translator.translate(context, source, None, 1), (context, source)
+    assert read_qm(b"not a catalog") == {}

@@ -22,6 +22,7 @@ import webbrowser
 from typing import Any
 
 from . import EXIT_AUTH, EXIT_OK, EXIT_USAGE
+from .i18n import N_, api_detail, relay, tr
 from .output import err, out
 from .session import COMMAND_DEADLINE_S, run_with_session
 
@@ -31,14 +32,14 @@ MAX_SECRET_INPUT = 64 * 1024
 RELOAD_TIMEOUT_S = 15.0
 
 # What the running app did with the new (or deleted) sign-in: printed after login / logout.
-APP_SIGNED_IN = "The running TimeCrowd Tray is signed in again."
-APP_SIGNED_OUT = "The running TimeCrowd Tray is signed out too."
-APP_RETRYING = ("The running TimeCrowd Tray has the new sign-in; it signs in as soon as {api_base} "
-                "answers.")
-APP_OTHER_SERVER = "The running TimeCrowd Tray uses {app_base}, not {api_base}: its sign-in is unchanged."
-APP_NOT_PICKED_UP = ("the running TimeCrowd Tray did not pick the new sign-in up ({reason}); "
-                     "choose Sign in in its menu, or quit and start it again")
-APP_NOT_SIGNED_OUT = ("the running TimeCrowd Tray did not sign out ({reason}); choose Sign out in its menu")
+APP_SIGNED_IN = N_("The running TimeCrowd Tray is signed in again.")
+APP_SIGNED_OUT = N_("The running TimeCrowd Tray is signed out too.")
+APP_RETRYING = N_("The running TimeCrowd Tray has the new sign-in; it signs in as soon as {api_base} "
+                  "answers.")
+APP_OTHER_SERVER = N_("The running TimeCrowd Tray uses {app_base}, not {api_base}: its sign-in is unchanged.")
+APP_NOT_PICKED_UP = N_("the running TimeCrowd Tray did not pick the new sign-in up ({reason}); "
+                       "choose Sign in in its menu, or quit and start it again")
+APP_NOT_SIGNED_OUT = N_("the running TimeCrowd Tray did not sign out ({reason}); choose Sign out in its menu")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -79,9 +80,9 @@ def _read_secret(prompt: str) -> str:
     return sys.stdin.read(MAX_SECRET_INPUT)
 
 
-def _describe(user) -> str:
-    name = user.nickname or f"user {user.id}"
-    return f"{name} ({user.email})" if user.email else name
+def _account(nickname: str | None, user_id: Any, email: str | None) -> dict[str, str]:
+    """The values of the account texts: ``name`` (the nickname, or "user 7") and ``email``."""
+    return {"name": nickname or tr("user {id}", id=user_id), "email": email or ""}
 
 
 # -- commands ------------------------------------------------------------------
@@ -91,13 +92,13 @@ def _login(args: argparse.Namespace) -> int:
 
     if args.with_browser:
         return _login_browser(args)
-    raw = _read_secret("Paste your TimeCrowd access token: ")
+    raw = _read_secret(tr("Paste your TimeCrowd access token: "))
     problem = token_problem(raw)
     if problem == "empty":
-        err("no access token on standard input (try: timecrowd-tray login --with-token < file)")
+        err(tr("no access token on standard input (try: timecrowd-tray login --with-token < file)"))
         return EXIT_USAGE
     if problem is not None:
-        err(f"{TOKEN_MESSAGES[problem]} Nothing was sent or stored.")
+        err(tr("{problem} Nothing was sent or stored.", problem=relay(TOKEN_MESSAGES[problem])))
         return EXIT_USAGE
     stored_for: list[str] = []
 
@@ -107,10 +108,11 @@ def _login(args: argparse.Namespace) -> int:
         try:
             user, _client = await session.sign_in_with_token(raw, remember=True)
         except errors.AuthError as exc:
-            err(f"{session.api_base} rejected this access token ({exc.user_message}); nothing was stored")
+            err(tr("{api_base} rejected this access token ({reason}); nothing was stored",
+                   api_base=session.api_base, reason=api_detail(exc)))
             return EXIT_AUTH
         stored_for.append(session.api_base)
-        out(f"Signed in to {session.api_base} as {_describe(user)}.")
+        _signed_in(session.api_base, user)
         return EXIT_OK
 
     code = run_with_session(args, body)
@@ -122,28 +124,28 @@ def _login(args: argparse.Namespace) -> int:
 def _login_browser(args: argparse.Namespace) -> int:
     client_id = (args.client_id or "").strip()
     if not client_id:
-        err("--with-browser needs --client-id (your OAuth application's client id)")
+        err(tr("--with-browser needs --client-id (your OAuth application's client id)"))
         return EXIT_USAGE
-    client_secret = _read_secret("Client secret of your OAuth application: ").strip()
+    client_secret = _read_secret(tr("Client secret of your OAuth application: ")).strip()
     if not client_secret:
-        err("no client secret on standard input")
+        err(tr("no client secret on standard input"))
         return EXIT_USAGE
 
     stored_for: list[str] = []
 
     def open_url(url: str) -> None:
-        out("Open this address in your browser to sign in:")
+        out(tr("Open this address in your browser to sign in:"))
         out(f"  {url}")
         if not args.no_browser:
             webbrowser.open(url)
 
     async def body(session) -> int:
-        out(f"Waiting up to {int(args.timeout)} s for the browser to come back "
-            "(the OAuth application must allow the redirect URI http://127.0.0.1/callback) ...")
+        out(tr("Waiting up to {seconds} s for the browser to come back (the OAuth application must allow the "
+               "redirect URI http://127.0.0.1/callback) ...", seconds=int(args.timeout)))
         user, _client = await session.sign_in_with_browser(client_id, client_secret, open_url=open_url,
                                                            timeout=args.timeout, remember=True)
         stored_for.append(session.api_base)
-        out(f"Signed in to {session.api_base} as {_describe(user)}.")
+        _signed_in(session.api_base, user)
         return EXIT_OK
 
     code = run_with_session(args, body, deadline=max(0.0, args.timeout) + COMMAND_DEADLINE_S)
@@ -152,15 +154,23 @@ def _login_browser(args: argparse.Namespace) -> int:
     return code
 
 
+def _signed_in(api_base: str, user) -> None:  # noqa: ANN001
+    account = _account(user.nickname, user.id, user.email)
+    if account["email"]:
+        out(tr("Signed in to {api_base} as {name} ({email}).", api_base=api_base, **account))
+    else:
+        out(tr("Signed in to {api_base} as {name}.", api_base=api_base, **account))
+
+
 def _logout(args: argparse.Namespace) -> int:
     deleted_for: list[str] = []
 
     async def body(session) -> int:
         if await session.sign_out():
             deleted_for.append(session.api_base)
-            out(f"Signed out of {session.api_base}: the stored sign-in was deleted.")
+            out(tr("Signed out of {api_base}: the stored sign-in was deleted.", api_base=session.api_base))
         else:
-            out(f"Not signed in to {session.api_base}: nothing was stored.")
+            out(tr("Not signed in to {api_base}: nothing was stored.", api_base=session.api_base))
         return EXIT_OK
 
     code = run_with_session(args, body)
@@ -185,25 +195,26 @@ def tell_running_app(api_base: str, *, signed_in: bool, timeout: float = RELOAD_
     try:
         answer = send_request({"cmd": "reload_sign_in", "api_base": api_base}, timeout=timeout)
     except InstanceError as exc:
-        err(not_done.format(reason=str(exc) or type(exc).__name__))
+        err(tr(not_done, reason=relay(str(exc)) or type(exc).__name__))
         return None
     except OSError as exc:  # the socket misbehaved in a way single_instance does not wrap
-        err(not_done.format(reason=type(exc).__name__))
+        err(tr(not_done, reason=type(exc).__name__))
         return None
     if answer is None:
         return None  # no app runs: nothing to tell
     app_base = answer.get("api_base")
     if answer.get("ok") and isinstance(app_base, str) and app_base and app_base != api_base:
-        out(APP_OTHER_SERVER.format(app_base=app_base, api_base=api_base))
+        out(tr(APP_OTHER_SERVER, app_base=app_base, api_base=api_base))
     elif not answer.get("ok"):
-        err(not_done.format(reason=str(answer.get("error") or "it refused the request")))
+        error = answer.get("error")
+        err(tr(not_done, reason=relay(str(error)) if error else tr("it refused the request")))
     elif bool(answer.get("signed_in")) == signed_in:
-        out(APP_SIGNED_IN if signed_in else APP_SIGNED_OUT)
+        out(tr(APP_SIGNED_IN if signed_in else APP_SIGNED_OUT))
     elif signed_in and answer.get("retrying"):
-        out(APP_RETRYING.format(api_base=api_base))
+        out(tr(APP_RETRYING, api_base=api_base))
     else:
-        reason = "it is still signed in" if not signed_in else "it is still signed out"
-        err(not_done.format(reason=reason))
+        reason = tr("it is still signed in") if not signed_in else tr("it is still signed out")
+        err(tr(not_done, reason=reason))
     return answer
 
 
@@ -222,13 +233,16 @@ def _whoami_from_app(args: argparse.Namespace) -> int | None:
     if wanted and answer.get("api_base") and wanted.rstrip("/") != str(answer["api_base"]).rstrip("/"):
         return None  # the app is on another server: ask the keyring for this one
     if not answer.get("ok"):
-        err("the running TimeCrowd Tray is not signed in (sign in from its menu, or: timecrowd-tray login "
-            "--with-token)")
+        err(tr("the running TimeCrowd Tray is not signed in (sign in from its menu, or: timecrowd-tray login "
+               "--with-token)"))
         return EXIT_AUTH
     user = answer.get("user") or {}
-    name = user.get("nickname") or f"user {user.get('id')}"
-    label = f"{name} ({user['email']})" if user.get("email") else name
-    out(f"{label} on {answer.get('api_base')} (the running TimeCrowd Tray)")
+    account = _account(user.get("nickname"), user.get("id"), user.get("email"))
+    if account["email"]:
+        out(tr("{name} ({email}) on {api_base} (the running TimeCrowd Tray)", api_base=answer.get("api_base"),
+               **account))
+    else:
+        out(tr("{name} on {api_base} (the running TimeCrowd Tray)", api_base=answer.get("api_base"), **account))
     return EXIT_OK
 
 
@@ -240,17 +254,21 @@ def _whoami(args: argparse.Namespace) -> int:
     async def body(session) -> int:
         client = await session.restore()
         if client is None:
-            err(f"not signed in to {session.api_base} (run: timecrowd-tray login --with-token)")
+            err(tr("not signed in to {api_base} (run: timecrowd-tray login --with-token)", api_base=session.api_base))
             return EXIT_AUTH
         from ..api import errors
 
         try:
             user = await client.user_info()
         except errors.AuthError:
-            err(f"the sign-in stored for {session.api_base} is no longer accepted; sign in again "
-                "(timecrowd-tray login --with-token)")
+            err(tr("the sign-in stored for {api_base} is no longer accepted; sign in again "
+                   "(timecrowd-tray login --with-token)", api_base=session.api_base))
             return EXIT_AUTH
-        out(f"{_describe(user)} on {session.api_base}")
+        account = _account(user.nickname, user.id, user.email)
+        if account["email"]:
+            out(tr("{name} ({email}) on {api_base}", api_base=session.api_base, **account))
+        else:
+            out(tr("{name} on {api_base}", api_base=session.api_base, **account))
         return EXIT_OK
 
     return run_with_session(args, body)

@@ -8,9 +8,14 @@ written (the file or its folder refuses it) is reported with exit code 1 and
 never claimed: ``set`` and ``reset`` print the new value only once it was read
 back from the disk. Only QtCore is imported (QSettings), never Qt Widgets.
 
-A running app reads ``comment_on_stop`` and ``notifications`` when it needs
-them; the other keys take effect at its next start (or through its settings
-dialog).
+A running app picks a change up at once: after a write that reached the disk,
+``set`` and ``reset`` tell it over the single-instance socket
+(``{"cmd": "settings_changed", "keys": [KEY]}``); it reads the file again and
+applies the keys as when its settings dialog saves them (shortcuts registered
+again, language, server, start at login, poll interval). No app running: nothing
+to tell, nothing printed. An app that does not answer, or cannot apply them, is
+reported on stderr; the value is stored all the same (exit 0), and the app
+applies it at its next start.
 """
 
 from __future__ import annotations
@@ -18,7 +23,11 @@ from __future__ import annotations
 import argparse
 
 from . import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from .i18n import relay, tr
 from .output import err, out
+
+#: How long ``set`` and ``reset`` wait for the running app to take the change (it only reads a file).
+APP_TIMEOUT_S = 3.0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,7 +68,7 @@ def _known(key: str) -> bool:
 
     if key in SCHEMA:
         return True
-    err(f"unknown setting {key!r}; known settings: {', '.join(SCHEMA)}")
+    err(tr("unknown setting {key}; known settings: {keys}", key=repr(key), keys=", ".join(SCHEMA)))
     return False
 
 
@@ -76,7 +85,7 @@ def _list(args: argparse.Namespace) -> int:
     for key, value in values.items():
         marker = "" if store.is_set(key) else "  (default)"
         out(f"{key.ljust(width)} = {_text(key, value)}{marker}")
-    out(f"# stored in {store.location}")
+    out(tr("# stored in {path}", path=store.location))
     return EXIT_OK
 
 
@@ -84,8 +93,8 @@ def _note_damaged_file(store) -> None:  # noqa: ANN001
     """After a write over a damaged settings file: what Qt could not read is gone from it; say where the copy is."""
     copy = getattr(store, "unreadable_copy", None)
     if copy is not None:
-        err(f"note: the settings file {store.location} could not be read fully; it was written again without "
-            f"what could not be read (a copy of the old file: {copy})")
+        err(tr("note: the settings file {path} could not be read fully; it was written again without what could "
+               "not be read (a copy of the old file: {copy})", path=store.location, copy=copy))
 
 
 def _get(args: argparse.Namespace) -> int:
@@ -108,6 +117,28 @@ def _apply_autostart(enabled: bool) -> str | None:
     return None
 
 
+def tell_running_app(keys: list[str], *, timeout: float = APP_TIMEOUT_S) -> dict | None:
+    """The running app, if any, reads ``keys`` again and applies them; its answer (None: no app).
+
+    Prints nothing when no app runs or when it applied them; a note on stderr otherwise.
+    Never fails the command: the value is stored.
+    """
+    from ..platform.instance.client import send_request
+    from ..platform.instance.errors import InstanceError
+
+    try:
+        answer = send_request({"cmd": "settings_changed", "keys": list(keys)}, timeout=timeout)
+    except (InstanceError, OSError) as exc:
+        err(tr("note: the running app was not told ({reason}); it applies this at its next start",
+               reason=relay(str(exc)) or type(exc).__name__))
+        return None
+    if answer is not None and not answer.get("ok"):
+        error = answer.get("error")
+        reason = relay(str(error)) if error else tr("it refused the request")
+        err(tr("note: the running app did not apply this ({reason}); it applies it at its next start", reason=reason))
+    return answer
+
+
 def _set(args: argparse.Namespace) -> int:
     from ..core.settings import InvalidSetting
 
@@ -119,10 +150,13 @@ def _set(args: argparse.Namespace) -> int:
     try:
         value = store.set(args.key, args.value)
     except InvalidSetting as exc:
-        err(f"invalid value {args.value!r} for {exc}")
+        reason = str(exc)
+        reason = reason[len(args.key) + 2:] if reason.startswith(f"{args.key}: ") else reason  # parse_setting's prefix
+        err(tr("invalid value {value} for {key}: {reason}", value=repr(args.value), key=args.key,
+               reason=relay(reason)))
         return EXIT_USAGE
     except OSError as exc:
-        err(str(exc))
+        err(relay(str(exc), sentence=True))
         return EXIT_ERROR
     _note_damaged_file(store)
     if args.key == "autostart":
@@ -135,11 +169,13 @@ def _set(args: argparse.Namespace) -> int:
                 else:
                     store.reset(args.key)
             except OSError as exc:
-                err(f"autostart: {problem}; and the setting could not be put back: {exc}")
+                err(tr("autostart: {reason}; and the setting could not be put back: {problem}",
+                       reason=relay(problem), problem=relay(str(exc))))
                 return EXIT_ERROR
-            err(f"autostart: {problem}")
+            err(tr("autostart: {reason}", reason=relay(problem)))
             return EXIT_ERROR
     out(f"{args.key} = {_text(args.key, value)}")
+    tell_running_app([args.key])
     return EXIT_OK
 
 
@@ -150,14 +186,15 @@ def _reset(args: argparse.Namespace) -> int:
     try:
         store.reset(args.key)
     except OSError as exc:
-        err(str(exc))
+        err(relay(str(exc), sentence=True))
         return EXIT_ERROR
     _note_damaged_file(store)
     value = store.get(args.key)
     if args.key == "autostart":
         problem = _apply_autostart(bool(value))
         if problem is not None:
-            err(f"autostart: {problem}")
+            err(tr("autostart: {reason}", reason=relay(problem)))
             return EXIT_ERROR
     out(f"{args.key} = {_text(args.key, value)}  (default)")
+    tell_running_app([args.key])
     return EXIT_OK

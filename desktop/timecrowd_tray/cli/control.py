@@ -31,12 +31,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import EXIT_AUTH, EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_QUEUED, EXIT_UNREACHABLE, EXIT_USAGE
+from .i18n import N_, api_message, relay, tr
 from .output import err, out
 from .session import run_with_session
 
 #: A stored sign-in the server no longer accepts ({api_base}, {reason}).
-_REJECTED = ("the server rejected the sign-in stored for {api_base} ({reason}); sign in again "
-             "(timecrowd-tray login --with-token)")
+_REJECTED = N_("the server rejected the sign-in stored for {api_base} ({reason}); sign in again "
+               "(timecrowd-tray login --with-token)")
 
 #: The app's error codes (single-instance answers) -> exit codes.
 _APP_CODES = {
@@ -91,16 +92,15 @@ def _print_status(doc: dict[str, Any], as_json: bool) -> None:
     if as_json:
         out(json.dumps(doc, ensure_ascii=False))
     else:
-        out(format_status(doc))
+        out(format_status(doc, tr))
 
 
 def _describe_task(task: dict[str, Any] | None) -> str:
     if not task:
         return ""
-    from ..core.labels import task_label
-
-    label = task.get("title") or f"task {task.get('id')}"
-    return task_label(label, task.get("team"))
+    title = task.get("title") or tr("task {id}", id=task.get("id"))
+    team = task.get("team")
+    return tr("{title} ({team})", title=title, team=team) if team else title  # as core.labels.task_label
 
 
 def _clock_of(iso: str | None) -> str:
@@ -115,9 +115,9 @@ def _clock_of(iso: str | None) -> str:
 
 #: Why a queued action waits, for the one line the shell prints.
 _WAITING = {
-    "network": "TimeCrowd cannot be reached now",
-    "sign_in": "the app is not signed in now (sign in again to send it)",
-    "server": "TimeCrowd has not confirmed it yet",
+    "network": N_("TimeCrowd cannot be reached now"),
+    "sign_in": N_("the app is not signed in now (sign in again to send it)"),
+    "server": N_("TimeCrowd has not confirmed it yet"),
 }
 
 
@@ -129,27 +129,36 @@ def _report_action(action: str | None, before: dict[str, Any] | None, after: dic
     answer = answer or {}
     queued = answer.get("outcome") == "queued"
     task = answer.get("task") or after.get("task")
+    at = _clock_of(answer.get("acted_at"))
+    why = tr(_WAITING.get(str(answer.get("waiting_for")), _WAITING["server"]))
     if action in ("started", "switched"):
-        line = f"▶ started {_describe_task(task)}"
+        if queued:
+            line = tr("⏸ queued: started {task}; it will be sent with the time you asked ({at}): {why}",
+                      task=_describe_task(task), at=at, why=why)
+        else:
+            line = tr("▶ started {task}", task=_describe_task(task))
     elif action == "already_running":
-        line = f"▶ already running {_describe_task(after.get('task'))}"
+        line = tr("▶ already running {task}", task=_describe_task(after.get("task")))
     elif action == "stopped":
         if before and before.get("task"):
+            stopped = _describe_task(before["task"])
             elapsed = before.get("elapsed_seconds")
-            clock = f" {format_hms(elapsed)}" if elapsed is not None and not queued else ""
-            line = f"■ stopped {_describe_task(before['task'])}{clock}"
+            if queued:
+                line = tr("⏸ queued: stopped {task}; it will be sent with the time you asked ({at}): {why}",
+                          task=stopped, at=at, why=why)
+            elif elapsed is not None:
+                line = tr("■ stopped {task} {elapsed}", task=stopped, elapsed=format_hms(elapsed))
+            else:
+                line = tr("■ stopped {task}", task=stopped)
+        elif queued:
+            line = tr("⏸ queued: stopped; it will be sent with the time you asked ({at}): {why}", at=at, why=why)
         else:
-            line = "■ stopped"
+            line = tr("■ stopped")
     elif action == "not_running":
-        line = "■ not running (nothing to stop)"
+        line = tr("■ not running (nothing to stop)")
     else:
         line = ""
-    if queued:
-        at = _clock_of(answer.get("acted_at"))
-        why = _WAITING.get(str(answer.get("waiting_for")), _WAITING["server"])
-        what = line[2:] if line[:1] in "▶■" else line
-        out(f"⏸ queued: {what}; it will be sent with the time you asked ({at}): {why}")
-    elif line:
+    if line:
         out(line)
 
 
@@ -167,13 +176,13 @@ def _ask_app(request: dict[str, Any]) -> dict[str, Any] | int:
     try:
         answer = send_request(request)
     except UntrustedSocket as exc:
-        err(f"ignoring the app socket: {exc}")
+        err(tr("ignoring the app socket: {reason}", reason=relay(str(exc))))
         raise _NoApp() from None
     except NoAnswer as exc:
-        err(f"TimeCrowd Tray is running but {exc}")
+        err(tr("TimeCrowd Tray is running but {reason}", reason=relay(str(exc))))
         return EXIT_ERROR
     except InstanceError as exc:
-        err(str(exc))
+        err(relay(str(exc), sentence=True))
         return EXIT_ERROR
     if answer is None:
         raise _NoApp()
@@ -184,7 +193,8 @@ def _app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: b
     """Print what the app says happened; the exit code: done 0, queued 6, refused by its reason."""
     doc = answer.get("status")
     if not answer.get("ok"):
-        err(str(answer.get("error") or "the running app refused the command"))
+        error = answer.get("error")
+        err(relay(str(error), sentence=True) if error else tr("the running app refused the command"))
         return _APP_CODES.get(str(answer.get("code")), EXIT_ERROR)
     if status_only:
         if isinstance(doc, dict):
@@ -193,7 +203,7 @@ def _app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: b
     if isinstance(doc, dict):
         _report_action(answer.get("action"), answer.get("stopped"), doc, answer)
     if answer.get("comment_error"):
-        err(f"the comment was not added: {answer['comment_error']}")
+        err(tr("the comment was not added: {reason}", reason=relay(str(answer["comment_error"]))))
         return EXIT_ERROR
     return EXIT_QUEUED if answer.get("outcome") == "queued" else EXIT_OK
 
@@ -211,7 +221,7 @@ def _via_app_or_engine(args: argparse.Namespace, request: dict[str, Any]) -> int
             holder["answer"] = await run_command(session, request)
             return EXIT_OK
 
-        code = run_with_session(args, body, rejected=_REJECTED, interrupted="interrupted")
+        code = run_with_session(args, body, rejected=_REJECTED, interrupted=N_("interrupted"))
         if "answer" not in holder:
             return code  # the keyring or the server URL failed: already said
         answer = holder["answer"]
@@ -265,7 +275,7 @@ def _run_api(args: argparse.Namespace, body) -> int:
         client = await session.restore()
         return await body(_Api(client) if client is not None else None, session.api_base)
 
-    return run_with_session(args, with_api, rejected=_REJECTED, interrupted="interrupted")
+    return run_with_session(args, with_api, rejected=_REJECTED, interrupted=N_("interrupted"))
 
 
 # -- commands ------------------------------------------------------------------
@@ -277,7 +287,7 @@ def _toggle(args: argparse.Namespace) -> int:
 def _start(args: argparse.Namespace) -> int:
     query = " ".join(args.query).strip() or None
     if query and args.task_id is not None:
-        err("give either QUERY or --task ID, not both")
+        err(tr("give either QUERY or --task ID, not both"))
         return EXIT_USAGE
     return _via_app_or_engine(args, {"cmd": "start", "query": query, "task_id": args.task_id})
 
@@ -285,7 +295,7 @@ def _start(args: argparse.Namespace) -> int:
 def _stop(args: argparse.Namespace) -> int:
     comment = args.comment.strip() if args.comment else None
     if args.comment is not None and not comment:
-        err("--comment needs some text")
+        err(tr("--comment needs some text"))
         return EXIT_USAGE
     return _via_app_or_engine(args, {"cmd": "stop", "comment": comment})
 
@@ -305,7 +315,7 @@ def _status(args: argparse.Namespace) -> int:
             _print_status(status_document(state="signed_out", source="api"), args.json)
             return EXIT_OK
         except errors.TransientError as exc:
-            err(f"cannot reach {api_base}: {exc.user_message}")
+            err(tr("cannot reach {api_base}: {reason}", api_base=api_base, reason=api_message(exc)))
             _print_status(status_document(state="offline", source="api"), args.json)
             return EXIT_OK
         _print_status(api.doc(running), args.json)
@@ -318,7 +328,7 @@ def _palette(args: argparse.Namespace) -> int:
     try:
         answer = _ask_app({"cmd": "palette"})
     except _NoApp:
-        err("TimeCrowd Tray is not running: start it with `timecrowd-tray` (the palette needs the app)")
+        err(tr("TimeCrowd Tray is not running: start it with `timecrowd-tray` (the palette needs the app)"))
         return EXIT_NOT_RUNNING
     if isinstance(answer, int):
         return answer

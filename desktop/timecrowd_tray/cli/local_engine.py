@@ -23,6 +23,7 @@ import logging
 from typing import Any
 
 from ..api import errors
+from .i18n import api_detail, install_service_translator, tr
 
 log = logging.getLogger(__name__)
 
@@ -41,31 +42,33 @@ async def run_command(session: Any, request: dict[str, Any], *, data_dir: Any = 
     from ..services.commands import Commands, ServiceFront
     from ..services.timer_service import TimerService
 
+    install_service_translator()  # the service's own refusals, in the user's language
     lock = try_lock()
     if lock is None:
         return {"ok": False, "outcome": "refused", "code": "failed",
-                "error": "TimeCrowd Tray is running but does not answer on its control socket; nothing was "
-                         "done (quit it or kill it, then try again)"}
+                "error": tr("TimeCrowd Tray is running but does not answer on its control socket; nothing was "
+                            "done (quit it or kill it, then try again)")}
     service = TimerService(data_dir, poll_interval=3600.0)
     try:
         problem = service.storage_problem
         if problem is not None and problem.outbox_unwritable is not None:
             # The app would keep such actions in memory while it runs; a command ends at once.
             return {"ok": False, "outcome": "refused", "code": "failed",
-                    "error": f"TimeCrowd Tray is not running and {problem.outbox_unwritable.path} cannot be "
-                             f"written ({problem.outbox_unwritable.reason}), so this command could not be kept "
-                             "until TimeCrowd has it; nothing was done"}
+                    "error": tr("TimeCrowd Tray is not running and {path} cannot be written ({reason}), so this "
+                                "command could not be kept until TimeCrowd has it; nothing was done",
+                                path=problem.outbox_unwritable.path, reason=problem.outbox_unwritable.reason)}
         service.begin_restore(session.api_base)
         client = await session.restore()
         if client is None:
             return {"ok": False, "outcome": "refused", "code": "signed_out",
-                    "error": f"TimeCrowd Tray is not running and you are not signed in to {session.api_base} "
-                             "(run: timecrowd-tray login --with-token)"}
+                    "error": tr("TimeCrowd Tray is not running and you are not signed in to {api_base} "
+                                "(run: timecrowd-tray login --with-token)", api_base=session.api_base)}
         refusal = await _sign_in(service, client, session.api_base, sign_in_bound)
         if refusal is not None:
             return refusal
         answer = await Commands(service, ServiceFront(service), source="api").handle(request) or {
-            "ok": False, "outcome": "refused", "code": "bad_request", "error": f"unknown command {request!r}"}
+            "ok": False, "outcome": "refused", "code": "bad_request",
+            "error": tr("unknown command {command}", command=repr(request))}
         if not service.state.offline:
             # What earlier commands left queued goes now too (bounded: the rest waits on disk).
             await service.wait_until_synced(SYNC_BOUND)
@@ -89,14 +92,14 @@ async def _sign_in(service: Any, client: Any, api_base: str, bound: float) -> di
         if service.user is None:
             task.cancel()
             return {"ok": False, "outcome": "refused", "code": "unreachable",
-                    "error": f"{api_base} did not answer within {bound:g} s and this computer has not been "
-                             "signed in to it before; nothing was done"}
+                    "error": tr("{api_base} did not answer within {seconds} s and this computer has not been "
+                                "signed in to it before; nothing was done", api_base=api_base, seconds=f"{bound:g}")}
     except errors.AuthError as exc:
         return {"ok": False, "outcome": "refused", "code": "signed_out",
-                "error": f"the server rejected the sign-in stored for {api_base} ({exc.user_message}); sign in "
-                         "again (timecrowd-tray login --with-token)"}
+                "error": tr("the server rejected the sign-in stored for {api_base} ({reason}); sign in again "
+                            "(timecrowd-tray login --with-token)", api_base=api_base, reason=api_detail(exc))}
     except errors.ApiError as exc:
         return {"ok": False, "outcome": "refused", "code": "unreachable",
-                "error": f"cannot reach {api_base} ({exc.user_message}) and this computer has not been signed "
-                         "in to it before; nothing was done"}
+                "error": tr("cannot reach {api_base} ({reason}) and this computer has not been signed in to it "
+                            "before; nothing was done", api_base=api_base, reason=api_detail(exc))}
     return None

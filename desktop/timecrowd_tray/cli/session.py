@@ -22,17 +22,18 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from . import EXIT_AUTH, EXIT_ERROR, EXIT_UNREACHABLE, EXIT_USAGE
+from .i18n import N_, api_detail, api_message, relay, tr
 from .output import err
 
 #: ``run_with_session``'s default message when the server refuses the sign-in ({api_base}, {reason}).
-REJECTED = "the server rejected the sign-in for {api_base}: {reason}"
+REJECTED = N_("the server rejected the sign-in for {api_base}: {reason}")
 #: The most a command's work with the server and the keyring may take, in seconds.
 COMMAND_DEADLINE_S = 60.0
 #: What is left for closing the connections once the work is done (or given up).
 CLOSE_TIMEOUT_S = 2.0
 #: Printed when :data:`COMMAND_DEADLINE_S` has passed ({api_base}, {seconds}).
-DEADLINE_PASSED = ("gave up after {seconds:g} s: {api_base} (or the keyring) did not answer in time; "
-                   "try again later")
+DEADLINE_PASSED = N_("gave up after {seconds} s: {api_base} (or the keyring) did not answer in time; "
+                     "try again later")
 
 
 class _DeadlinePassed(Exception):
@@ -80,18 +81,19 @@ def open_session(args: argparse.Namespace) -> Any:
     try:
         api_base = resolve_api_base(getattr(args, "api_base", None))
     except InvalidSetting as exc:
-        err(f"invalid server URL: {exc}")
+        err(tr("invalid server URL: {reason}", reason=relay(str(exc))))
         return EXIT_USAGE
     return SessionManager(api_base, CredentialStore())
 
 
 def run_with_session(args: argparse.Namespace, body: Callable[[Any], Awaitable[int]], *,
-                     rejected: str = REJECTED, interrupted: str = "interrupted; nothing was stored",
+                     rejected: str = REJECTED, interrupted: str = N_("interrupted; nothing was stored"),
                      deadline: float | None = None) -> int:
     """``body(session)`` on a fresh event loop; its exit code, or the one for what went wrong (printed).
 
     ``rejected`` is the message for a refused sign-in (``{api_base}`` and ``{reason}`` are filled in),
-    ``interrupted`` the one for Ctrl+C. ``body`` is given up after ``deadline`` seconds
+    ``interrupted`` the one for Ctrl+C: English texts of the shell's catalog (marked with ``N_``),
+    translated here. ``body`` is given up after ``deadline`` seconds
     (:data:`COMMAND_DEADLINE_S` by default; a command that waits for the user, such as the browser
     sign-in, adds that wait): exit 4, the server or the keyring did not answer.
     """
@@ -125,23 +127,23 @@ def run_with_session(args: argparse.Namespace, body: Callable[[Any], Awaitable[i
             runner.get_loop().set_default_executor(_DaemonThreadExecutor())
             return runner.run(main())
     except _DeadlinePassed:
-        err(DEADLINE_PASSED.format(seconds=seconds, api_base=session.api_base))
+        err(tr(DEADLINE_PASSED, seconds=f"{seconds:g}", api_base=session.api_base))
         return EXIT_UNREACHABLE
     except CredentialsUnavailable as exc:
-        err(exc.user_message)
+        err(relay(exc.user_message, sentence=True))
         return EXIT_UNREACHABLE
     except errors.AuthError as exc:
-        err(rejected.format(api_base=session.api_base, reason=exc.user_message))
+        err(tr(rejected, api_base=session.api_base, reason=api_detail(exc)))
         return EXIT_AUTH
     except errors.TransientError as exc:
-        err(f"cannot reach {session.api_base}: {exc.user_message}")
+        err(tr("cannot reach {api_base}: {reason}", api_base=session.api_base, reason=api_message(exc)))
         return EXIT_UNREACHABLE
     except errors.ApiError as exc:
-        err(f"{session.api_base}: {exc.user_message}")
+        err(tr("{api_base}: {reason}", api_base=session.api_base, reason=api_message(exc)))
         return EXIT_ERROR
     except OAuthError as exc:
-        err(exc.user_message)
+        err(relay(exc.user_message, sentence=True))
         return EXIT_AUTH
     except KeyboardInterrupt:
-        err(interrupted)
+        err(tr(interrupted))
         return EXIT_ERROR

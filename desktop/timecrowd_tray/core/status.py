@@ -11,11 +11,11 @@ read by ``timecrowd-tray status``; the schema is in the README::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from .durations import format_hms
-from .labels import task_label
 
 STATES = ("running", "idle", "signed_out", "offline")
 
@@ -55,23 +55,32 @@ def status_document(*, state: str, task: Any = None, team: str = "", started_at:
     }
 
 
-def format_status(doc: dict[str, Any]) -> str:
-    """One line for people and status bars: ``▶ 週次定例ミーティング (株式会社デモ) 0:42:10``."""
+def _english(text: str, **values: Any) -> str:
+    return text.format(**values) if values else text
+
+
+def format_status(doc: dict[str, Any], tr: Callable[..., str] = _english) -> str:
+    """One line for people and status bars: ``▶ 週次定例ミーティング (株式会社デモ) 0:42:10``.
+
+    ``tr(text, **values)`` puts each English text in the user's language (the shell's
+    ``cli.i18n.tr``), then fills its ``{placeholders}``; English by default.
+    """
     task = doc.get("task")
     state = doc.get("state")
     if task:
-        label = task_label(task.get("title") or f"task {task.get('id')}", task.get("team"))
+        title = task.get("title") or tr("task {id}", id=task.get("id"))
+        team = task.get("team")
+        label = tr("{title} ({team})", title=title, team=team) if team else title  # as labels.task_label
         elapsed = doc.get("elapsed_seconds")
         clock = f" {format_hms(elapsed)}" if elapsed is not None else ""
-        prefix = "▶" if state == "running" else "⚠ offline ▶"
-        line = f"{prefix} {label}{clock}"
+        line = (f"▶ {label}" if state == "running" else tr("⚠ offline ▶ {task}", task=label)) + clock
     elif state == "idle":
-        line = "■ not running"
+        line = tr("■ not running")
     elif state == "signed_out":
-        line = "signed out"
+        line = tr("signed out")
     else:
-        line = "⚠ offline"
+        line = tr("⚠ offline")
     pending = int(doc.get("pending") or 0)
     if pending:
-        line += f" ({pending} waiting to sync)"
+        line += tr(" ({pending} waiting to sync)", pending=pending)
     return line
