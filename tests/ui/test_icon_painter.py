@@ -72,11 +72,116 @@ def test_running_ring_fills_with_the_minutes_of_the_hour(painter):
 def test_hours_and_minutes_written_where_the_size_allows(painter):
     a = IconSpec(Look.RUNNING, minutes=83)   # 1:23
     b = IconSpec(Look.RUNNING, minutes=143)  # 2:23: same ring, other text
-    assert image_bytes(painter.image(a, 48)) != image_bytes(painter.image(b, 48))
-    assert image_bytes(painter.image(a, 32)) != image_bytes(painter.image(b, 32))
-    assert image_bytes(painter.image(a, 22)) != image_bytes(painter.image(b, 22))  # the hour digit
-    # 16 px has no room for text: the ring alone, so the same minutes of the hour look the same
-    assert image_bytes(painter.image(a, 16)) == image_bytes(painter.image(b, 16))
+    for size in (16, 22, 24, 28, 32, 48):  # 28: the hour digit in the ring; up to 24: "1h" / "2h"
+        assert image_bytes(painter.image(a, size)) != image_bytes(painter.image(b, size)), size
+
+
+# -- the running look at panel sizes: the elapsed time, legible -------------------------------
+
+WHITE = QColor("#ffffff")
+SMALL_SIZES = (16, 22, 24)
+ELAPSED = (0, 7, 42, 65, 600)  # minutes: "0", "7", "42", "1h" (bar at 5/60), "10h"
+
+
+def luminance(color: QColor) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.red()) + 0.7152 * channel(color.green()) + 0.0722 * channel(color.blue())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def background(image: QImage) -> QColor:
+    """The most common opaque colour of ``image`` that is not (nearly) white: the tile's."""
+    counts: dict[int, int] = {}
+    for y in range(image.height()):
+        for x in range(image.width()):
+            pixel = image.pixelColor(x, y)
+            if pixel.alpha() == 255 and min(pixel.red(), pixel.green(), pixel.blue()) < 200:
+                counts[pixel.rgb()] = counts.get(pixel.rgb(), 0) + 1
+    return QColor.fromRgb(max(counts, key=counts.get))
+
+
+def ink(image: QImage, region: tuple[int, int, int, int] | None = None) -> tuple[int, int, int]:
+    """The text's pixels in ``region`` (x, y, w, h; the whole image by default): opaque, and
+    lighter than the tile by a contrast of 3:1 at least (the text's body, not its faint
+    anti-aliased edge). Returns (count, ink height, ink width)."""
+    tile = background(image)
+    x0, y0, w, h = region or (0, 0, image.width(), image.height())
+    xs, ys = [], []
+    for y in range(y0, y0 + h):
+        for x in range(x0, x0 + w):
+            pixel = image.pixelColor(x, y)
+            if pixel.alpha() > 200 and luminance(pixel) > luminance(tile) and contrast(pixel, tile) >= 3.0:
+                xs.append(x)
+                ys.append(y)
+    if not xs:
+        return 0, 0, 0
+    return len(xs), max(ys) - min(ys) + 1, max(xs) - min(xs) + 1
+
+
+@pytest.mark.parametrize("size", SMALL_SIZES)
+@pytest.mark.parametrize("minutes", ELAPSED)
+def test_small_running_icon_shows_the_elapsed_time_legibly(painter, size, minutes):
+    image = painter.image(IconSpec(Look.RUNNING, minutes=minutes), size)
+    area = size * size
+    count, height, width = ink(image)
+    # the text is a real share of the icon (one thin "7" is 17 %, "42" about 30 %)...
+    assert count > 0.15 * area, f"{minutes} min at {size} px: only {count / area:.0%} of the pixels are text"
+    # ...and fills it: at least 60 % of its height (10 px of 16, 14 of 22), a third of its width
+    assert height >= 0.6 * size, f"{minutes} min at {size} px: the text is {height} px tall"
+    assert width >= size / 3, f"{minutes} min at {size} px: the text is {width} px wide"
+    # white, on a tile of the running green that contrasts with it (WCAG AA: 4.5:1)...
+    assert opaque_pixels(image, WHITE) >= 0.6 * count, "the text is white"
+    tile = background(image)
+    assert contrast(WHITE, tile) >= 4.5, f"white on {tile.name()}: {contrast(WHITE, tile):.2f}:1"
+    assert tile.green() > tile.red() + 60 and tile.green() > tile.blue(), f"{tile.name()} does not say running"
+    # ...that covers the icon, so it reads the same on light and dark panels
+    assert opaque_pixels(image) >= 0.9 * area, "the panel shows through the running tile"
+    on_light = painter.image(IconSpec(Look.RUNNING, minutes=minutes, dark_panel=False), size)
+    assert image_bytes(on_light) == image_bytes(image), "the running tile differs on light and dark panels"
+
+
+@pytest.mark.parametrize("size", SMALL_SIZES)
+def test_small_running_icon_changes_with_the_elapsed_time(painter, size):
+    images = {m: image_bytes(painter.image(IconSpec(Look.RUNNING, minutes=m), size))
+              for m in (*ELAPSED, 43, 83)}
+    assert len(set(images.values())) == len(images), f"two elapsed times look the same at {size} px"
+    # 65 and 83 minutes are both "1h": the bar along the bottom tells the minutes of the hour apart
+    assert images[65] != images[83]
+
+
+@pytest.mark.parametrize("size", SMALL_SIZES)
+@pytest.mark.parametrize("badge", [Badge.PENDING, Badge.OFFLINE, Badge.ERROR])
+def test_small_running_icon_keeps_its_text_beside_a_badge(painter, size, badge):
+    for minutes in ELAPSED:
+        plain = painter.image(IconSpec(Look.RUNNING, minutes=minutes), size)
+        image = painter.image(IconSpec(Look.RUNNING, badge, minutes=minutes), size)
+        assert image_bytes(image) != image_bytes(plain)
+        # The badge takes the bottom-right corner (42 % of the side); the text stays in the rest,
+        # above it or beside it (counted apart from the badge's square: its arrow is light too).
+        corner = size - round(size * 0.42) - 1
+        above = ink(image, (0, 0, size, corner))
+        beside = ink(image, (0, corner, corner, size - corner))
+        count = above[0] + beside[0]
+        height = above[1] + beside[1]
+        assert count > 0.06 * size * size, f"{minutes} min, {badge.value}, {size} px: {count} px of text"
+        # 40 % of the side; at 16 px 6 px ("10h" there; one or two digits are 7-13 px tall)
+        least = 6 if size == 16 else 0.4 * size
+        assert height >= least, f"{minutes} min, {badge.value}, {size} px: the text is {height} px tall"
+
+
+def test_small_running_icon_at_2x_is_drawn_at_device_pixels(painter):
+    image = painter.image(IconSpec(Look.RUNNING, minutes=42), 22, 2.0)
+    assert (image.width(), image.height()) == (44, 44)
+    count, height, _ = ink(image)
+    assert count > 0.15 * 44 * 44 and height >= 0.6 * 44
 
 
 def test_each_size_is_painted_not_scaled(painter):

@@ -127,6 +127,7 @@ class CommentDialog(QDialog):
         except ValueError as exc:  # CommentTooLong: say so, keep the text
             self.error_label.setText(str(exc))
             self.error_label.show()
+            self.adjustSize()  # grow to hold the message: never over the text field
             self.edit.setFocus()
             return
         self._done = True

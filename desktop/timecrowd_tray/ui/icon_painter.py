@@ -5,9 +5,14 @@ Looks (:class:`Look`) and badges (:class:`Badge`):
 * signed out: the struck-through clock, dimmed;
 * loading: the clock, dimmed;
 * idle: the clock, in the panel's foreground colour;
-* running: a green disc with a ring filling clockwise with the minutes of the
-  current hour, and in its centre ``H:MM`` from 32 px up, the hours from 20 px
-  (after the first hour), a dot below;
+* running, above 24 px: a green disc with a ring filling clockwise with the
+  minutes of the current hour, and in its centre ``H:MM`` from 32 px up; below
+  32 px the hours after the first hour, else a dot;
+* running, up to 24 px (:data:`SMALL_MAX`: the usual panel sizes, 22 px on many
+  Linux panels): no ring, the elapsed time alone in white, bold and condensed,
+  filling a green tile (:func:`small_label`: ``42`` minutes under an hour, then
+  ``1h``... with a bar filling with the minutes of the hour, then days). The
+  tile carries the contrast (4.5:1), so it reads on light and dark panels alike;
 * badges, bottom right, cut out of the glyph: amber arrow = changes waiting to
   be sent, grey = offline, red = the server refused something.
 
@@ -58,6 +63,12 @@ HIDPI_MAX = 32  # sizes up to this one are the usual ones at 2x (any size and ra
 PIXMAP_CACHE = 48  # pixmaps kept (look, size, ratio): a few looks at the one or two sizes a tray asks for
 
 ACCENT = QColor("#0f9d76")
+# The running tile at small sizes, behind white digits: ACCENT a shade deeper, for a contrast of
+# 4.5:1 with white (ACCENT's is 3.4:1), and still within 24 of ACCENT on each channel (the running
+# green that benchmarks/_xprobe.py looks for on the screen).
+ACCENT_DEEP = "#0a8665"
+MIN_NARROWING = 0.72  # the small digits are narrowed at most to this share of their width
+SMALL_MAX = 24  # up to this size the running look is the elapsed time alone, as large as the icon allows
 FG_ON_DARK = QColor("#f3f4f6")
 FG_ON_LIGHT = QColor("#1f2937")
 _ALIGN_CENTER = 0x0084   # Qt.AlignCenter (AlignHCenter | AlignVCenter)
@@ -122,6 +133,23 @@ def spec_for(state: TimerState, now: datetime, *, dark_panel: bool = True, templ
         badge = Badge.NONE
     minutes = int(state.elapsed(now) // 60) if look is Look.RUNNING else 0
     return IconSpec(look, badge, minutes, dark_panel, template)
+
+
+def _badge_diameter(px: int, small_running: bool = False) -> int:
+    """The badge's size: a little smaller on the small running tile, which keeps the rest for the digits."""
+    return max(7, round(px * (0.42 if small_running or px >= 32 else 0.5)))
+
+
+def small_label(minutes: int) -> tuple[str, str]:
+    """The elapsed time at small sizes, as (digits, unit): ``("42", "")`` under an hour,
+    ``("1", "h")`` to ``("99", "h")``, then days, ``("4", "d")``."""
+    minutes = max(0, minutes)
+    hours = minutes // 60
+    if hours == 0:
+        return str(minutes), ""
+    if hours < 100:
+        return str(hours), "h"
+    return str(hours // 24), "d"
 
 
 def panel_is_dark() -> bool:
@@ -340,7 +368,9 @@ class IconPainter:
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
                                | QPainter.RenderHint.SmoothPixmapTransform)
         try:
-            if spec.look is Look.RUNNING:
+            if spec.look is Look.RUNNING and size <= SMALL_MAX:
+                self._paint_running_small(painter, px, spec.minutes, spec.badge is not Badge.NONE)
+            elif spec.look is Look.RUNNING:
                 self._paint_running(painter, px, size, spec.minutes)
             else:
                 fg = QColor("#000000") if spec.template else (FG_ON_DARK if spec.dark_panel else FG_ON_LIGHT)
@@ -348,7 +378,8 @@ class IconPainter:
                 opacity = {Look.SIGNED_OUT: 0.75, Look.LOADING: 0.5}.get(spec.look, 1.0)
                 self._paint_glyph(painter, px, name, fg, opacity)
             if spec.badge is not Badge.NONE:
-                self._paint_badge(painter, px, spec.badge)
+                self._paint_badge(painter, px, spec.badge, small_running=spec.look is Look.RUNNING
+                                  and size <= SMALL_MAX)
         finally:
             painter.end()
         self.renders += 1
@@ -422,6 +453,96 @@ class IconPainter:
         if text is not None:
             self._paint_text(painter, px, QPointF(c, c), inner, text)
 
+    def _paint_running_small(self, painter: QPainter, px: int, minutes: int, badged: bool) -> None:
+        """Up to :data:`SMALL_MAX` px: a green tile filled by the elapsed time in white.
+
+        No ring: at 22 px it left room for a dot or one hour digit, and the time could not be
+        read. ``42`` (minutes) under an hour, then ``1h``... ``99h`` (a bar along the bottom
+        fills with the minutes of the hour), then days. The tile carries the contrast, so the
+        digits read the same on a light or a dark panel. A badge keeps its corner (a little
+        smaller): the digits take the rest, above it or beside it.
+        """
+        digits, unit = small_label(minutes)
+        margin = max(1, round(px / 16))
+        gap = max(1, round(px / 22))
+        radius = px * 0.2
+        parts = [f'<rect x="0" y="0" width="{px}" height="{px}" rx="{radius:g}" fill="{ACCENT_DEEP}"/>']
+        bottom = px - margin  # of the text
+        badge_edge = px - _badge_diameter(px, True) - gap  # the badge's top and left edges, and a gap
+        if unit == "h":
+            bar = max(2, round(px / 11))
+            x0 = margin + 1
+            x1 = (badge_edge if badged else px) - margin - 1
+            y = px - margin - bar
+            filled = (x1 - x0) * (minutes % 60) / 60
+            parts.append(f'<rect x="{x0}" y="{y}" width="{x1 - x0}" height="{bar}" fill="#ffffff" '
+                         f'fill-opacity="0.35"/>')
+            if filled:
+                parts.append(f'<rect x="{x0}" y="{y}" width="{filled:.3f}" height="{bar}" fill="#ffffff"/>')
+            bottom = y - gap
+        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{px}" height="{px}" viewBox="0 0 {px} {px}">'
+               + "".join(parts) + "</svg>")
+        QSvgRenderer(QByteArray(svg.encode("ascii"))).render(painter, QRectF(0, 0, px, px))
+        if badged:  # above the badge, or beside it (one digit is taller there): whichever is larger
+            boxes = [QRectF(margin, margin, px - 2 * margin, min(bottom, badge_edge) - margin),
+                     QRectF(margin, margin, badge_edge - margin, bottom - margin)]
+        else:
+            boxes = [QRectF(margin, margin, px - 2 * margin, bottom - margin)]
+        self._paint_fitted_text(painter, px, boxes, digits, unit)
+
+    @staticmethod
+    def _paint_fitted_text(painter: QPainter, px: int, boxes: list[QRectF], digits: str, unit: str) -> None:
+        """``digits`` (and a smaller ``unit`` after them) in white, bold and condensed, their ink
+        filling the one of ``boxes`` where it is tallest: as tall as the box (top and bottom on
+        whole pixels), narrowed when wider, made smaller when narrowing is not enough."""
+        from PySide6.QtGui import QFont, QFontMetricsF, QTransform
+
+        font = QFont()
+        font.setBold(True)
+        font.setStretch(QFont.Stretch.Condensed)  # a condensed face where the family has one
+        font.setStyleHint(QFont.StyleHint.SansSerif)
+        font.setPixelSize(100)  # measured large, drawn scaled: the ink is placed to a fraction of a pixel
+        metrics = QFontMetricsF(font)
+        ink = metrics.tightBoundingRect(digits)
+        unit_scale = 0.62
+        gap = metrics.horizontalAdvance("0") * 0.06 if unit else 0.0
+        unit_ink = metrics.tightBoundingRect(unit) if unit else QRectF()
+        width = ink.width() + (gap + unit_ink.width() * unit_scale if unit else 0.0)
+        height = ink.height()
+
+        def fit(box: QRectF) -> tuple[float, float]:
+            sy = box.height() / height
+            sx = min(sy, box.width() / width)
+            if sx < sy * MIN_NARROWING:  # narrower than that reads badly: smaller instead
+                sy = sx / MIN_NARROWING
+            return sx, sy
+
+        box = max(boxes, key=lambda b: fit(b)[1])
+        sx, sy = fit(box)
+        ink_h, ink_w = max(1, round(height * sy)), max(1, round(width * sx))  # edges on whole pixels
+        sy, sx = ink_h / height, ink_w / width
+        top = box.top() + round((box.height() - ink_h) / 2)
+        left = box.left() + round((box.width() - ink_w) / 2)
+        layer = _transparent(px)
+        p = QPainter(layer)
+        p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        p.setFont(font)
+        p.setTransform(QTransform(sx, 0, 0, sy, left - ink.left() * sx, top - ink.top() * sy))
+        p.drawText(QPointF(0, 0), digits)  # the default pen: black; the baseline at y = 0
+        if unit:
+            # the unit smaller, on the digits' baseline, after their ink
+            x = ink.right() + gap - unit_ink.left() * unit_scale
+            p.setTransform(QTransform(sx * unit_scale, 0, 0, sy * unit_scale,
+                                      left - ink.left() * sx + x * sx, top - ink.top() * sy + ink.bottom() * sy))
+            p.drawText(QPointF(0, 0), unit)
+        p.end()
+        white = _solid(px, QColor(255, 255, 255))
+        p = QPainter(white)
+        p.setCompositionMode(QPainter.CompositionMode.CompositionMode_DestinationIn)
+        p.drawImage(0, 0, layer)
+        p.end()
+        painter.drawImage(0, 0, white)
+
     @staticmethod
     def _paint_text(painter: QPainter, px: int, centre: QPointF, inner: float, text: str) -> None:
         """``text`` in white, centred, as large as fits: drawn black on a layer, then tinted."""
@@ -452,10 +573,10 @@ class IconPainter:
         p.end()
         painter.drawImage(0, 0, white)
 
-    def _paint_badge(self, painter: QPainter, px: int, badge: Badge) -> None:
+    def _paint_badge(self, painter: QPainter, px: int, badge: Badge, *, small_running: bool = False) -> None:
         from PySide6.QtGui import QPen
 
-        diameter = max(7, round(px * (0.5 if px < 32 else 0.42)))
+        diameter = _badge_diameter(px, small_running)
         x = y = px - diameter
         painter.save()
         # Cut the glyph out around the badge so the two never blur into each other.
