@@ -171,7 +171,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>New tasks go to:</source>
-            <translation>新しいタスクの作成先:</translation>
+            <translation>新しいタスクの作成先：</translation>
         </message>
         <message>
             <source>↑↓ choose · Enter start · Esc close</source>
