@@ -27,6 +27,10 @@ lupdate does not read cli/: ``python -m timecrowd_tray.cli.i18n`` lists every te
 marked here (``tr("...")`` and ``N_("...")`` in cli/*.py and core/status.py, and
 :data:`FROM_BELOW`) in ``ui/shell_strings.py``, where lupdate finds them (a test fails
 while that list is out of date); then ``scripts/translations.sh`` as usual.
+
+Long for one module because most of it is data: the list of English texts that
+reach the shell from below (:data:`FROM_BELOW`), kept beside the code that
+recognises them so that one edit adds a text and its translation path.
 """
 
 from __future__ import annotations

@@ -53,6 +53,10 @@ What each fault does to the request:
 
 Holds are bounded by :data:`MAX_HOLD`; :attr:`Faults.holding` counts the
 requests being held right now (tests wait on it instead of sleeping).
+
+One file for all the faults, though it is long: the queue, the admin body and the
+middleware that applies them must agree on every kind, and each kind is a few
+lines in each of the three.
 """
 
 from __future__ import annotations

@@ -7,6 +7,12 @@ Stored records are plain dicts (documented on ``EmulatorState``). Every public
 method takes ``self.lock`` (re-entrant), so tests may read the state from the
 main thread while uvicorn serves from its own thread; readers get copies.
 
+Why one file of this size: every rule reads and writes the same records under
+the same lock (a start stops the running entry, a stop checks the owner, a
+comment replaces the shown one); split across modules, each would reach into
+the others' dicts. The seed data (``seed.py``), the HTTP mapping (``app.py``,
+``views.py``) and the faults (``faults.py``) already live apart.
+
 Behaviours that are guesses about the real server, not documented facts:
 
 * Starting a task (or creating a running entry) stops the user's running entry
