@@ -576,6 +576,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>今は TimeCrowd でタスクを検索できません（{reason}）。何も開始していません</translation>
         </message>
         <message>
+            <source>TimeCrowd did not answer within {seconds} s to look the task up; nothing was started</source>
+            <translation>タスクを調べる間に TimeCrowd から {seconds} 秒以内に応答がありませんでした。何も開始していません。</translation>
+        </message>
+        <message>
             <source>task {id} is not one of your teams' tasks</source>
             <translation>タスク {id} はあなたのチームのタスクではありません</translation>
         </message>

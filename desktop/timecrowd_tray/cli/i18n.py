@@ -74,6 +74,7 @@ FROM_BELOW: tuple[str, ...] = (
     N_("no recent task to start: use `timecrowd-tray start QUERY`"),
     N_("not a task id: {value}"),
     N_("cannot look the task up on TimeCrowd now ({reason}); nothing was started"),
+    N_("TimeCrowd did not answer within {seconds} s to look the task up; nothing was started"),
     N_("task {id} is not one of your teams' tasks"),
     N_("no task matches {query}"),
     N_("no recent task to start: give a QUERY or --task ID"),

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 #: How long a command waits for the server to confirm an action before answering "queued".
 SETTLE_TIMEOUT = 5.0
+#: How long a command may look its task up (the server's search, a task by id) before it refuses.
+RESOLVE_TIMEOUT = 8.0
 
 #: Refusal codes of the service -> the answer's codes (the shell maps those to exit codes).
 _REFUSAL_CODES = {"signed_out": "signed_out", "no_task": "not_found", "too_long": "bad_request",
@@ -76,11 +78,12 @@ def team_name(state: TimerState, task: Task | None) -> str:
 
 class Commands:
     def __init__(self, service: TimerService, front: Front, *, source: str = "app",
-                 settle_timeout: float = SETTLE_TIMEOUT) -> None:
+                 settle_timeout: float = SETTLE_TIMEOUT, resolve_timeout: float = RESOLVE_TIMEOUT) -> None:
         self.service = service
         self.front = front
         self.source = source
         self.settle_timeout = settle_timeout
+        self.resolve_timeout = resolve_timeout
 
     async def handle(self, request: dict[str, Any]) -> dict[str, Any] | None:
         """The answer to ``request``, or None when its ``cmd`` is not one of these commands."""
@@ -218,7 +221,12 @@ class Commands:
             except (TypeError, ValueError):
                 return self.refused(f"not a task id: {task_id!r}", "bad_request")
         try:
-            task = await self.resolve(query, task_id)
+            # Bounded, so the whole answer comes well within the shell's wait (REPLY_TIMEOUT):
+            # an action recorded after the shell gave up would be one it reported as failed.
+            task = await asyncio.wait_for(self.resolve(query, task_id), self.resolve_timeout)
+        except asyncio.TimeoutError:
+            return self.refused(f"TimeCrowd did not answer within {self.resolve_timeout:g} s to look the task "
+                                "up; nothing was started", "unreachable")
         except errors.ApiError as exc:
             return self.refused(f"cannot look the task up on TimeCrowd now ({exc.user_message}); nothing "
                                 "was started", "unreachable")

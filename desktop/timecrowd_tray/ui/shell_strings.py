@@ -87,6 +87,7 @@ def texts() -> list[str]:
         translate("Shell", "no recent task to start: use `timecrowd-tray start QUERY`"),
         translate("Shell", "not a task id: {value}"),
         translate("Shell", "cannot look the task up on TimeCrowd now ({reason}); nothing was started"),
+        translate("Shell", "TimeCrowd did not answer within {seconds} s to look the task up; nothing was started"),
         translate("Shell", "task {id} is not one of your teams' tasks"),
         translate("Shell", "no task matches {query}"),
         translate("Shell", "no recent task to start: give a QUERY or --task ID"),
