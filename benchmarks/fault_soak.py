@@ -38,9 +38,11 @@ schedule and the sequence of commands; only the timing of the machine varies):
   ``login --with-token`` and a new token);
 * ``kill -9`` of the app after an action (never while a shell command waits
   for its answer): at once, at the app's next request to the server (its
-  background sending or a poll: mid-flight, under latency too), or at a
-  random moment up to 2.5 s later; then a relaunch, waited for until the
-  control socket answers ``status`` (``source: app``);
+  background sending or a poll: mid-flight, under latency too), at a random
+  moment up to 2.5 s later, or during an outage (every request 503: the action
+  was queued, the app is relaunched offline, the outage ends two actions
+  later); then a relaunch, waited for until the control socket answers
+  ``status`` (``source: app``);
 * quiet periods: no action until the app says nothing is pending (bounded).
 
 For every action it keeps: the front end, the wall-clock time (unix seconds)
@@ -75,15 +77,20 @@ matched by task and start time. Counted:
   the contract, or an app that shows another state than the server's at the
   end.
 
-Refusals for good that the emulator was told to make (a 422 on the request
-that carried an action) are not losses: the app drops such an action and says
-so (a notification, the server's words); the app's own outbox (read after it
-quit) says which ones it dropped and why, and only the emulator's own words
-count as such a refusal.
+Refusals for good that the emulator was told to make (a 4xx ``fail_next``
+answering one of the requests of an action) are not losses: the app drops such
+an action and says so (a notification). The app's own outbox (read after it
+quit) says which actions it dropped, when and why; the harness notes which
+request each one-shot fault answered. A drop with such a refusal is a
+refusal -- and then the server must show none of that action, or it is
+misreported; a drop without one (e.g. "superseded") is a loss.
 
 Artifacts (``--out``, default artifacts/soak/seed-N-TIME/): ``timeline.jsonl``
 (every action and event in order), ``app-N.log`` (the app's --debug output of
-each launch), the app's log directory and outbox, and ``report.txt``.
+each launch), the app's log directory and outbox, ``server.json`` (the server's
+entries, the outbox rows, which request each fault answered), the snapshot of
+desktop/ that was run, and ``report.txt``. ``--reanalyze DIR`` compares again
+from them.
 Exit code: 0 when all four counts are 0, 1 otherwise, 2 when the run could
 not be made.
 """
@@ -504,6 +511,7 @@ class Soak:
         self.launches = 0
         self.kills: Counter[str] = Counter()
         self.fault_counts: Counter[str] = Counter()
+        self.faults_hit: list[dict[str, Any]] = watch_faults(rig.state)
         self.quiet = 0
         self.unexpected_exits: list[str] = []
         self.signed_out_by_revoke = False
@@ -988,11 +996,13 @@ class Soak:
         self.keep_files()
         (self.out / "server.json").write_text(json.dumps({
             "baseline_id": self.baseline_id, "entries": entries, "comments": comments, "final_app": final_app,
-            "final_server": final_server, "drain": self.drain, "intents": intents}, ensure_ascii=False, indent=1),
+            "final_server": final_server, "drain": self.drain, "intents": intents,
+            "faults_hit": list(self.faults_hit)}, ensure_ascii=False, indent=1),
             encoding="utf-8")
         elapsed = time.monotonic() - t0
         stats: dict[str, Any] = {}
-        issues = compare(self.actions, entries, comments, intents, final_app, final_server, stats)
+        issues = compare(self.actions, entries, comments, intents, final_app, final_server, stats,
+                         faults_hit=list(self.faults_hit))
         if not self.drain.get("settled"):
             issues.append(Issue("lost", None, f"the app still had pending actions after {self.plan.drain_timeout:g} s "
                                               f"with the faults cleared: {final_app}"))
@@ -1008,6 +1018,23 @@ class Soak:
                 shutil.copytree(src, self.out / name, dirs_exist_ok=True)
 
 
+def watch_faults(state: Any) -> list[dict[str, Any]]:
+    """Note which request each one-shot fault answered (the emulator applies them in the order given)."""
+    hits: list[dict[str, Any]] = []
+    take = state.faults.take
+
+    def taking() -> Any:
+        latency, fault = take()
+        if fault is not None:   # recorded just before take(), with no await between: this request
+            method, path = state.requests[-1][:2] if state.requests else ("?", "?")
+            hits.append({"t": time.time(), "kind": fault.kind, "status": fault.status, "method": method,
+                         "path": path})
+        return latency, fault
+
+    state.faults.take = taking
+    return hits
+
+
 def read_outbox(path: Path) -> list[dict[str, Any]]:
     """The app's outbox rows (read after it quit): what it sent, dropped and why."""
     if not path.exists():
@@ -1016,7 +1043,8 @@ def read_outbox(path: Path) -> list[dict[str, Any]]:
     try:
         db.row_factory = sqlite3.Row
         return [dict(r) for r in db.execute(
-            "SELECT id, kind, acted_at, state, attempts, last_error, entry_id FROM intents ORDER BY id")]
+            "SELECT id, kind, acted_at, state, attempts, last_error, entry_id, finished_at, payload FROM intents "
+            "ORDER BY id")]
     finally:
         db.close()
 
@@ -1104,7 +1132,8 @@ def _align(ivs: list[Interval], ents: list[dict[str, Any]]) -> list[tuple[int, d
 
 def compare(actions: list[Action], entries: list[dict[str, Any]], comments: dict[int, str],
             intents: list[dict[str, Any]], final_app: dict[str, Any] | None,
-            final_server: dict[str, Any] | None, stats: dict[str, Any] | None = None) -> list[Issue]:
+            final_server: dict[str, Any] | None, stats: dict[str, Any] | None = None, *,
+            faults_hit: list[dict[str, Any]] = ()) -> list[Issue]:
     """The four counts' issues: the accepted actions replayed into a timeline, against the server."""
     issues: list[Issue] = []
     by_index = {a.index: a for a in actions}
@@ -1113,7 +1142,7 @@ def compare(actions: list[Action], entries: list[dict[str, Any]], comments: dict
         """The action an intent stamped ``ts`` belongs to: the last one made before it (and told after it)."""
         found = None
         for a in actions:
-            if a.t <= ts + 0.05:
+            if a.t <= ts:
                 found = a
         return found if found is not None and ts <= found.t_end + 0.5 else None
 
@@ -1122,23 +1151,54 @@ def compare(actions: list[Action], entries: list[dict[str, Any]], comments: dict
         for problem in a.problems:
             issues.append(Issue("misreported", a.index, f"{a.label()}: {problem}"))
 
-    # 1. What the app dropped: the emulator's own refusals are refusals; anything else is a loss.
+    # 1. What the app dropped later (and said so in a notification). A drop the emulator was told to
+    #    cause (a 4xx fault answered one of its requests meanwhile) is a refusal: it leaves the timeline,
+    #    and the server must then show none of it (checked below). A drop for another reason is a loss.
+    #    A dependent (the stop of a start that was dropped) follows its start and is not counted again.
+    refusals = [h["t"] for h in faults_hit if h["kind"] == "fail" and 400 <= h["status"] < 500
+                and h["status"] != 429]
     dropped: dict[int, dict[str, str]] = {}
+    rejected: list[tuple[Action, str, int | None, float, float, str]] = []  # action, kind, task, at, done, why
     for row in intents:
-        if row["state"] in ("queued", "sending"):
-            continue  # counted by the drain
         if row["state"] != "rejected":
-            continue
-        a = action_at(float(row["acted_at"]))
+            continue   # pending ones are counted by the drain
+        at = float(row["acted_at"])
+        finished = float(row.get("finished_at") or at)
         message = row["last_error"] or ""
+        dependent = "could not be started" in message
+        refusal = next((t for t in refusals if at - 0.1 <= t <= finished + 0.5), None)
+        if refusal is not None:
+            refusals.remove(refusal)
+        a = action_at(at)
         if a is None:
-            issues.append(Issue("lost", None, f"the app dropped a {row['kind']} made at {_when(row['acted_at'])} "
-                                              f"that matches no action: {message}"))
+            if refusal is None and not dependent:
+                issues.append(Issue("lost", None, f"the app dropped a {row['kind']} made at {_when(at)} that "
+                                                  f"matches no action: {message}"))
             continue
         dropped.setdefault(a.index, {})[row["kind"]] = message
-        legit = EMULATED_REFUSAL in message or "could not be started" in message
-        if a.accepted and not legit:
-            issues.append(Issue("lost", a.index, f"{a.label()}: the app dropped its {row['kind']}: {message}"))
+        task = None
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            task = int(json.loads(row.get("payload") or "{}").get("task", {}).get("id"))
+        rejected.append((a, row["kind"], task, at, finished, message))
+        if a.accepted and refusal is None and not dependent:
+            issues.append(Issue("lost", a.index, f"{a.label()}: the app dropped its {row['kind']} (no refusal "
+                                                 f"from the server): {message}"))
+
+    # 1b. What the app kept and sent for an action it showed or said it did not do.
+    for row in intents:
+        if row["state"] != "done":
+            continue
+        a = action_at(float(row["acted_at"]))
+        if a is not None and not a.accepted:
+            issues.append(Issue("misreported", a.index, f"{a.label()}: {_told(a)}, but the app kept its "
+                                                        f"{row['kind']} (outbox row {row['id']}) and sent it"))
+
+    def rejected_near(ts: float, kind: str, task: int | None = None) -> tuple[Action, str] | None:
+        """A drop the app announced although the server did it (near ``ts``)."""
+        for a, k, t, at, finished, message in rejected:
+            if k == kind and at - MISTIMED_S <= ts <= finished + MISTIMED_S and (task is None or t in (None, task)):
+                return a, message
+        return None
 
     # 2. The expected timeline.
     intervals: list[Interval] = []
@@ -1205,7 +1265,12 @@ def compare(actions: list[Action], entries: list[dict[str, Any]], comments: dict
                                                      f"{_when(iv.start)} ({e['started_at'] - iv.start:+.0f} s)"))
         got = e["stopped_at"]
         if iv.end is None:
-            if got is not None:
+            if got is not None and (dropped_stop := rejected_near(got, "stop")) is not None:
+                r_action, why = dropped_stop
+                issues.append(Issue("misreported", r_action.index, f"{r_action.label()}: the app said its stop "
+                                                                   f"was not done ({why}), but entry {e['id']} "
+                                                                   f"stopped at {_when(got)}"))
+            elif got is not None:
                 r = refused_near(got, "stop")
                 if r is not None:
                     issues.append(Issue("misreported", r.index, f"{r.label()}: {_told(r)} but entry {e['id']} "
@@ -1219,6 +1284,11 @@ def compare(actions: list[Action], entries: list[dict[str, Any]], comments: dict
             if got is None:
                 issues.append(Issue("lost", ender.index, f"{ender.label()}: entry {e['id']} (task {iv.task}) "
                                                          "still runs on the server"))
+            elif abs(got - iv.end) > MISTIMED_S and (dropped_stop := rejected_near(got, "stop")) is not None:
+                r_action, why = dropped_stop
+                issues.append(Issue("misreported", r_action.index, f"{r_action.label()}: the app said its stop "
+                                                                   f"was not done ({why}), but entry {e['id']} "
+                                                                   f"stopped at {_when(got)}"))
             elif abs(got - iv.end) > MISTIMED_S:
                 r = refused_near(got, "stop") if got < iv.end else None
                 later = any(abs(t - got) <= MISTIMED_S for t in accepted_times if t > iv.end + MISTIMED_S)
@@ -1254,6 +1324,14 @@ def compare(actions: list[Action], entries: list[dict[str, Any]], comments: dict
             issues.append(Issue("misreported", a.index, f"{a.label()}: told task {iv.task}, the server started "
                                                         f"task {e['task_id']} (entry {e['id']})"))
             continue
+        dropped_start = rejected_near(start, "start", e["task_id"])
+        if dropped_start is not None:
+            r_action, why = dropped_start
+            issues.append(Issue("misreported", r_action.index, f"{r_action.label()}: the app said the start was "
+                                                               f"not done ({why}), but entry {e['id']} (task "
+                                                               f"{e['task_id']}) started at {_when(start)} and ran "
+                                                               f"until {_when(e['stopped_at'])}"))
+            continue
         r = refused_near(start, "start", e["task_id"])
         if r is not None:
             issues.append(Issue("misreported", r.index, f"{r.label()}: {_told(r)} but entry {e['id']} (task "
@@ -1271,7 +1349,16 @@ def compare(actions: list[Action], entries: list[dict[str, Any]], comments: dict
     if final_app is not None and shown_task(final_app) != (final_server or {}).get("task_id"):
         issues.append(Issue("misreported", None, f"at the end the app shows {final_app}, the server runs "
                                                  f"{final_server}"))
-    return issues
+    # One misreport per action is enough (the outbox and the server may both tell the same story).
+    seen: set[int] = set()
+    kept = []
+    for issue in issues:
+        if issue.category == "misreported" and issue.action is not None:
+            if issue.action in seen:
+                continue
+            seen.add(issue.action)
+        kept.append(issue)
+    return kept
 
 
 # -- the report ----------------------------------------------------------------------------------------------
@@ -1384,6 +1471,7 @@ def run(plan: Plan, out: Path, workdir: Path | None = None, pythonpath: Path | N
                 soak.app.terminate()
                 soak.keep_files()
     (out / "report.txt").write_text(report.render() + "\n", encoding="utf-8")
+    (out / "report.md").write_text(report.render(markdown=True) + "\n", encoding="utf-8")
     return report
 
 
@@ -1398,7 +1486,7 @@ def reanalyze(out: Path) -> list[Issue]:
     server = json.loads((out / "server.json").read_text(encoding="utf-8"))
     comments = {int(k): v for k, v in server["comments"].items()}
     return compare(actions, server["entries"], comments, server["intents"], server["final_app"],
-                   server["final_server"])
+                   server["final_server"], faults_hit=server.get("faults_hit", []))
 
 
 def main(argv: list[str] | None = None) -> int:

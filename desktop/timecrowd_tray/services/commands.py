@@ -224,7 +224,7 @@ class Commands:
             # Bounded, so the whole answer comes well within the shell's wait (REPLY_TIMEOUT):
             # an action recorded after the shell gave up would be one it reported as failed.
             task = await asyncio.wait_for(self.resolve(query, task_id), self.resolve_timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return self.refused(f"TimeCrowd did not answer within {self.resolve_timeout:g} s to look the task "
                                 "up; nothing was started", "unreachable")
         except errors.ApiError as exc:
