@@ -16,7 +16,7 @@ import sqlite3
 import httpx
 
 from timecrowd_tray.api.client import TimeCrowdClient
-from timecrowd_tray.api.errors import NetworkError
+from timecrowd_tray.api.errors import NetworkError, ValidationFailed
 from timecrowd_tray.core.timer import Phase
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorServer
 
@@ -200,5 +200,41 @@ def test_a_write_the_disk_refused_is_refused_and_changes_nothing(tmp_path):
             assert result.refused and result.code == "storage" and not result.recorded
             assert h.svc.state.phase is before.phase and h.svc.state.task == before.task
             assert (await h.svc.outcome(result, timeout=0)).kind == "refused"
+
+    run(main)
+
+
+def test_a_check_refused_before_a_resend_does_not_drop_the_action(tmp_path):
+    """Found by the fault soak: the stop's request was lost, the GET that checks the entry before
+    sending it again got a 422, and the stop was dropped as "refused" (the app said it was not done)
+    though nothing had refused the stop itself."""
+    async def main():
+        async with service_harness(tmp_path) as h:
+            h.svc.request_start(emulator_task(h.state, "1on1"))
+            await h.synced()
+            entry_id = h.state.running_entry(h.me)["id"]
+            click = h.clock()
+            client = h.svc._client
+            real_stop, real_get = client.stop_entry, client.time_entry
+            calls = {"stop": 0, "get": 0}
+
+            async def lost(entry):  # the PATCH .../stop never reaches the server
+                calls["stop"] += 1
+                if calls["stop"] == 1:
+                    raise NetworkError("stop: cannot reach the server (RemoteProtocolError)")
+                return await real_stop(entry)
+
+            async def refused_once(entry):  # the check of the entry before sending it again
+                calls["get"] += 1
+                if calls["get"] == 1:
+                    raise ValidationFailed("time entry: HTTP 422", messages=("Emulated error 422",))
+                return await real_get(entry)
+
+            client.stop_entry, client.time_entry = lost, refused_once
+            result = h.svc.request_stop()
+            await h.synced()
+            assert (await h.svc.outcome(result, timeout=0)).kind == "done"
+            assert h.state.entry(entry_id)["stopped_at"] == int(click)
+            assert h.svc.state.phase is Phase.IDLE and not h.svc.state.offline
 
     run(main)

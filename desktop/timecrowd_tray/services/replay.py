@@ -67,6 +67,7 @@ R = TypeVar("R")
 
 SKEW = 60.0          # tolerated clock difference between us and the server (s)
 UNDECIDED_HOLD = 120.0  # how long a server may sit on a request it then executes (s)
+FIX_TRIES = 3           # refusals of a time correction before the server's own time is kept
 TIME_SLACK = 1.0     # a server time this close to the click is left alone (s)
 LOOKBACK = 50        # entries read to find what a previous attempt made
 
@@ -101,6 +102,26 @@ def may_land_later(exc: errors.ApiError) -> bool:
     return isinstance(exc, errors.ApiTimeout)
 
 
+class CheckRefused(errors.TransientError):
+    """A request that only *looks* (what runs, an entry) was refused: it says nothing of the action.
+
+    The action itself is still to be decided, so the intent is retried, never dropped for it
+    (a refusal of the action's own request is the server's word on the action)."""
+
+
+async def checked(lookup: Awaitable[R]) -> R:
+    """``await lookup``, a GET of the checks before an action; its 403/422 (or an unexpected 4xx)
+    becomes :class:`CheckRefused`. A 404 stays: what the action was about is gone."""
+    try:
+        return await lookup
+    except (errors.Forbidden, errors.ValidationFailed) as exc:
+        raise CheckRefused(f"a check before sending was refused ({exc.message})") from None
+    except errors.ProtocolError as exc:
+        if exc.status is not None and 400 <= exc.status < 500:
+            raise CheckRefused(f"a check before sending was refused ({exc.message})") from None
+        raise
+
+
 def utc(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, tz=UTC)
 
@@ -114,11 +135,12 @@ class Replayer:
         self.clock = clock
         self.fresh_seconds = fresh_seconds
         self.undecided_hold = undecided_hold
+        self._intent: Intent | None = None  # the one :meth:`run` sends
 
     async def known_ids(self) -> list[int]:
         """The ids of my entries the server has now (my running one, my latest ones)."""
-        ids = [e.id for e in await self.client.time_entries(self.user_id, per_page=LOOKBACK)]
-        running = await self.client.running_entry(self.user_id)
+        ids = [e.id for e in await checked(self.client.time_entries(self.user_id, per_page=LOOKBACK))]
+        running = await checked(self.client.running_entry(self.user_id))
         if running is not None and running.id not in ids:
             ids.append(running.id)
         return ids
@@ -151,6 +173,7 @@ class Replayer:
         return self.clock() - intent.acted_at > self.fresh_seconds
 
     async def run(self, intent: Intent) -> Outcome:
+        self._intent = intent
         if intent.kind is ActionKind.STOP:
             return await self._stop(intent)
         if intent.kind is ActionKind.START:
@@ -180,7 +203,7 @@ class Replayer:
             return await self.client.stop_entry(entry_id)
         except (errors.Forbidden, errors.ValidationFailed):
             # Refused: fine if it is stopped already (elsewhere); otherwise the refusal stands.
-            entry = await self.client.time_entry(entry_id)
+            entry = await checked(self.client.time_entry(entry_id))
             if entry.stopped_at is not None:
                 return entry
             raise
@@ -189,15 +212,35 @@ class Replayer:
         if entry.stopped_at is None:
             return entry
         if entry.stopped_at.timestamp() > acted_at + TIME_SLACK and entry.started_at.timestamp() <= acted_at:
-            return await self.client.update_entry_times(entry.id, stopped_at=utc(acted_at))
+            return await self._fix(entry, stopped_at=utc(acted_at))
         return entry
 
     async def _fix_started_at(self, entry: TimeEntry, acted_at: float) -> TimeEntry:
         if entry.started_at.timestamp() > acted_at + TIME_SLACK:
             if entry.stopped_at is not None and entry.stopped_at.timestamp() < acted_at:
                 return entry
-            return await self.client.update_entry_times(entry.id, started_at=utc(acted_at))
+            return await self._fix(entry, started_at=utc(acted_at))
         return entry
+
+    async def _fix(self, entry: TimeEntry, **times: datetime) -> TimeEntry:
+        """Move the server's stamp to the user's time. The action itself is done by now: a refusal
+        of this correction never undoes it (it is retried as a check, then the server's time stays)."""
+        try:
+            return await checked(self.client.update_entry_times(entry.id, **times))
+        except CheckRefused:
+            intent = self._intent
+            stored = self.outbox.get(intent.id) if intent is not None else None
+            if stored is None:
+                raise
+            progress = dict(stored.progress)
+            refusals = int(progress.get("fix_refusals") or 0) + 1
+            progress["fix_refusals"] = refusals
+            self.outbox.save_progress(stored.id, progress)
+            if refusals < FIX_TRIES:
+                raise
+            log.warning("entry %s: the server refused to move its time to the click %d times; "
+                        "its own time stays", entry.id, refusals)
+            return entry
 
     async def _stop_at(self, entry: TimeEntry, acted_at: float) -> TimeEntry:
         stopped = await self._stop_request(entry.id)
@@ -212,10 +255,10 @@ class Replayer:
             return (entry.id not in known and matches(entry) and entry.started_at.timestamp() >= since
                     and entry.user_id in (None, self.user_id))
 
-        running = await self.client.running_entry(self.user_id)
+        running = await checked(self.client.running_entry(self.user_id))
         if running is not None and ours(running):
             return running
-        for entry in await self.client.time_entries(self.user_id, per_page=LOOKBACK):
+        for entry in await checked(self.client.time_entries(self.user_id, per_page=LOOKBACK)):
             if ours(entry):
                 return entry
         return None
@@ -228,7 +271,7 @@ class Replayer:
         a Rejected (something else started after the click), ``(stopped,)`` (an
         older entry stopped at the click time) or ``()`` (nothing runs).
         """
-        running = await self.client.running_entry(self.user_id)
+        running = await checked(self.client.running_entry(self.user_id))
         if running is None:
             return ()
         started = running.started_at.timestamp()
@@ -245,7 +288,7 @@ class Replayer:
         stopped_first: TimeEntry | None = None
         entry: TimeEntry | None = None
         if isinstance(progress.get("entry_id"), int):
-            entry = await self.client.time_entry(progress["entry_id"])
+            entry = await checked(self.client.time_entry(progress["entry_id"]))
         else:
             if intent.maybe_sent:
                 entry = await self._find_made(intent, matches)
@@ -275,7 +318,7 @@ class Replayer:
             return target
         progress = dict(intent.progress)
         if progress.get("stopped") or intent.maybe_sent or self.is_stale(intent):
-            entry = await self.client.time_entry(target)
+            entry = await checked(self.client.time_entry(target))
             if entry.stopped_at is None:
                 entry = await self._stop_request(target)
         else:
@@ -313,7 +356,7 @@ class Replayer:
         text = codec.comment_text(intent.payload)
         progress = dict(intent.progress)
         if intent.maybe_sent:
-            entry = await self.client.time_entry(target)
+            entry = await checked(self.client.time_entry(target))
             if entry.comment == text:
                 return Done(entry)
             self._check_undecided(intent, progress)

@@ -39,7 +39,7 @@ from .outbox import Outbox
 from .outbox_rows import DONE, REJECTED, Intent
 from .poller import RETRY_AFTER_CAP, Poller, backoff_delay, wait_event
 from .recent_tasks import RecentTasks, RecentTasksHost
-from .replay import Done, Rejected, Replayer, Undecided
+from .replay import CheckRefused, Done, Rejected, Replayer, Undecided
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ class Sender:
                 failures += 1
                 self._backlog = True
                 self._outbox.note_error(intent.id, failure.message)
-                if isinstance(failure, errors.TransientError) and not isinstance(failure, Undecided):
+                if isinstance(failure, errors.TransientError) and not isinstance(failure, (Undecided, CheckRefused)):
                     host._set_online(False)
                 retry_after = getattr(failure, "retry_after", None)
                 delay = backoff_delay(failures, retry_after, self._rng, base=self._retry_base)
