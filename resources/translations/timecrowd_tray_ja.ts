@@ -1213,6 +1213,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>対象のタイマーを開始できなかったため、送信しませんでした。</translation>
         </message>
         <message>
+            <source>This comment was not added because the stop it came with was refused.</source>
+            <translation>一緒に行った停止が拒否されたため、このコメントは追加していません。</translation>
+        </message>
+        <message>
             <source>This was not sent because the time entry it belongs to is no longer known.</source>
             <translation>対象の作業記録が見つからなくなったため、送信しませんでした。</translation>
         </message>

@@ -261,3 +261,18 @@ def test_has_unconfirmed_timer_action():
 def test_state_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         idle_state().phase = Phase.RUNNING  # type: ignore[misc]
+
+
+def test_signed_out_by_the_server_still_counts_what_the_outbox_keeps():
+    """Found by the fault soak: a click just before a 401 was kept and sent after the next sign-in,
+    while the status said "pending": 0."""
+    from datetime import datetime
+
+    from timecrowd_tray.core.models import Task, User
+
+    user = User(id=1, nickname="me")
+    state = T.server_snapshot(T.signed_in(T.initial(), user), None)
+    state = T.action_requested(state, T.PendingAction(7, T.ActionKind.START, datetime.now(UTC),
+                                                      task=Task(id=3, title="x", team_id=1)))
+    out = T.signed_out(state, "expired")
+    assert out.phase is T.Phase.SIGNED_OUT and out.pending_count == 1 and out.task is None

@@ -51,3 +51,25 @@ def test_a_task_look_up_the_server_sits_on_is_refused_in_time_and_nothing_starts
     assert answer["outcome"] == "refused" and answer["code"] == "unreachable"
     assert "nothing was started" in answer["error"]
     assert front.started == []
+
+
+def test_a_refused_stop_with_a_comment_adds_no_comment(tmp_path):
+    """Found by the fault soak: `stop --comment` answered "refused" (nothing done) when the server
+    refused the stop, yet the comment then landed on the entry, which kept running."""
+    from timecrowd_tray.services.commands import ServiceFront
+
+    from services.timer_harness import comments_on, emulator_task, run, service_harness
+
+    async def main():
+        async with service_harness(tmp_path) as h:
+            h.svc.request_start(emulator_task(h.state, "1on1"))
+            await h.synced()
+            entry_id = h.state.running_entry(h.me)["id"]
+            h.state.faults.fail_next(422)  # the stop itself is refused
+            answer = await Commands(h.svc, ServiceFront(h.svc)).handle({"cmd": "stop", "comment": "議事録"})
+            await h.synced()
+            assert answer["outcome"] == "refused"
+            assert h.state.running_entry(h.me)["id"] == entry_id  # still running: nothing was done
+            assert comments_on(h.state, entry_id) == []
+
+    run(main)

@@ -205,8 +205,10 @@ def initial(reason: str | None = None) -> TimerState:
 
 
 def signed_out(state: TimerState, reason: str | None = None) -> TimerState:
-    """Back to SIGNED_OUT: everything account-specific forgotten (the outbox keeps the intents)."""
-    return replace(initial(reason), offline=state.offline)
+    """Back to SIGNED_OUT: everything account-specific forgotten but how many of the account's
+    actions the outbox still keeps (``pending_count``: a 401 right after a click must not say
+    "nothing pending" while the click waits there to be sent after the next sign-in)."""
+    return replace(initial(reason), offline=state.offline, pending_count=len(state.pending))
 
 
 def signing_in(state: TimerState) -> TimerState:

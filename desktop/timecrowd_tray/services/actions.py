@@ -122,8 +122,10 @@ class Actions:
             return self._refuse(M.tr(M.NO_RECENT_TASK), "no_task")
         return self.start(recent[0])
 
-    def comment(self, ref: EntryRef | int, text: str) -> ActionResult:
-        """Comment an entry (``ref`` from :class:`StoppedEntry` or ``state.ref``; an int is an entry id)."""
+    def comment(self, ref: EntryRef | int, text: str, *, after: int | None = None) -> ActionResult:
+        """Comment an entry (``ref`` from :class:`StoppedEntry` or ``state.ref``; an int is an entry id).
+
+        ``after``: the outbox row of the stop it comes with: refused with that stop."""
         if isinstance(ref, int):
             ref = EntryRef(ref)
         content = (text or "").strip()
@@ -134,7 +136,7 @@ class Actions:
                                        "too_long")
         if self._host._account is None:
             return self._refuse(M.tr(M.NOT_SIGNED_IN), "signed_out")
-        return self._recorded([codec.comment(ref, content, self._clock())])
+        return self._recorded([codec.comment(ref, content, self._clock(), after=after)])
 
     def create_task(self, title: str, team_id: int, category_id: int | None = None) -> ActionResult:
         """Create a task titled ``title`` and start it (stopping what runs first)."""

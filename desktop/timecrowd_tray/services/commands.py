@@ -269,7 +269,7 @@ class Commands:
         if comment and result.recorded:
             target = result.stopped.ref if result.stopped is not None else ref
             assert target is not None
-            noted = self.service.request_comment(target, comment)
+            noted = self.service.request_comment(target, comment, after=result.intents[-1])
             if noted.refused:
                 answer = await self.answer(result, "stopped", stopped=before)
                 return {**answer, "comment_error": noted.refusal}

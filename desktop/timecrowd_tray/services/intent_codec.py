@@ -79,8 +79,18 @@ def stop(ref: EntryRef, task: Task, started_at: datetime | None, acted_at: float
                              "started_at": started_at.timestamp() if started_at else None}, acted_at
 
 
-def comment(ref: EntryRef, text: str, acted_at: float) -> NewIntent:
-    return ActionKind.COMMENT, {"target": _ref_json(ref), "text": text}, acted_at
+def comment(ref: EntryRef, text: str, acted_at: float, *, after: int | None = None) -> NewIntent:
+    """``after``: the outbox row of the stop this comment came with (``stop --comment``): refused
+    with it, so a refused stop adds no comment to an entry that keeps running."""
+    payload: dict[str, Any] = {"target": _ref_json(ref), "text": text}
+    if after is not None:
+        payload["after"] = int(after)
+    return ActionKind.COMMENT, payload, acted_at
+
+
+def comes_after(payload: Mapping[str, Any]) -> int | None:
+    """The outbox row of the stop a comment came with (see :func:`comment`), if any."""
+    return _whole(payload.get("after"))
 
 
 def create(title: str, team_id: int, category_id: int | None, acted_at: float) -> NewIntent:

@@ -33,6 +33,7 @@ EMPTY_TITLE = "A task needs a title."
 EMPTY_COMMENT = "The comment is empty: nothing was added."
 COMMENT_TOO_LONG = "A comment can be at most {limit} characters long (this one has {length})."
 DEPENDENT_DROPPED = "This was not sent because the timer it belongs to could not be started."
+STOP_REFUSED_WITH_COMMENT = "This comment was not added because the stop it came with was refused."
 TARGET_LOST = "This was not sent because the time entry it belongs to is no longer known."
 SUPERSEDED = ("The start you made offline was not sent: a timer was started elsewhere after it. "
               "Check your entries on TimeCrowd.")

@@ -238,6 +238,12 @@ class Sender:
         log.info("intent %s (%s) rejected: %s", intent.id, intent.kind.value, outcome.message)
         host._set_state(T.action_dropped(host.state, intent.id, outcome.message))
         host._emit(IntentRejected(outcome.message, outcome.kind or intent.kind.value, task, outcome.status))
+        if intent.kind is ActionKind.STOP and host._account is not None:
+            for dependent in self._outbox.pending(host._account):
+                if codec.comes_after(dependent.payload) == intent.id:  # `stop --comment`: refused together
+                    message = M.tr(M.STOP_REFUSED_WITH_COMMENT)
+                    self._outbox.mark_rejected(dependent.id, message)
+                    host._set_state(T.action_dropped(host.state, dependent.id, None))
         if codec.makes_entry(intent.kind) and host._account is not None:
             for dependent in self._outbox.dependents(host._account, intent.id):
                 message = M.tr(M.DEPENDENT_DROPPED)

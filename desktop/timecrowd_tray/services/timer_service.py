@@ -478,9 +478,10 @@ class TimerService:
         :meth:`.actions.Actions.toggle`)."""
         return self._actions.toggle()
 
-    def request_comment(self, ref: EntryRef | int, text: str) -> ActionResult:
-        """Comment an entry (``ref`` from :class:`StoppedEntry` or ``state.ref``; an int is an entry id)."""
-        return self._actions.comment(ref, text)
+    def request_comment(self, ref: EntryRef | int, text: str, *, after: int | None = None) -> ActionResult:
+        """Comment an entry (``ref`` from :class:`StoppedEntry` or ``state.ref``; an int is an entry id);
+        ``after``: the stop it comes with (refused with it)."""
+        return self._actions.comment(ref, text, after=after)
 
     def request_create_task(self, title: str, team_id: int, category_id: int | None = None) -> ActionResult:
         """Create a task titled ``title`` and start it (stopping what runs first)."""

@@ -49,6 +49,7 @@ def texts() -> list[str]:
         translate("TimerService", "The comment is empty: nothing was added."),  # EMPTY_COMMENT
         translate("TimerService", "A comment can be at most {limit} characters long (this one has {length})."),  # COMMENT_TOO_LONG  # noqa: E501
         translate("TimerService", "This was not sent because the timer it belongs to could not be started."),  # DEPENDENT_DROPPED  # noqa: E501
+        translate("TimerService", "This comment was not added because the stop it came with was refused."),  # STOP_REFUSED_WITH_COMMENT  # noqa: E501
         translate("TimerService", "This was not sent because the time entry it belongs to is no longer known."),  # TARGET_LOST  # noqa: E501
         translate("TimerService", "The start you made offline was not sent: a timer was started elsewhere after it. Check your entries on TimeCrowd."),  # SUPERSEDED  # noqa: E501
         translate("TimerService", "Your action could not be saved on this computer (the disk refused the write), so it was not done. Check the free space and try again."),  # STORAGE_FAILED  # noqa: E501
