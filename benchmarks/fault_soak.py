@@ -803,7 +803,16 @@ class Soak:
         a.exit_code = r.code
         a.problems += status_problems(shown) if r.code == 0 else [f"status --json exited {r.code}: {r.stderr}"]
         now = shown_task(shown)
-        if shown is None or shown.get("state") == "signed_out":
+        kept = int((shown or {}).get("pending") or 0) > int((before or {}).get("pending") or 0)
+        if shown is not None and shown.get("state") == "signed_out" and kept and not signed_out:
+            # Signed out by a 401 right after the click, which the app says it keeps (pending
+            # went up): queued, to be sent with the click's time after the next sign-in.
+            if was is not None:
+                a.told, a.told_kind = "queued", "stop"
+            else:
+                a.told, a.told_kind, a.told_task = "queued", "start", a.meant_task
+            a.notes.append(f"the {front} was kept while the app was signed out by the server")
+        elif shown is None or shown.get("state") == "signed_out":
             a.told = "none"
         elif was is None and now is not None:
             a.told, a.told_kind, a.told_task = ("queued" if shown.get("pending") else "done"), "start", now
