@@ -506,24 +506,17 @@ def generated_lines() -> list[str]:
 
 
 def current_lines(source: str) -> list[str]:
-    lines = source.splitlines()
-    return lines[lines.index(GENERATED_BEGIN) + 1:lines.index(GENERATED_END)]
+    from ..ui.generated_block import block
+
+    return block(source, GENERATED_BEGIN, GENERATED_END)
 
 
 def main(argv: list[str]) -> int:
     """Write the list into ui/shell_strings.py (``--check``: only say whether it is current)."""
-    source = LISTING.read_text(encoding="utf-8")
-    fresh = generated_lines()
-    if current_lines(source) == fresh:
-        return 0
-    if "--check" in argv:
-        print(f"{LISTING}: out of date; run: python -m timecrowd_tray.cli.i18n", file=sys.stderr)
-        return 1
-    lines = source.splitlines()
-    begin, end = lines.index(GENERATED_BEGIN), lines.index(GENERATED_END)
-    LISTING.write_text("\n".join([*lines[:begin + 1], *fresh, *lines[end:]]) + "\n", encoding="utf-8")
-    print(f"{LISTING}: {len(fresh)} shell text(s) listed for lupdate")
-    return 0
+    from ..ui.generated_block import refresh
+
+    return refresh(LISTING, GENERATED_BEGIN, GENERATED_END, generated_lines(), check="--check" in argv,
+                   command="python -m timecrowd_tray.cli.i18n", what="shell text(s)")
 
 
 if __name__ == "__main__":

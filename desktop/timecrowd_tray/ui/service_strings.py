@@ -115,26 +115,17 @@ def generated_lines() -> list[str]:
 
 def current_lines(source: str) -> list[str]:
     """The lines between the markers in ``source`` (this file's text)."""
-    lines = source.splitlines()
-    begin, end = lines.index(GENERATED_BEGIN), lines.index(GENERATED_END)
-    return lines[begin + 1:end]
+    from .generated_block import block
+
+    return block(source, GENERATED_BEGIN, GENERATED_END)
 
 
 def main(argv: list[str]) -> int:
     """Write the generated lines into this file (``--check``: only say whether they are current)."""
-    path = Path(__file__)
-    source = path.read_text(encoding="utf-8")
-    fresh = generated_lines()
-    if current_lines(source) == fresh:
-        return 0
-    if "--check" in argv:
-        print(f"{path}: out of date; run: python -m timecrowd_tray.ui.service_strings", file=sys.stderr)
-        return 1
-    lines = source.splitlines()
-    begin, end = lines.index(GENERATED_BEGIN), lines.index(GENERATED_END)
-    path.write_text("\n".join([*lines[:begin + 1], *fresh, *lines[end:]]) + "\n", encoding="utf-8")
-    print(f"{path}: {len(fresh)} service message(s) listed for lupdate")
-    return 0
+    from .generated_block import refresh
+
+    return refresh(Path(__file__), GENERATED_BEGIN, GENERATED_END, generated_lines(), check="--check" in argv,
+                   command="python -m timecrowd_tray.ui.service_strings", what="service message(s)")
 
 
 if __name__ == "__main__":
