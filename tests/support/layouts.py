@@ -14,7 +14,9 @@ text), so that a failing test says what to fix:
   its parent (it is cut off there).
 
 The insides of Qt's composite widgets (a line edit's clear button, a spin box's or a combo box's
-editor, a scroll area's viewport and scroll bars) are theirs to place and are not looked at.
+editor, a scroll area's viewport and scroll bars) are theirs to place and are not looked at; but
+what a :class:`QScrollArea` scrolls (its ``widget()``, a window's body) is looked at as the rest of
+the window is (that it is taller than the viewport is no problem: it scrolls).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QStyle,
     QStyleOptionButton,
     QTextEdit,
@@ -161,7 +164,8 @@ def layout_problems(window: QWidget) -> list[str]:
     for widget in widgets:
         if not widget.isVisible() or (widget is not window and widget.isWindow()):
             continue
-        if any(isinstance(ancestor, COMPOSITES) for ancestor in _ancestors(widget, window)):
+        if any(isinstance(ancestor, COMPOSITES) for ancestor in _ancestors(widget, window)
+               if not _scrolled_by(widget, ancestor)):
             continue  # a composite's insides
         if isinstance(widget, QLabel):
             found += _label_problems(widget)
@@ -169,6 +173,14 @@ def layout_problems(window: QWidget) -> list[str]:
             found += _button_problems(widget)
         found += _overlap_problems(widget)
     return found
+
+
+def _scrolled_by(widget: QWidget, area: QWidget) -> bool:
+    """Whether ``widget`` is (in) what the scroll area ``area`` scrolls: the window's own widgets."""
+    if not isinstance(area, QScrollArea) or area.widget() is None:
+        return False
+    content = area.widget()
+    return widget is content or content.isAncestorOf(widget)
 
 
 def _ancestors(widget: QWidget, window: QWidget) -> list[QWidget]:

@@ -363,3 +363,21 @@ def test_demo_mode_says_where_it_is_connected(qtbot, tmp_path):
     plain = SettingsDialog(store)
     qtbot.addWidget(plain)
     assert "127.0.0.1" not in plain.findChild(QLabel, "serverHint").text()
+
+
+def test_the_japanese_messages_name_the_buttons_as_they_read(qtbot, japanese, settings_store):
+    """A message that tells what to press names the button by its text, in ［］ (GLOSSARY.md)."""
+    dlg = SettingsDialog(settings_store)
+    try:
+        clear = dlg.hotkey_toggle.clear_button.text()
+        lost = QCoreApplication.translate("SettingsDialog",
+                                          "Press the new shortcut in the field, or press Clear to turn it off.")
+        assert f"［{clear}］" in lost
+        # One modifier or more, and a key: said as a Japanese sentence says it.
+        needs = QCoreApplication.translate(
+            "SettingsDialog", "A global shortcut needs at least one modifier (Ctrl, Alt, Shift or Meta) and a key.")
+        assert needs == ("グローバルショートカットには、1 つ以上の修飾キー（Ctrl、Alt、Shift、Meta）と"
+                         "ほかのキーが 1 つ必要です。")
+    finally:
+        dlg.close()
+        flush_deletes()

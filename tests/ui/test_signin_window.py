@@ -11,7 +11,7 @@ import httpx  # noqa: E402
 import keyring.errors  # noqa: E402
 import pytest  # noqa: E402
 import qasync  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
 from PySide6.QtWidgets import QLabel, QLineEdit  # noqa: E402
 
 from timecrowd_tray.emulator import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TOKEN, EmulatorState, create_app  # noqa: E402
@@ -302,3 +302,70 @@ def test_long_errors_wrap_and_the_window_grows_instead_of_clipping(qtbot, qapp, 
     finally:
         win.close()
         translations.apply("en")
+
+
+def test_on_a_short_screen_the_body_scrolls_to_the_message_and_close_stays_on_the_screen(
+        qtbot, qapp, _signin_loop, state, backend, monkeypatch):
+    """Every message at once is taller than a laptop screen: the window stops at the screen, its body scrolls."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from timecrowd_tray.ui.scrolling_body import ScrollingBody
+
+    room = 420
+    monkeypatch.setattr(ScrollingBody, "room", staticmethod(lambda window: room))
+    session = SessionManager(API, CredentialStore(backend=backend),
+                             transport=httpx.ASGITransport(app=create_app(state)))
+    win = SignInWindow(session, open_url=lambda url: False, expired=True)
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        qtbot.waitExposed(win)
+        win.open_page_button.click()
+        win.token_edit.setText("ａｂｃdef-0123456789")
+        qtbot.waitUntil(lambda: win.status_label.text() == win._token_format_text("non_ascii"), timeout=5000)
+        win._show_keyring_problem(CredentialsUnavailable("timeout", "10"))
+        bar = win.body.verticalScrollBar()
+        qapp.processEvents()
+        qtbot.waitUntil(lambda: bar.isVisible() and bar.value() > 0, timeout=5000)  # scrolled to the problem
+        assert win.height() <= room
+        close = win.findChild(QDialogButtonBox)
+        assert close.isVisible() and win.rect().contains(close.geometry())  # under the body, not scrolled away
+        # The keyring problem (just shown) is in view: its top is inside the viewport.
+        top = win.keyring_box.mapTo(win.body.viewport(), win.keyring_box.rect().topLeft()).y()
+        assert 0 <= top < win.body.viewport().height()
+        assert _clipped_labels(win) == []
+    finally:
+        win.close()
+
+
+def test_with_room_on_the_screen_nothing_scrolls(qtbot, qapp, window):
+    """The scroll area is there for short screens only: with room, the window is as tall as its content."""
+    window.open_page_button.click()
+    qapp.processEvents()
+    qtbot.waitUntil(lambda: window.body.widget().height() <= window.body.viewport().height(), timeout=5000)
+    assert not window.body.verticalScrollBar().isVisible()
+
+
+def test_the_japanese_keyring_problem_names_the_button_it_offers(qtbot, qapp, window):
+    """「［今回のセッションだけ使う］を押すと…」: the way out is named by the button's own text."""
+    from timecrowd_tray.ui.i18n import Translations
+    from timecrowd_tray.ui.signin_texts import keyring_problem_text
+
+    translations = Translations(qapp)
+    translations.apply("ja")
+    try:
+        button = QCoreApplication.translate("SignInWindow", "Use for this session only")
+        assert f"［{button}］" in keyring_problem_text(CredentialsUnavailable("locked"))
+    finally:
+        translations.apply("en")
+
+
+def test_tab_goes_from_field_to_field_not_to_the_scrolling_body(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.focusWidget() is window.token_edit, timeout=5000)
+    seen = []
+    for _ in range(12):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(window.focusWidget())
+    assert window.body not in seen and window.body.viewport() not in seen
+    assert window.client_id_edit in seen  # the browser section is reached with Tab too

@@ -47,6 +47,8 @@ from PySide6.QtWidgets import (
 
 from ..core.settings import POLL_INTERVAL_MAX, POLL_INTERVAL_MIN, SCHEMA, InvalidSetting, parse_setting
 from ..platform.settings_store import SettingsStore
+from .scrolling_body import ScrollingBody
+from .settings_fields import field_name, show_value, value_text
 from .shortcut_field import ShortcutField, shortcut_channel
 
 log = logging.getLogger(__name__)
@@ -123,7 +125,12 @@ class SettingsDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setMinimumWidth(460)
 
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        # The rows scroll on a screen too short for them; the messages and the buttons stay in view.
+        self.body = ScrollingBody()
+        outer.addWidget(self.body, 1)
+        layout = QVBoxLayout(self.body.content)
+        layout.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
         self.form = form
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -184,10 +191,16 @@ class SettingsDialog(QDialog):
         self._row(self.tr("Language:"), self.language)
         layout.addLayout(form)
 
+        # `timecrowd-tray config set` changed the file while the dialog was open (show_new_settings).
+        self.elsewhere_label = _wrapped_label(name="changedElsewhereLabel")
+        self.elsewhere_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.elsewhere_label.hide()
+        outer.addWidget(self.elsewhere_label)
+
         self.error_label = _wrapped_label(name="errorLabel")
         self.error_label.setStyleSheet("color: #d92d20;")
         self.error_label.hide()
-        layout.addWidget(self.error_label)
+        outer.addWidget(self.error_label)
 
         where = _wrapped_label(self.tr("Stored in %1").replace("%1", store.location), name="locationLabel")
         where.setEnabled(False)
@@ -200,8 +213,9 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.apply_and_close)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self.restore_defaults)
-        layout.addWidget(self.buttons)
+        outer.addWidget(self.buttons)
         self.load(store.all())
+        self._shown = self.raw_values()  # what the fields show of the file: a field that differs was edited
 
         for name, field in self._shortcut_fields().items():
             field.sequence_changed.connect(lambda _text, name=name: self._shortcut_edited(name))
@@ -277,6 +291,44 @@ class SettingsDialog(QDialog):
             "autostart": self.autostart.isChecked(),
         }
 
+    # -- changed elsewhere -------------------------------------------------------------------
+
+    def show_new_settings(self, changed: dict[str, Any]) -> None:
+        """The settings file now holds ``changed`` ({key: new value}): ``timecrowd-tray config set`` wrote it.
+
+        A field the user has not touched shows the new value at once. A field they edited keeps
+        what they typed (OK saves it over the new value, Cancel keeps the new value), and the
+        dialog says so, naming the field and the new value. (What this dialog saved itself is what
+        its fields show already: nothing to say.)
+        """
+        raw = self.raw_values()
+        updated: list[str] = []
+        kept: list[str] = []
+        for key, value in changed.items():
+            if key not in self._shown:
+                continue
+            field = self._field(key)
+            edited = raw[key] != self._shown[key] or (isinstance(field, ShortcutField) and field.is_recording())
+            if raw[key] == value:
+                pass  # it already shows the new value
+            elif edited:
+                kept.append(self.tr("%1 was changed elsewhere to \u201c%2\u201d while you were editing it: OK "
+                                    "saves your value, Cancel keeps the new one.")
+                            .replace("%1", field_name(self.form, field)).replace("%2", value_text(field, value)))
+            else:
+                show_value(field, value)
+                updated.append(field_name(self.form, field))
+            self._shown[key] = self.raw_values()[key] if not edited else value
+        lines = []
+        if updated:
+            lines.append(self.tr("Updated from the settings file: %1.").replace("%1", self.tr(", ").join(updated)))
+        lines += kept
+        if lines:
+            self.elsewhere_label.setText("\n".join(lines))
+            self.elsewhere_label.show()
+        self._refresh_problems()
+        self._revalidate()
+
     def restore_defaults(self) -> None:
         self.load({key: setting.default for key, setting in SCHEMA.items()})
 
@@ -341,8 +393,11 @@ class SettingsDialog(QDialog):
         return max(needed, layout.totalMinimumSize().height())
 
     def fit_height(self, *, grow_only: bool = False) -> None:
-        """The window as tall as its content needs at its width (after a message appeared or went)."""
-        needed = self.needed_height()
+        """The window as tall as its content needs at its width (after a message appeared or went).
+
+        Never taller than its screen: past that, the rows scroll.
+        """
+        needed = min(self.needed_height(), ScrollingBody.room(self))
         if needed > self.height() or (needed < self.height() and not grow_only):
             self.resize(self.width(), needed)
 

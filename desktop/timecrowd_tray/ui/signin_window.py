@@ -13,7 +13,10 @@ this session only; it never falls back to a file. A page that cannot be opened
 in a browser is said here, with its address to copy.
 
 Every message label wraps, and the window grows to fit a message that appears
-(it never clips one; it does not shrink what the user resized).
+(it never clips one; it does not shrink what the user resized), up to the
+screen's height: past it the body scrolls (:class:`~.scrolling_body.ScrollingBody`)
+to the message, and the Close button stays on the screen. What it says is in
+:mod:`.signin_texts`.
 """
 
 from __future__ import annotations
@@ -40,12 +43,20 @@ from PySide6.QtWidgets import (
 )
 
 from ..api import errors
-from ..core.token_format import MAX_TOKEN_LENGTH, TokenFormatError, strip_token, token_problem
+from ..core.token_format import TokenFormatError, strip_token, token_problem
 from ..services.credentials import CredentialsUnavailable
-from ..services.messages import api_error_text
 from ..services.oauth_loopback import OAuthError
 from ..services.session import SessionManager
-from .service_strings import keyring_text
+from .scrolling_body import ScrollingBody
+from .signin_texts import (
+    keyring_problem_text,
+    link_problem_text,
+    oauth_error_text,
+    sign_in_error_text,
+    signed_in_text,
+    token_format_text,
+    token_owner_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +104,11 @@ class SignInWindow(QDialog):
         self.setWindowTitle(self.tr("Sign in - TimeCrowd Tray"))
         self.setMinimumWidth(460)
 
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        self.body = ScrollingBody()  # on a short screen the body scrolls: Close stays on the screen
+        outer.addWidget(self.body, 1)
+        layout = QVBoxLayout(self.body.content)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.expired_label = QLabel(self.tr("The server no longer accepts your sign-in. Please sign in again."))
         self.expired_label.setObjectName("expiredLabel")
         self.expired_label.setWordWrap(True)
@@ -196,7 +211,7 @@ class SignInWindow(QDialog):
 
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
-        layout.addWidget(close)
+        outer.addWidget(close)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -264,25 +279,14 @@ class SignInWindow(QDialog):
         self.browser_button.setEnabled(waiting or (browser_ready and not self._busy))
 
     def _grow_to_fit(self) -> None:
-        """Make room for a message or a panel that just appeared, without shrinking what the user resized.
+        """Make room for a message or a panel that just appeared (up to the screen: then the body scrolls)."""
+        ScrollingBody.fit_window(self)
 
-        A top-level window does not follow its word-wrapped labels' height for its width by
-        itself: without this, a long message would be squeezed (cut off) into the space there was.
-        """
-        layout = self.layout()
-        if layout is None:
-            return
-        layout.activate()
-        # Not narrower than what cannot wrap (a check box); the explicit minimum width keeps Qt from
-        # applying the layout's own minimum to the window.
-        least = layout.totalMinimumSize().width()
-        if least > self.minimumWidth():
-            self.setMinimumWidth(least)
-        width = max(self.width(), least)
-        needed = (layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
-                  else layout.totalSizeHint().height())
-        if width > self.width() or needed > self.height():
-            self.resize(width, max(needed, self.height()))
+    def _say(self, label: QLabel, text: str) -> None:
+        """Show ``text`` in ``label`` (a message), scrolled into view when the body scrolls."""
+        label.setText(text)
+        if text:
+            self.body.show_widget(label)
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
@@ -303,63 +307,28 @@ class SignInWindow(QDialog):
         if opened is False:
             log.warning("sign-in window: no browser could open a page")
             target = label if label is not None else self.link_label
-            target.setText(self.tr("Could not open %1 in a browser. Copy the address into your browser.")
-                           .replace("%1", url))
             target.setVisible(True)
+            self._say(target, link_problem_text(url))
         elif label is None:
             self.link_label.setVisible(False)
         return opened
 
     def _signed_in(self, user: Any, client: Any) -> None:
-        self.status_label.setText(self._signed_in_text(user))  # true now: the window closes with it
+        self.status_label.setText(signed_in_text(user))  # true now: the window closes with it
         self.signed_in.emit(user, client)
         self.accept()
 
-    def _signed_in_text(self, user: Any) -> str:
-        name = user.nickname or str(user.id)
-        if user.email:
-            return self.tr("Signed in as %1 (%2)").replace("%1", name).replace("%2", user.email)
-        return self.tr("Signed in as %1").replace("%1", name)
-
-    def _describe(self, user: Any) -> str:
-        """Whose a checked token is, and what to do next (not "signed in": nothing is yet)."""
-        name = user.nickname or str(user.id)
-        if user.email:
-            text = self.tr("This access token belongs to %1 (%2). Press \u201cSign in\u201d to use it.")
-            return text.replace("%1", name).replace("%2", user.email)
-        return self.tr("This access token belongs to %1. Press \u201cSign in\u201d to use it.").replace("%1", name)
-
-    def _api_error_text(self, exc: errors.ApiError) -> str:
-        if isinstance(exc, errors.AuthError):
-            return self.tr("The server rejected this token. Check that you copied all of it.")
-        if isinstance(exc, errors.TransientError):
-            return self.tr("Cannot reach the server right now. Check your connection and try again.")
-        return api_error_text(exc)
-
-    def _token_format_text(self, problem: str) -> str:
-        """What :func:`~timecrowd_tray.core.token_format.token_problem` found, in the user's language."""
-        if problem == "too_long":
-            return self.tr("This is too long to be an access token (more than %1 characters). "
-                           "Copy only the token itself.").replace("%1", str(MAX_TOKEN_LENGTH))
-        if problem == "control":
-            return self.tr("The access token contains a control character (for example NUL). "
-                           "Copy the token again from the TimeCrowd page.")
-        if problem == "whitespace":
-            return self.tr("The access token contains a space or a line break. A token is one word: "
-                           "copy it again without them.")
-        if problem == "non_ascii":
-            return self.tr("The access token contains a character that is not plain ASCII (for example a "
-                           "full-width letter or a typographic quote). Copy the token again from the "
-                           "TimeCrowd page.")
-        return self.tr("The access token is empty.")
-
-    def _keyring_text(self, exc: CredentialsUnavailable) -> str:
-        return "\n\n".join((keyring_text(exc), self.tr("You can also use the sign-in for this session only.")))
+    # The texts (tests and the error-text checks read them here too).
+    _api_error_text = staticmethod(sign_in_error_text)
+    _token_format_text = staticmethod(token_format_text)
+    _keyring_text = staticmethod(keyring_problem_text)
+    _oauth_error_text = staticmethod(oauth_error_text)
 
     def _show_keyring_problem(self, exc: CredentialsUnavailable) -> None:
         self.keyring_label.setText(self._keyring_text(exc))
         self.keyring_box.setVisible(True)
         self._grow_to_fit()
+        self.body.show_widget(self.keyring_box)
         self.session_only_button.setFocus()
 
     # -- the token -------------------------------------------------------------
@@ -385,10 +354,10 @@ class SignInWindow(QDialog):
         if problem == "empty":
             return
         if problem is not None:  # not worth asking the server: say what is wrong with it
-            self.status_label.setText(self._token_format_text(problem))
+            self._say(self.status_label, self._token_format_text(problem))
             return
         token = strip_token(raw)
-        self.status_label.setText(self.tr("Checking the token\u2026"))
+        self._say(self.status_label, self.tr("Checking the token\u2026"))
         self._validation = self._spawn(self._validate(token))
 
     async def _validate(self, token: str) -> None:
@@ -406,10 +375,10 @@ class SignInWindow(QDialog):
             return  # changed meanwhile: a newer check is on its way
         self._validation = None
         if user is None:
-            self.status_label.setText(text)
+            self._say(self.status_label, text)
             return
         self._validated = (token, user)
-        self.status_label.setText(self._describe(user))
+        self._say(self.status_label, token_owner_text(user))
         self._update_buttons()
 
     def _save_clicked(self) -> None:
@@ -426,7 +395,7 @@ class SignInWindow(QDialog):
             return
         except errors.ApiError as exc:
             self._validated = None
-            self.status_label.setText(self._api_error_text(exc))
+            self._say(self.status_label, self._api_error_text(exc))
             return
         finally:
             self._set_busy(False)
@@ -462,7 +431,7 @@ class SignInWindow(QDialog):
         self._update_buttons()
 
     async def _browser_sign_in(self, client_id: str, client_secret: str) -> None:
-        self.browser_status_label.setText(self.tr(
+        self._say(self.browser_status_label, self.tr(
             "Finish signing in in your browser\u2026 (this window waits up to 5 minutes)"))
         self._set_busy(True)
         result = None
@@ -472,14 +441,14 @@ class SignInWindow(QDialog):
                 open_url=lambda url: self._open_link(url, self.browser_status_label),
                 remember=self.remember_check.isChecked())
         except asyncio.CancelledError:
-            self.browser_status_label.setText(self.tr("Browser sign-in cancelled."))
+            self._say(self.browser_status_label, self.tr("Browser sign-in cancelled."))
         except OAuthError as exc:
-            self.browser_status_label.setText(self._oauth_error_text(exc))
+            self._say(self.browser_status_label, self._oauth_error_text(exc))
         except CredentialsUnavailable as exc:
             self.browser_status_label.clear()
             self._show_keyring_problem(exc)
         except errors.ApiError as exc:
-            self.browser_status_label.setText(self._api_error_text(exc))
+            self._say(self.browser_status_label, self._api_error_text(exc))
         finally:
             self._browser_task = None
             self.browser_button.setText(self.tr("Sign in with browser"))
@@ -487,17 +456,6 @@ class SignInWindow(QDialog):
         if result is not None:
             self.browser_status_label.clear()
             self._signed_in(*result)
-
-    def _oauth_error_text(self, exc: OAuthError) -> str:
-        texts = {
-            "timeout": self.tr("The browser did not come back in time. Try again."),
-            "state_mismatch": self.tr("The browser came back with a sign-in this window did not start. "
-                                      "Nothing was saved. Try again."),
-            "denied": self.tr("The sign-in was refused in the browser."),
-            "rejected": self.tr("The server refused the sign-in. Check the client ID and secret of "
-                                "your OAuth application."),
-        }
-        return texts.get(exc.kind, self.tr("The browser sign-in failed: %1").replace("%1", exc.user_message))
 
     # -- closing ---------------------------------------------------------------
 
