@@ -10,12 +10,14 @@ Flow: ``CreateSession`` -> Request::Response gives the session handle;
 ``BindShortcuts(session, [(id, {description, preferred_trigger})], "", {})``
 -> Response lists what was bound; then ``Activated(session, id, t, {})``
 signals arrive. A session binds once, so a change of settings closes it and
-opens a new one.
+opens a new one. Sessions die with the frontend: when xdg-desktop-portal
+restarts (``NameOwnerChanged``), the shortcuts are bound again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -122,6 +124,16 @@ def activated_rule():
     return MatchRule(type="signal", interface=SHORTCUTS_INTERFACE, member="Activated", path=PORTAL_PATH)
 
 
+def portal_owner_rule():
+    """The portal frontend coming, going or restarting (its sessions die with it)."""
+    from jeepney import MatchRule
+
+    rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
+                     member="NameOwnerChanged", path="/org/freedesktop/DBus")
+    rule.add_arg_condition(0, PORTAL_BUS_NAME)
+    return rule
+
+
 def _variant_value(value: Any) -> Any:
     # a{sv} values come back from jeepney as (signature, value)
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
@@ -187,10 +199,13 @@ class PortalBackend(HotkeyBackend):
         self._session: str | None = None
         self._bind_task: asyncio.Task | None = None
         self._listen_task: asyncio.Task | None = None
+        self._watch_task: asyncio.Task | None = None
         #: {id: the trigger the desktop reports} after the last successful bind.
         self.bound: dict[str, str] = {}
         #: Set (and replaced) at each bind; tests and the app may await it.
         self.bind_done: asyncio.Future | None = None
+        #: Set by close() while the session and the connection are being closed.
+        self.shutdown_done: asyncio.Task | None = None
 
     def _grab(self, name: str, seq: KeySequence) -> None:
         self._schedule_bind()  # the whole set is bound at the next turn of the loop, this one included
@@ -204,11 +219,11 @@ class PortalBackend(HotkeyBackend):
         self._closed = True
         self._registered.clear()
         loop = self._get_loop()
-        for task in (self._bind_task, self._listen_task):
+        for task in (self._bind_task, self._listen_task, self._watch_task):
             if task is not None and not task.done():
                 task.cancel()
         if self._conn is not None and loop.is_running():
-            loop.create_task(self._shutdown())
+            self.shutdown_done = loop.create_task(self._shutdown())
 
     # -- asyncio side ----------------------------------------------------------------
 
@@ -248,7 +263,9 @@ class PortalBackend(HotkeyBackend):
         self._conn = await open_dbus_connection(self._bus)
         self._router = DBusRouter(self._conn)
         await Proxy(message_bus, self._router).AddMatch(activated_rule())
+        await Proxy(message_bus, self._router).AddMatch(portal_owner_rule())
         self._listen_task = self._get_loop().create_task(self._listen())
+        self._watch_task = self._get_loop().create_task(self._watch_portal())
 
     async def _call_with_response(self, make_message: Callable[[str], Any], timeout: float = 120.0
                                   ) -> tuple[int, dict[str, Any]]:
@@ -316,11 +333,36 @@ class PortalBackend(HotkeyBackend):
                 if session == self._session:
                     self._activate(shortcut_id)
 
+    async def _watch_portal(self) -> None:
+        lost = False  # a frontend that held our session went away
+        with self._router.filter(portal_owner_rule(), bufsize=4) as queue:
+            while True:
+                _name, _old, new_owner = (await queue.get()).body
+                if self._session is not None:  # it died with the old frontend
+                    self._session, self.bound, lost = None, {}, True
+                if not new_owner:
+                    if lost:
+                        log.warning("portal: xdg-desktop-portal left the session bus: the shortcuts are gone "
+                                    "until it comes back")
+                    continue
+                if lost and self._registered and not self._closed:
+                    log.info("portal: xdg-desktop-portal restarted: binding the shortcuts again")
+                    self._schedule_bind()
+                lost = False
+
     async def _shutdown(self) -> None:
+        router, conn, session = self._router, self._conn, self._session
+        self._router = self._conn = self._session = None
         try:
-            if self._session is not None:
-                await self._router.send(close_session_message(self._session))
-            await self._conn.close()
+            if session is not None and router is not None:
+                await router.send(close_session_message(session))
         except Exception:  # noqa: BLE001 - best effort on the way out
-            pass
-        self._router = self._conn = None
+            log.debug("portal: closing the session failed", exc_info=True)
+        if router is not None:
+            # Stop the router's reader before the socket closes: left running, it dies on the
+            # closed socket with "Task exception was never retrieved".
+            with contextlib.suppress(Exception):
+                await router.__aexit__(None, None, None)
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                await conn.close()
