@@ -52,7 +52,7 @@ from secret_service import secret_service  # noqa: F401 - fixture
 # PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call (see ui/qt_compat.py).
 guard_none_refcount()
 
-STATUS_KEYS = {"state", "task", "started_at", "elapsed_seconds", "pending", "source"}
+STATUS_KEYS = {"state", "task", "started_at", "elapsed_seconds", "pending", "source", "idle"}
 _pool = ThreadPoolExecutor(max_workers=2)
 
 
@@ -198,7 +198,7 @@ def app(emulator, runtime_dir, tmp_path, qapp, qtbot, qloop):
 def test_status_json_from_the_running_app(app, qtbot):
     doc = status_json(run_cli("status", "--json", qtbot=qtbot))
     assert doc == {"state": "idle", "task": None, "started_at": None, "elapsed_seconds": None,
-                   "pending": 0, "source": "app"}
+                   "pending": 0, "source": "app", "idle": None}
     human = run_cli("status", qtbot=qtbot)
     assert human.returncode == EXIT_OK and human.stdout.strip() == "■ not running"
 
@@ -370,7 +370,7 @@ def test_every_command_without_an_app_goes_to_the_api(signed_in):
 
     doc = status_json(run_cli(*api, "status", "--json"))
     assert doc == {"state": "idle", "task": None, "started_at": None, "elapsed_seconds": None,
-                   "pending": 0, "source": "api"}
+                   "pending": 0, "source": "api", "idle": None}
 
     toggled = run_cli(*api, "toggle")
     assert toggled.returncode == EXIT_OK, toggled.stderr

@@ -318,10 +318,17 @@ class TimeCrowdClient:
                 return row.entry
         return None
 
-    async def time_entries(self, user_id: int, *, per_page: int = 50, page: int = 1) -> list[TimeEntry]:
+    async def time_entries(self, user_id: int, *, per_page: int = 50, page: int = 1,
+                           started_since: datetime | None = None,
+                           started_until: datetime | None = None) -> list[TimeEntry]:
+        """``user_id``'s entries, newest first; ``started_since``/``started_until`` bound their starts."""
         what = "time entries"
-        data = await self._request("GET", "/api/v1/time_entries", what,
-                                   params={"user_id": user_id, "per_page": per_page, "page": page})
+        params: dict[str, Any] = {"user_id": user_id, "per_page": per_page, "page": page}
+        if started_since is not None:
+            params["started_since"] = to_unix_seconds(started_since)
+        if started_until is not None:
+            params["started_until"] = to_unix_seconds(started_until)
+        data = await self._request("GET", "/api/v1/time_entries", what, params=params)
         return self._list(what, TimeEntry.from_json, data)
 
     async def my_time_entries(self, *, page: int = 1, task_id: int | None = None) -> list[TimeEntry]:
@@ -382,15 +389,18 @@ class TimeCrowdClient:
             "PATCH", f"/api/v1/time_entries/{int(entry_id)}/stop", what))
 
     async def update_entry_times(self, entry_id: int, *, started_at: datetime | None = None,
-                                 stopped_at: datetime | None = None) -> TimeEntry:
+                                 stopped_at: datetime | None = None, task_id: int | None = None) -> TimeEntry:
+        """``PATCH /api/v1/time_entries/:id`` with the given fields only (``task_id``: its ``time_trackable_id``)."""
         what = "update times"
         fields: dict[str, str] = {}
         if started_at is not None:
             fields["started_at"] = to_unix_seconds(started_at)
         if stopped_at is not None:
             fields["stopped_at"] = to_unix_seconds(stopped_at)
+        if task_id is not None:
+            fields["time_trackable_id"] = str(int(task_id))
         if not fields:
-            raise ValueError("update_entry_times needs started_at or stopped_at")
+            raise ValueError("update_entry_times needs started_at, stopped_at or task_id")
         return self._parse(what, TimeEntry.from_json, await self._request(
             "PATCH", f"/api/v1/time_entries/{int(entry_id)}", what, body={"time_entry": fields}))
 
@@ -413,6 +423,14 @@ class TimeCrowdClient:
             task["url"] = url
         return self._parse(what, TimeEntry.from_json,
                            await self._request("POST", "/api/v1/time_entries", what, body={"task": task}))
+
+    async def create_entry_from_times(self, task_id: int, started_at: datetime, stopped_at: datetime) -> TimeEntry:
+        """A finished entry of ``task_id`` (``POST /api/v1/time_entries`` with ``time_entry``; no comment in it)."""
+        what = "add entry"
+        body = {"time_entry": {"started_at": to_unix_seconds(started_at), "stopped_at": to_unix_seconds(stopped_at),
+                               "time_trackable_id": str(int(task_id))}}
+        return self._parse(what, TimeEntry.from_json, await self._request("POST", "/api/v1/time_entries", what,
+                                                                          body=body))
 
     async def delete_entry(self, entry_id: int) -> None:
         await self._request("DELETE", f"/api/v1/time_entries/{int(entry_id)}", "delete", expect_body=False)

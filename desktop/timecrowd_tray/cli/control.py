@@ -40,7 +40,7 @@ _REJECTED = N_("the server rejected the sign-in stored for {api_base} ({reason})
                "(timecrowd-tray login --with-token)")
 
 #: The app's error codes (single-instance answers) -> exit codes.
-_APP_CODES = {
+APP_CODES = {
     "signed_out": EXIT_AUTH,
     "bad_request": EXIT_USAGE,
     "not_found": EXIT_ERROR,
@@ -48,6 +48,10 @@ _APP_CODES = {
     "refused": EXIT_ERROR,
     "unreachable": EXIT_UNREACHABLE,
     "failed": EXIT_ERROR,
+    "invalid_times": EXIT_ERROR,
+    "overlap": EXIT_ERROR,
+    "conflict": EXIT_ERROR,
+    "no_app": EXIT_NOT_RUNNING,
 }
 
 
@@ -65,6 +69,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "server's suggestions), the task with --task ID, or without either the most recent task.")
     start.add_argument("query", nargs="*", metavar="QUERY", help="words of the task's title")
     start.add_argument("--task", type=int, metavar="ID", dest="task_id", help="the task's id")
+    start.add_argument("--at", metavar="TIME", help="backdated: the time it started (HH:MM, 905, or -15m)")
+    start.add_argument("--allow-overlap", action="store_true", help=argparse.SUPPRESS)
     start.set_defaults(handler=_start)
 
     stop = subparsers.add_parser("stop", help="stop the running timer",
@@ -95,7 +101,7 @@ def _print_status(doc: dict[str, Any], as_json: bool) -> None:
         out(format_status(doc, tr))
 
 
-def _describe_task(task: dict[str, Any] | None) -> str:
+def describe_task(task: dict[str, Any] | None) -> str:
     if not task:
         return ""
     title = task.get("title") or tr("task {id}", id=task.get("id"))
@@ -103,7 +109,7 @@ def _describe_task(task: dict[str, Any] | None) -> str:
     return tr("{title} ({team})", title=title, team=team) if team else title  # as core.labels.task_label
 
 
-def _clock_of(iso: str | None) -> str:
+def clock_of(iso: str | None) -> str:
     """``HH:MM`` (local time) of an ISO 8601 moment, "" when there is none."""
     if not iso:
         return ""
@@ -114,7 +120,7 @@ def _clock_of(iso: str | None) -> str:
 
 
 #: Why a queued action waits, for the one line the shell prints.
-_WAITING = {
+WAITING = {
     "network": N_("TimeCrowd cannot be reached now"),
     "sign_in": N_("the app is not signed in now (sign in again to send it)"),
     "server": N_("TimeCrowd has not confirmed it yet"),
@@ -129,19 +135,19 @@ def _report_action(action: str | None, before: dict[str, Any] | None, after: dic
     answer = answer or {}
     queued = answer.get("outcome") == "queued"
     task = answer.get("task") or after.get("task")
-    at = _clock_of(answer.get("acted_at"))
-    why = tr(_WAITING.get(str(answer.get("waiting_for")), _WAITING["server"]))
+    at = clock_of(answer.get("acted_at"))
+    why = tr(WAITING.get(str(answer.get("waiting_for")), WAITING["server"]))
     if action in ("started", "switched"):
         if queued:
             line = tr("⏸ queued: started {task}; it will be sent with the time you asked ({at}): {why}",
-                      task=_describe_task(task), at=at, why=why)
+                      task=describe_task(task), at=at, why=why)
         else:
-            line = tr("▶ started {task}", task=_describe_task(task))
+            line = tr("▶ started {task}", task=describe_task(task))
     elif action == "already_running":
-        line = tr("▶ already running {task}", task=_describe_task(after.get("task")))
+        line = tr("▶ already running {task}", task=describe_task(after.get("task")))
     elif action == "stopped":
         if before and before.get("task"):
-            stopped = _describe_task(before["task"])
+            stopped = describe_task(before["task"])
             elapsed = before.get("elapsed_seconds")
             if queued:
                 line = tr("⏸ queued: stopped {task}; it will be sent with the time you asked ({at}): {why}",
@@ -164,12 +170,12 @@ def _report_action(action: str | None, before: dict[str, Any] | None, after: dic
 
 # -- the running app -------------------------------------------------------------
 
-class _NoApp(Exception):
+class NoApp(Exception):
     """No app answers on the socket: fall back to the API."""
 
 
-def _ask_app(request: dict[str, Any]) -> dict[str, Any] | int:
-    """The app's answer; an exit code after an error was printed; _NoApp when none runs."""
+def ask_app(request: dict[str, Any]) -> dict[str, Any] | int:
+    """The app's answer; an exit code after an error was printed; NoApp when none runs."""
     from ..platform.instance.client import send_request
     from ..platform.instance.errors import InstanceError, NoAnswer, UntrustedSocket
 
@@ -177,7 +183,7 @@ def _ask_app(request: dict[str, Any]) -> dict[str, Any] | int:
         answer = send_request(request)
     except UntrustedSocket as exc:
         err(tr("ignoring the app socket: {reason}", reason=relay(str(exc))))
-        raise _NoApp() from None
+        raise NoApp() from None
     except NoAnswer as exc:
         err(tr("TimeCrowd Tray is running but {reason}", reason=relay(str(exc))))
         return EXIT_ERROR
@@ -185,17 +191,17 @@ def _ask_app(request: dict[str, Any]) -> dict[str, Any] | int:
         err(relay(str(exc), sentence=True))
         return EXIT_ERROR
     if answer is None:
-        raise _NoApp()
+        raise NoApp()
     return answer
 
 
-def _app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: bool = False) -> int:
+def app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: bool = False) -> int:
     """Print what the app says happened; the exit code: done 0, queued 6, refused by its reason."""
     doc = answer.get("status")
     if not answer.get("ok"):
         error = answer.get("error")
         err(relay(str(error), sentence=True) if error else tr("the running app refused the command"))
-        return _APP_CODES.get(str(answer.get("code")), EXIT_ERROR)
+        return APP_CODES.get(str(answer.get("code")), EXIT_ERROR)
     if status_only:
         if isinstance(doc, dict):
             _print_status(doc, as_json)
@@ -210,9 +216,18 @@ def _app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: b
 
 def _via_app_or_engine(args: argparse.Namespace, request: dict[str, Any]) -> int:
     """``request`` to the running app, else to the same timer service run here (cli.local_engine)."""
+    answer = answer_of(args, request)
+    if isinstance(answer, int):
+        return answer
+    return app_result(answer)
+
+
+def answer_of(args: argparse.Namespace, request: dict[str, Any]) -> dict[str, Any] | int:
+    """The answer to ``request`` of the running app, else of the timer service run here; an exit code
+    when neither could answer (already said on stderr)."""
     try:
-        answer = _ask_app(request)
-    except _NoApp:
+        answer = ask_app(request)
+    except NoApp:
         from .local_engine import run_command
 
         holder: dict[str, Any] = {}
@@ -225,19 +240,17 @@ def _via_app_or_engine(args: argparse.Namespace, request: dict[str, Any]) -> int
         if "answer" not in holder:
             return code  # the keyring or the server URL failed: already said
         answer = holder["answer"]
-    if isinstance(answer, int):
-        return answer
-    return _app_result(answer)
+    return answer
 
 
 def _via_app_or_api(args: argparse.Namespace, request: dict[str, Any], api_body, **result_kw) -> int:
     try:
-        answer = _ask_app(request)
-    except _NoApp:
+        answer = ask_app(request)
+    except NoApp:
         return _run_api(args, api_body)
     if isinstance(answer, int):
         return answer
-    return _app_result(answer, **result_kw)
+    return app_result(answer, **result_kw)
 
 
 # -- straight to the API -----------------------------------------------------------
@@ -289,7 +302,10 @@ def _start(args: argparse.Namespace) -> int:
     if query and args.task_id is not None:
         err(tr("give either QUERY or --task ID, not both"))
         return EXIT_USAGE
-    return _via_app_or_engine(args, {"cmd": "start", "query": query, "task_id": args.task_id})
+    request = {"cmd": "start", "query": query, "task_id": args.task_id}
+    if args.at:
+        request.update(at=args.at, allow_overlap=args.allow_overlap)
+    return _via_app_or_engine(args, request)
 
 
 def _stop(args: argparse.Namespace) -> int:
@@ -326,10 +342,17 @@ def _status(args: argparse.Namespace) -> int:
 
 def _palette(args: argparse.Namespace) -> int:
     try:
-        answer = _ask_app({"cmd": "palette"})
-    except _NoApp:
+        answer = ask_app({"cmd": "palette"})
+    except NoApp:
         err(tr("TimeCrowd Tray is not running: start it with `timecrowd-tray` (the palette needs the app)"))
         return EXIT_NOT_RUNNING
     if isinstance(answer, int):
         return answer
-    return _app_result(answer)
+    return app_result(answer)
+
+
+# The old private names (tests and benchmarks call them).
+_app_result = app_result
+_ask_app = ask_app
+_NoApp = NoApp
+_clock_of = clock_of

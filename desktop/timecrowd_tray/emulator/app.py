@@ -19,6 +19,7 @@ from .faults import FaultMiddleware
 from .oauth import oauth_routes
 from .store import EmulatorState, Forbidden, Invalid, NotFound, StoreError, Unauthenticated
 
+INPUT_TYPES = ("realtime", "manual", "automation")
 DEFAULT_PER_PAGE = 20  # ASSUMPTION: the docs list per_page without a default.
 MAX_PER_PAGE = 100
 
@@ -104,12 +105,19 @@ def create_app(state: EmulatorState) -> Starlette:
             return ok([views.working_user_json(state, me, user, entry) for user, entry in rows])
 
     async def list_time_entries(request: Request, me: int) -> Response:
-        filters = {
+        for name in ("stopped_at", "created_since", "updated_since", "deleted_since"):
+            _int_param(request, name)  # validated as the docs say; not used to filter (ASSUMPTION)
+        input_type = request.query_params.get("input_type")
+        if input_type not in (None, "", *INPUT_TYPES):
+            raise BadParam(f'Invalid parameter \'input_type\' value "{input_type}": Must be one of: '
+                           f'{", ".join(INPUT_TYPES)}.')
+        filters: dict[str, Any] = {
             "only_user_id": _int_param(request, "user_id"),
             "team_id": _int_param(request, "team_id"),
             "category_id": _int_param(request, "category_id"),
             "started_since": _int_param(request, "started_since"),
             "started_until": _int_param(request, "started_until"),
+            "input_type": input_type or None,
         }
         with state.lock:
             entries, _ = _page(state.list_entries(me, **filters), request)

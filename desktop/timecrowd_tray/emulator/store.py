@@ -17,6 +17,9 @@ Behaviours that are guesses about the real server, not documented facts:
 
 * Starting a task (or creating a running entry) stops the user's running entry
   at the same instant: one running entry per user.
+* An entry created from times (``time_entry: {started_at, stopped_at, ...}``) has
+  ``input_type`` "manual" (issue #14; the reference page's one example shows
+  "realtime", the API's own value list has "manual" for entries typed in).
 * Stopping an entry that is already stopped answers 200 with the entry
   unchanged: ``stopped_at`` does not move.
 * A new comment replaces the one shown on the entry (entries show one comment).
@@ -362,6 +365,7 @@ class EmulatorState:
         category_id: int | None = None,
         started_since: int | None = None,
         started_until: int | None = None,
+        input_type: str | None = None,
     ) -> list[Record]:
         """Entries of the caller's teams (and the caller's own), newest first."""
         with self.lock:
@@ -383,6 +387,8 @@ class EmulatorState:
                 if started_since is not None and entry["started_at"] < started_since:
                     continue
                 if started_until is not None and entry["started_at"] > started_until:
+                    continue
+                if input_type is not None and entry["input_type"] != input_type:
                     continue
                 found.append(entry)
             return copy.deepcopy(_newest_first(found))
@@ -585,6 +591,7 @@ class EmulatorState:
             if stopped < started:
                 raise Invalid(TIME_ENTRY_PREFIX, "Stopped at must be after started at")
             entry = self._new_entry(user_id, task, started, stopped)
+            entry["input_type"] = "manual"
             return copy.deepcopy(entry)
 
     def stop_entry(self, user_id: int, entry_id: int) -> Record:

@@ -8,12 +8,18 @@ response reflects one consistent moment.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from .store import EmulatorState, Record
 from .timefmt import hhmm, hhmmss, iso_jst, iso_utc
 
 JSON = dict[str, Any]
+
+
+def _key_md5(key: Any) -> str:
+    """The reference pages show a hex MD5 of the key (ASSUMPTION: of the key's UTF-8 text)."""
+    return hashlib.md5(str(key or "").encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def team_json(state: EmulatorState, team: Record) -> JSON:
@@ -62,6 +68,7 @@ def category_json(category: Record) -> JSON:
         "color": category["color"],
         "position": category["position"],
         "deleted_at_seconds": category["deleted_at"] or 0,
+        "key_md5": _key_md5(category["key"]),
         "archived": False,
         "category_id": None,
         "ancestry_path": "/",
@@ -98,6 +105,7 @@ def task_json(state: EmulatorState, task: Record) -> JSON:
         "color": category["color"] if category else 1,
         "position": None,
         "deleted_at_seconds": task["deleted_at"] or 0,
+        "key_md5": _key_md5(task["key"]),
         "archived": False,
         "ancestry_path": f"/{cat_id}/" if cat_id else "/",
         "selectable": task["deleted_at"] is None,
@@ -128,6 +136,13 @@ def user_json(state: EmulatorState, user: Record) -> JSON:
         "time_zone": "Tokyo",
         "locale": user["locale"],
         "domain": "timecrowd.net",
+        "reset_password_sent_at": None,
+        "remember_created_at": None,
+        "sign_in_count": 0,
+        "current_sign_in_at": None,
+        "last_sign_in_at": None,
+        "confirmed_at": iso_jst(user["created_at"]),
+        "confirmation_sent_at": None,
         "calendar_zoom_rate": 1,
         "has_password": True,
         "is_deactivated": False,

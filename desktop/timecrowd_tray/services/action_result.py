@@ -23,7 +23,8 @@ from ..core.models import Task
 from ..core.timer import EntryRef
 
 #: Machine-readable reasons an action was refused before anything was recorded.
-RefusalCode = Literal["signed_out", "no_task", "no_team", "empty", "storage", "too_long", "not_running"]
+RefusalCode = Literal["signed_out", "no_task", "no_team", "empty", "storage", "too_long", "not_running",
+                      "invalid_times", "overlap", "conflict", "not_found"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +74,4 @@ class Outcome:
     reason: str | None = None            # refused: the server's words; queued: why it waits
     waiting_for: Literal["network", "sign_in", "server"] | None = None  # queued only
     done_ids: tuple[int, ...] = field(default_factory=tuple)
+    code: str | None = None              # refused by the replay: "conflict", "not_found" (else None)

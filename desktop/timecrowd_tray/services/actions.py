@@ -77,8 +77,11 @@ class Actions:
 
     # -- the actions ------------------------------------------------------------------------
 
-    def start(self, task: Task) -> ActionResult:
-        """Start ``task`` (stopping what runs first). A no-op when it runs already."""
+    def start(self, task: Task, *, at: float | None = None) -> ActionResult:
+        """Start ``task`` (stopping what runs first). A no-op when it runs already.
+
+        ``at``: a backdated start (checked by :mod:`.entry_actions`): the intents carry that
+        time, so what runs is stopped then and the replay moves the server's start to it."""
         refusal = self._refusal()
         if refusal is not None:
             return refusal
@@ -87,17 +90,22 @@ class Actions:
         state = self._host.state
         if state.is_running and state.task is not None and state.task.id == task.id:
             return ActionResult()  # already running: a double press must not split the entry
-        intents, stopped = self._switch(lambda now: codec.start(task, now))
+        intents, stopped = self._switch(lambda now: codec.start(task, now), at)
         result = self._recorded(intents, stopped=stopped, started=task)
         if result.recorded:
             self._recent.touch(task)
         return result
 
-    def stop(self) -> ActionResult:
-        """Stop what runs (or starts). A no-op when nothing runs."""
+    def stop(self, at: float | None = None) -> ActionResult:
+        """Stop what runs (or starts). A no-op when nothing runs.
+
+        ``at``: the time it ends (unix seconds, not after now), when not now: the time the user
+        left (:mod:`.idle_watch`); the stop is stamped with it and replay moves the server's
+        ``stopped_at`` to it, as for any stop made offline."""
         if self._host.state.phase is Phase.SIGNED_OUT:
             return self._refuse(M.tr(M.NOT_SIGNED_IN), "signed_out")
-        stop = self._stop_intent(self._clock())
+        now = self._clock()
+        stop = self._stop_intent(now if at is None else min(at, now))
         if stop is None:
             return ActionResult()
         return self._recorded([stop[0]], stopped=stop[1])
@@ -196,9 +204,10 @@ class Actions:
         return (codec.stop(ref, st.task, st.started_at, now),
                 StoppedEntry(ref, st.task, st.started_at, stopped_at, duration))
 
-    def _switch(self, start: Callable[[float], NewIntent]) -> tuple[list[NewIntent], StoppedEntry | None]:
-        """The intents of a start (or a create) made now: a stop of what runs first, if anything does."""
-        now = self._clock()
+    def _switch(self, start: Callable[[float], NewIntent],
+                at: float | None = None) -> tuple[list[NewIntent], StoppedEntry | None]:
+        """The intents of a start (or a create) made now (or ``at``): a stop of what runs first, if anything does."""
+        now = self._clock() if at is None else at
         stop = self._stop_intent(now)
         if stop is None:
             return [start(now)], None

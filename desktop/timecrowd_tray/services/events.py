@@ -8,6 +8,7 @@ are ready to show: the server's words verbatim, or a text of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,5 +122,14 @@ class StorageProblem:
     cache_reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class DayChanged:
+    """An entry of ``day`` (the user's zone) was added, changed or deleted here or elsewhere, or a change
+    of ours was refused or conflicted: what shows that day reads it again. None: any day."""
+
+    day: date | None = None
+
+
 ServiceEvent = (StartedElsewhere | StoppedElsewhere | SwitchedElsewhere | ActionFailed | IntentRejected
-                | SignedOut | SyncedPending | WentOffline | BackOnline | RecentTasksChanged | StorageProblem)
+                | SignedOut | SyncedPending | WentOffline | BackOnline | RecentTasksChanged | StorageProblem
+                | DayChanged)

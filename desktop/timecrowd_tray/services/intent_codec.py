@@ -7,6 +7,14 @@ object, one shape per kind::
     stop     {"target": <ref>, "task": <task JSON>, "started_at": <unix seconds> | null}
     comment  {"target": <ref>, "text": "..."}
     create   {"title": "...", "team_id": 3, "category_id": 7 | null}
+    add      {"task": <task JSON>, "started_at": <unix s>, "stopped_at": <unix s>, "comment": "..." | null}
+    edit     {"target": <ref>, "task": <task JSON>, "set": <changes>, "seen": <seen>}
+    delete   {"target": <ref>, "task": <task JSON>, "seen": <seen>}
+
+``<changes>`` holds only what the user changed: ``started_at`` / ``stopped_at`` (unix
+seconds), ``task`` (<task JSON>), ``comment``. ``<seen>`` is the entry as the user saw it
+when they changed it (``started_at``, ``stopped_at`` or null, ``task_id``, ``comment``):
+the replay compares it with the server's to find a change made elsewhere meanwhile.
 
 ``<ref>`` is an :class:`~..core.timer.EntryRef`: ``{"entry_id": 5}`` (the server's id),
 ``{"local_id": 12}`` (the outbox row of the start or create that will make the entry),
@@ -36,7 +44,7 @@ if TYPE_CHECKING:
 NewIntent = tuple[ActionKind, dict[str, Any], float]
 
 #: The kinds whose intent makes a time entry (its outbox id is a ``local_id`` until it is done).
-MAKES_ENTRY = frozenset({ActionKind.START, ActionKind.CREATE})
+MAKES_ENTRY = frozenset({ActionKind.START, ActionKind.CREATE, ActionKind.ADD})
 
 
 def kind_of(value: object) -> ActionKind | None:
@@ -53,7 +61,7 @@ def kind_column(kind: ActionKind | str) -> str:
 
 
 def makes_entry(kind: ActionKind) -> bool:
-    """A start or a create: its intent makes a time entry."""
+    """A start, a create or an add: its intent makes a time entry."""
     return kind in MAKES_ENTRY
 
 
@@ -99,7 +107,93 @@ def create(title: str, team_id: int, category_id: int | None, acted_at: float) -
                                "category_id": int(category_id) if category_id is not None else None}, acted_at
 
 
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """An entry as the user saw it when they changed it (see the module docstring)."""
+
+    started_at: float | None
+    stopped_at: float | None
+    task_id: int | None
+    comment: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"started_at": self.started_at, "stopped_at": self.stopped_at, "task_id": self.task_id,
+                "comment": self.comment}
+
+
+@dataclass(frozen=True, slots=True)
+class EntryChanges:
+    """What an edit changes; None: left as it is."""
+
+    started_at: float | None = None
+    stopped_at: float | None = None
+    task: Task | None = None
+    comment: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.started_at is None and self.stopped_at is None and self.task is None and self.comment is None
+
+
+def add(task: Task, started_at: float, stopped_at: float, comment: str | None, acted_at: float) -> NewIntent:
+    """A finished entry of ``task`` from ``started_at`` to ``stopped_at`` (unix seconds)."""
+    return ActionKind.ADD, {"task": task_to_json(task), "started_at": float(started_at),
+                            "stopped_at": float(stopped_at), "comment": comment or None}, acted_at
+
+
+def edit(ref: EntryRef, task: Task, changes: EntryChanges, seen: Seen, acted_at: float) -> NewIntent:
+    """Change the entry ``ref`` (showing ``task``) as ``changes`` says; ``seen``: what the user saw."""
+    change: dict[str, Any] = {}
+    if changes.started_at is not None:
+        change["started_at"] = float(changes.started_at)
+    if changes.stopped_at is not None:
+        change["stopped_at"] = float(changes.stopped_at)
+    if changes.task is not None:
+        change["task"] = task_to_json(changes.task)
+    if changes.comment is not None:
+        change["comment"] = changes.comment
+    return ActionKind.EDIT, {"target": _ref_json(ref), "task": task_to_json(task), "set": change,
+                             "seen": seen.to_json()}, acted_at
+
+
+def delete(ref: EntryRef, task: Task, seen: Seen, acted_at: float) -> NewIntent:
+    return ActionKind.DELETE, {"target": _ref_json(ref), "task": task_to_json(task), "seen": seen.to_json()}, acted_at
+
+
 # -- reading -------------------------------------------------------------------------------
+
+
+def _seconds(value: object) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def entry_times(payload: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    """An add's start and end (unix seconds), as recorded."""
+    return _seconds(payload.get("started_at")), _seconds(payload.get("stopped_at"))
+
+
+def add_comment_text(payload: Mapping[str, Any]) -> str | None:
+    return _text(payload.get("comment")) or None
+
+
+def changes(payload: Mapping[str, Any]) -> EntryChanges:
+    raw = payload.get("set")
+    if not isinstance(raw, dict):
+        return EntryChanges()
+    return EntryChanges(_seconds(raw.get("started_at")), _seconds(raw.get("stopped_at")),
+                        task_from_json(raw.get("task")) if "task" in raw else None, _text(raw.get("comment")))
+
+
+def seen(payload: Mapping[str, Any]) -> Seen:
+    raw = payload.get("seen")
+    raw = raw if isinstance(raw, dict) else {}
+    return Seen(_seconds(raw.get("started_at")), _seconds(raw.get("stopped_at")), _whole(raw.get("task_id")),
+                _text(raw.get("comment")))
+
 
 
 def _whole(value: object) -> int | None:
@@ -174,4 +268,6 @@ def pending_action(intent: Intent, *, resolve: Callable[[int], int | None],
         resolved = resolve(ref.local_id)
         if resolved is not None:
             ref = EntryRef(resolved, ref.local_id)
-    return PendingAction(intent.id, intent.kind, at, task=task(intent.payload), target=ref)
+    new_start = changes(intent.payload).started_at if intent.kind is ActionKind.EDIT else None
+    return PendingAction(intent.id, intent.kind, at, task=task(intent.payload), target=ref,
+                         started_at=datetime.fromtimestamp(new_start, tz=UTC) if new_start is not None else None)

@@ -182,6 +182,10 @@ class Replayer:
             return await self._create(intent)
         if intent.kind is ActionKind.COMMENT:
             return await self._comment(intent)
+        if intent.kind in (ActionKind.ADD, ActionKind.EDIT, ActionKind.DELETE):
+            from .replay_entries import EntryReplay  # the entries' kinds (a module of their own)
+
+            return await EntryReplay(self).run(intent)
         return Rejected(f"unknown intent kind {intent.kind!r}")
 
     # -- helpers ---------------------------------------------------------------
@@ -226,7 +230,8 @@ class Replayer:
         """Move the server's stamp to the user's time. The action itself is done by now: a refusal
         of this correction never undoes it (it is retried as a check, then the server's time stays)."""
         try:
-            return await checked(self.client.update_entry_times(entry.id, **times))
+            return await checked(self.client.update_entry_times(
+                entry.id, started_at=times.get("started_at"), stopped_at=times.get("stopped_at")))
         except CheckRefused:
             intent = self._intent
             stored = self.outbox.get(intent.id) if intent is not None else None

@@ -34,7 +34,7 @@ from ..core import timer as T
 from ..core.timer import ActionKind, Phase
 from . import intent_codec as codec, messages as M
 from .action_result import ActionResult, Outcome
-from .events import IntentRejected, SyncedPending
+from .events import DayChanged, IntentRejected, SyncedPending
 from .outbox import Outbox
 from .outbox_rows import DONE, REJECTED, Intent
 from .poller import RETRY_AFTER_CAP, Poller, backoff_delay, wait_event
@@ -44,6 +44,8 @@ from .replay import CheckRefused, Done, Rejected, Replayer, Undecided
 log = logging.getLogger(__name__)
 
 KNOWN_IDS_KEPT = 100      # entry ids remembered before a start's first attempt
+#: The kinds that change an entry of a day (the entries window reads the day again when one ends).
+DAY_KINDS = frozenset({ActionKind.ADD, ActionKind.EDIT, ActionKind.DELETE})
 
 
 class SenderHost(RecentTasksHost, Protocol):
@@ -228,16 +230,37 @@ class Sender:
             self._recent.touch(entry.task)
         if intent.kind is ActionKind.STOP:
             self._recent.schedule_refresh()
+        if intent.kind is ActionKind.DELETE:
+            ref = codec.target(intent.payload)
+            gone = ref.entry_id if ref is not None and ref.entry_id is not None else (
+                self._outbox.resolve(ref.local_id) if ref is not None and ref.local_id is not None else None)
+            if gone is not None:
+                self._recent.entries.pop(gone, None)  # not in today's total any more
+        if intent.kind in DAY_KINDS:
+            self._recent.schedule_refresh()
+            host._emit(DayChanged(self._day_of(entry)))
+
+    def _day_of(self, entry: Any) -> Any:
+        """The user's calendar day of ``entry``'s start (None when unknown)."""
+        from ..core.today import user_timezone
+
+        if entry is None:
+            return None
+        return entry.started_at.astimezone(user_timezone(self._host._user)).date()
 
     def _apply_rejected(self, intent: Intent, outcome: Rejected) -> None:
         host = self._host
         self._changed.set()
+        if outcome.kind in ("conflict", "not_found"):  # what Sender.outcome reports as its code
+            self._outbox.save_progress(intent.id, {**intent.progress, "refusal_code": outcome.kind})
         self._outbox.mark_rejected(intent.id, outcome.message)
         host._set_online(True)
         task = codec.task_of(intent, host._team_name)
         log.info("intent %s (%s) rejected: %s", intent.id, intent.kind.value, outcome.message)
         host._set_state(T.action_dropped(host.state, intent.id, outcome.message))
         host._emit(IntentRejected(outcome.message, outcome.kind or intent.kind.value, task, outcome.status))
+        if intent.kind in DAY_KINDS:
+            host._emit(DayChanged(None))
         if intent.kind is ActionKind.STOP and host._account is not None:
             for dependent in self._outbox.pending(host._account):
                 if codec.comes_after(dependent.payload) == intent.id:  # `stop --comment`: refused together
@@ -282,7 +305,9 @@ class Sender:
             rejected = [i for i, st in zip(result.intents, states) if st == REJECTED]
             if rejected:
                 intent = self._outbox.get(rejected[0])
-                return Outcome("refused", result.acted_at, reason=intent.last_error if intent else None)
+                code = intent.progress.get("refusal_code") if intent else None
+                return Outcome("refused", result.acted_at, reason=intent.last_error if intent else None,
+                               code=code if isinstance(code, str) else None)
             if all(st == DONE for st in states):
                 return Outcome("done", result.acted_at, done_ids=result.intents)
             waiting = self._waiting_for()
