@@ -21,6 +21,18 @@ click). With no task matching, nothing is highlighted, Enter does nothing and
 the hint line says how to create. The palette also closes when it loses the
 focus, like the launchers it imitates.
 
+Commands (:meth:`Palette.set_commands`, the tray's are "Today…" and "Pending
+changes", :mod:`.palette_commands`) are found by the same typing and listed
+among the tasks by how well they match: a command row comes before a task
+only when it matches strictly better, so it is highlighted for you only then
+(or, with nothing typed, when it is the only row: with nothing typed the
+commands come after the tasks). Enter on one emits :attr:`Palette.command_chosen`
+with the controller's method to call, as a task emits :attr:`Palette.task_chosen`.
+
+As a chooser (``choose_only=True``: the entries window's "Choose a task") it
+offers the tasks alone: no commands, no create row, no destination, and the
+hint says Enter chooses.
+
 The list's rows and how they are painted are :mod:`.palette_rows`; the
 choices of where a new task goes (:class:`Destination`) are made by
 :mod:`timecrowd_tray.core.destinations`.
@@ -51,6 +63,7 @@ from ..core.fuzzy import FuzzyIndex, task_index
 from ..core.labels import team_and_category
 from ..core.models import Task
 from .comment_dialog import take_focus
+from .palette_commands import CommandIndex, PaletteCommand
 from .palette_rows import PaletteDelegate, PaletteModel, PaletteRow
 
 log = logging.getLogger(__name__)
@@ -67,11 +80,15 @@ class Palette(QFrame):
 
     task_chosen = Signal(object)                 # Task
     create_requested = Signal(str, object)       # title, Destination
+    command_chosen = Signal(str)                 # PaletteCommand.intent: the controller's method to call
     closed = Signal()
 
-    def __init__(self, search: SearchFn | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, search: SearchFn | None = None, parent: QWidget | None = None, *,
+                 choose_only: bool = False) -> None:
         super().__init__(parent)
         self._search = search
+        self._choose_only = choose_only
+        self._commands = CommandIndex()
         self._index: FuzzyIndex[Task] = task_index([])
         self._local_ids: set[int] = set()
         self._server: dict[str, list[Task]] = {}  # query -> the server's answer
@@ -91,7 +108,8 @@ class Palette(QFrame):
         layout.setSpacing(6)
         self.field = QLineEdit()
         self.field.setObjectName("paletteField")
-        self.field.setPlaceholderText(self.tr("Search tasks, or type a new task title"))
+        self.field.setPlaceholderText(self.tr("Search tasks") if choose_only
+                                      else self.tr("Search tasks, or type a new task title"))
         self.field.setClearButtonEnabled(True)
         big = self.field.font()
         big.setPointSizeF(big.pointSizeF() * 1.25)
@@ -120,6 +138,9 @@ class Palette(QFrame):
         self.destination.currentIndexChanged.connect(self._update_create_row)
         self.destination.activated.connect(self._on_destination_chosen)
         footer.addWidget(self.destination, 1)
+        if choose_only:  # nothing is created here
+            self.destination_label.hide()
+            self.destination.hide()
         self.hint = QLabel(self.tr("↑↓ choose · Enter start · Esc close"))
         self.hint.setObjectName("paletteHint")
         self.hint.setWordWrap(True)  # a longer hint takes two lines, not the destination's width
@@ -170,6 +191,13 @@ class Palette(QFrame):
             self.destination.blockSignals(False)
         self._update_create_row()
 
+    def set_commands(self, commands: Sequence[PaletteCommand]) -> None:
+        """The commands offered beside the tasks (none as a chooser)."""
+        if self._choose_only:
+            return
+        self._commands = CommandIndex(commands)
+        self._refresh()
+
     def current_destination(self) -> Destination | None:
         data = self.destination.currentData()
         return data if isinstance(data, Destination) else None
@@ -201,25 +229,43 @@ class Palette(QFrame):
         if self._filter_timer.isActive():
             self._refresh()
 
-    def _refresh(self, keep: tuple[str, int] | None = None) -> None:
+    def _refresh(self, keep: tuple[str, int | str] | None = None) -> None:
         """Filter for what is typed; highlight the row ``keep`` names if it is still there, else the first task."""
         self._filter_timer.stop()
         query = self.query.strip()
-        rows = [PaletteRow("task", m.item.title, team_and_category(m.item), m.item)
-                for m in self._index.search(self.query, LOCAL_LIMIT)]  # unstripped: a trailing space matters
+        matches = self._index.search(self.query, LOCAL_LIMIT)  # unstripped: a trailing space matters
+        rows = [PaletteRow("task", m.item.title, team_and_category(m.item), m.item) for m in matches]
         shown = {r.task.id for r in rows if r.task is not None}
         for task in self._server.get(query, ()):
             if task.id not in shown:
                 shown.add(task.id)
                 rows.append(PaletteRow("task", task.title, team_and_category(task), task, from_server=True))
-        if query:
+        self._insert_commands(rows, [m.score for m in matches])
+        if query and not self._choose_only:
             rows.append(self._create_row(query))
         self.model.set_rows(rows)
         target = next((i for i, r in enumerate(rows) if keep is not None and r.identity == keep and r.enabled),
                       None)
-        if target is None:  # the first task; never the create row (see the module's docstring)
-            target = next((i for i, r in enumerate(rows) if r.kind == "task" and r.enabled), None)
+        if target is None:  # the first row, a task or a better match; never the create row (see the docstring)
+            target = next((i for i, r in enumerate(rows) if r.kind != "create" and r.enabled), None)
+            if target is not None and rows[target].kind == "command" and not query and len(rows) > 1:
+                target = None  # nothing typed (and no task): a command only when it is all there is
         self._select(target)
+
+    def _insert_commands(self, rows: list[PaletteRow], scores: Sequence[int]) -> None:
+        """Put the commands the query finds into ``rows``, after the local tasks matching at least as well.
+
+        ``scores`` are those tasks' scores, best first (they are ``rows``' head). Nothing typed: every
+        command, after the tasks.
+        """
+        found: list[tuple[PaletteCommand, int | None]] = (
+            list(self._commands.search(self.query)) if self.query.strip()
+            else [(command, None) for command in self._commands.commands])
+        end = len(rows)
+        for inserted, (command, score) in enumerate(found):  # best first: the positions only grow
+            at = end if score is None else sum(1 for s in scores if s >= score)
+            rows.insert(at + inserted, PaletteRow("command", command.title, command.subtitle,
+                                                  command=command.intent, tag=self.tr("Command")))
 
     def _create_row(self, query: str) -> PaletteRow:
         title = self.tr("Create “%1”").replace("%1", query)
@@ -257,6 +303,10 @@ class Palette(QFrame):
         current = rows[index.row()] if index.isValid() and 0 <= index.row() < len(rows) else None
         if current is not None and current.kind == "create":
             text = self.tr("↑↓ choose · Enter create · Esc close")
+        elif current is not None and current.kind == "command":
+            text = self.tr("↑↓ choose · Enter open · Esc close")
+        elif self._choose_only and (current is not None or not self.query.strip()):
+            text = self.tr("↑↓ move · Enter choose · Esc close")
         elif current is not None or not self.query.strip():
             text = self.tr("↑↓ choose · Enter start · Esc close")
         elif rows and rows[-1].kind == "create" and rows[-1].enabled:
@@ -334,7 +384,7 @@ class Palette(QFrame):
         super().keyPressEvent(event)
 
     def activate(self, row: int) -> None:
-        """Start (or create) what row ``row`` of the list as shown offers (nothing for no row)."""
+        """Start (or create, or run) what row ``row`` of the list as shown offers (nothing for no row)."""
         if not 0 <= row < self.model.rowCount():
             return
         chosen = self.model.rows[row]
@@ -346,6 +396,9 @@ class Palette(QFrame):
                 return
             self.close_palette()
             self.create_requested.emit(self.query.strip(), dest)
+        elif chosen.kind == "command":
+            self.close_palette()
+            self.command_chosen.emit(chosen.command)
         elif chosen.task is not None:
             self.close_palette()
             self.task_chosen.emit(chosen.task)

@@ -1,10 +1,12 @@
 """The palette's list: its rows, their model, and how a row is painted.
 
-:class:`PaletteRow` is one line of the list (a task, or the offer to create
-one); :class:`PaletteModel` holds them for the view; :class:`PaletteDelegate`
-paints each as two lines, the title and, smaller, the team and category (or,
-for a row that cannot be chosen, why, muted). The window that fills the list
-and acts on the choice is :mod:`.palette`.
+:class:`PaletteRow` is one line of the list (a task, a command such as
+"Today…", or the offer to create a task); :class:`PaletteModel` holds them for
+the view; :class:`PaletteDelegate` paints each as two lines, the title and,
+smaller, the team and category (a command: what it does; a row that cannot be
+chosen: why), muted. A command's row also shows its tag ("Command") at the
+right of its title, so it never passes for a task. The window that fills the
+list and acts on the choice is :mod:`.palette`.
 """
 
 from __future__ import annotations
@@ -24,17 +26,19 @@ _NO_PARENT = QModelIndex()  # the list's rows have no parent
 
 @dataclass(frozen=True, slots=True)
 class PaletteRow:
-    kind: str                   # "task" or "create"
+    kind: str                   # "task", "command" or "create"
     title: str
-    subtitle: str               # team and category; for a disabled row, why it is
+    subtitle: str               # team and category; a command: what it does; a disabled row: why
     task: Task | None = None
     from_server: bool = False
     enabled: bool = True        # False: shown, never selected or started
+    command: str = ""           # a command row: the intent it runs (PaletteCommand.intent)
+    tag: str = ""               # shown muted at the right of the title ("Command")
 
     @property
-    def identity(self) -> tuple[str, int]:
+    def identity(self) -> tuple[str, int | str]:
         """The same for the same choice across refreshes of the list (the row number is not)."""
-        return (self.kind, self.task.id if self.task is not None else 0)
+        return (self.kind, self.task.id if self.task is not None else self.command)
 
 
 class PaletteModel(QAbstractListModel):
@@ -74,6 +78,8 @@ class PaletteModel(QAbstractListModel):
             return row.title
         if role in (self.SubtitleRole, Qt.ItemDataRole.ToolTipRole):
             return row.subtitle
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{row.title}, {row.tag}" if row.tag else row.title
         if role == self.RowRole:
             return row
         return None
@@ -152,8 +158,19 @@ class PaletteDelegate(QStyledItemDelegate):
         fonts = self._fonts_for(option.font, option.font.key())
         italic = row.kind == "create"
         font, font_key = (fonts.italic, fonts.italic_key) if italic else (fonts.normal, fonts.normal_key)
-        title = self._elide(option.fontMetrics, row.title, rect.width(), fonts.normal_key)
+        title_width = rect.width()
         painter.save()
+        if row.tag:  # right-aligned on the title's line; the title is elided short of it
+            tag = self._static(row.tag, fonts.small, fonts.small_key)
+            tag_size = tag.size()
+            tag_color = QColor(text_color)
+            tag_color.setAlphaF(0.65)
+            painter.setFont(fonts.small)
+            painter.setPen(tag_color)
+            painter.drawStaticText(QPointF(rect.right() - tag_size.width(),
+                                           rect.top() + (half - tag_size.height()) / 2), tag)
+            title_width = max(0, rect.width() - int(tag_size.width()) - 12)
+        title = self._elide(option.fontMetrics, row.title, title_width, fonts.normal_key)
         painter.setFont(font)
         painter.setPen(text_color)
         # Left-aligned and vertically centred in each half, as drawText(AlignLeft | AlignVCenter) would.
