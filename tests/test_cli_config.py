@@ -69,7 +69,8 @@ def test_list_shows_every_key_with_defaults(capsys, private_settings):
     lines = out.splitlines()
     for key in SCHEMA:
         assert any(line.startswith(key + " ") and "(default)" in line for line in lines), key
-    assert "poll_interval   = 30  (default)" in lines
+    width = max(len(key) for key in SCHEMA)  # the keys are aligned on the longest one
+    assert f"{'poll_interval':<{width}} = 30  (default)" in lines
     assert lines[-1].startswith("# stored in ") and str(private_settings) in lines[-1]
 
 
@@ -83,7 +84,8 @@ def test_set_get_reset_round_trip(capsys):
     assert run(capsys, "set", "hotkey.palette", "")[1] == "hotkey.palette = \n"  # turned off
     assert run(capsys, "set", "api_base", "http://127.0.0.1:8080/")[1] == "api_base = http://127.0.0.1:8080\n"
     code, out, _ = run(capsys, "list")
-    assert "poll_interval   = 120\n" in out and "language        = ja\n" in out
+    width = max(len(key) for key in SCHEMA)
+    assert f"{'poll_interval':<{width}} = 120\n" in out and f"{'language':<{width}} = ja\n" in out
     assert run(capsys, "reset", "poll_interval") == (EXIT_OK, "poll_interval = 30  (default)\n", "")
     assert not SettingsStore().is_set("poll_interval")
 

@@ -656,11 +656,12 @@ def test_status_document_schema():
         "elapsed_seconds": 2530,
         "pending": 0,
         "source": "app",
+        "idle": None,
     }
     assert status.format_status(doc) == "▶ 週次定例ミーティング (株式会社デモ) 0:42:10"
     idle = status.status_document(state="idle", source="api")
     assert idle == {"state": "idle", "task": None, "started_at": None, "elapsed_seconds": None,
-                    "pending": 0, "source": "api"}
+                    "pending": 0, "source": "api", "idle": None}
     assert status.format_status(idle) == "■ not running"
     assert status.format_status(status.status_document(state="signed_out", source="api")) == "signed out"
     offline = status.status_document(state="offline", task=Task(id=1, title="x"), started_at=start, now=start,

@@ -50,6 +50,44 @@ def _parse_poll_interval(value: Any) -> int:
     return seconds
 
 
+def _whole_in(low: int, high: int, *, hours: bool = False) -> Callable[[Any], int]:
+    """A parser of a whole number of minutes (``hours``: of hours) from ``low`` to ``high``; 0 turns it off."""
+
+    def parse(value: Any) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            if hours:
+                raise InvalidSetting("expected a whole number of hours (0: off)") from None
+            raise InvalidSetting("expected a whole number of minutes (0: off)") from None
+        if not low <= number <= high:
+            if hours:
+                raise InvalidSetting(f"expected between {low} and {high} hours (0: off)")
+            raise InvalidSetting(f"expected between {low} and {high} minutes (0: off)")
+        return number
+
+    return parse
+
+
+def _parse_remind_hours(value: Any) -> str:
+    from .reminders import parse_hours
+
+    try:
+        start, end = parse_hours(str(value))
+    except ValueError as exc:
+        raise InvalidSetting(str(exc)) from None
+    return f"{start:%H:%M}-{'24:00' if end.second else f'{end:%H:%M}'}"
+
+
+def _parse_remind_days(value: Any) -> str:
+    from .reminders import days_text, parse_days
+
+    try:
+        return days_text(parse_days(str(value)))
+    except ValueError as exc:
+        raise InvalidSetting(str(exc)) from None
+
+
 LANGUAGES = ("system", "ja", "en")
 
 
@@ -110,6 +148,15 @@ SCHEMA: dict[str, Setting] = {s.key: s for s in (
             "also notify on your own starts/stops (errors and changes made elsewhere are always shown)"),
     Setting("language", "system", _parse_language, "user interface language: system, ja or en"),
     Setting("autostart", False, _parse_bool, "start TimeCrowd Tray at login"),
+    # Away time and reminders (core/idle.py, core/reminders.py).
+    Setting("idle_minutes", 10, _whole_in(0, 480),
+            "ask what to do with the time away after this many minutes without input (0: off)"),
+    Setting("remind_minutes", 15, _whole_in(0, 480),
+            "remind to start the timer after this many active minutes not tracking (0: off)"),
+    Setting("remind_hours", "09:00-18:00", _parse_remind_hours, "working hours for reminders, such as 09:00-18:00"),
+    Setting("remind_days", "mon,tue,wed,thu,fri", _parse_remind_days, "working days for reminders, such as mon-fri"),
+    Setting("remind_max_hours", 10, _whole_in(0, 48, hours=True),
+            "offer to end a timer running longer than this many hours (0: only across the night)"),
 )}
 
 

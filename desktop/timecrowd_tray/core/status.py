@@ -29,7 +29,8 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def status_document(*, state: str, task: Any = None, team: str = "", started_at: datetime | None = None,
-                    now: datetime | None = None, pending: int = 0, source: str) -> dict[str, Any]:
+                    now: datetime | None = None, pending: int = 0, source: str,
+                    idle: dict[str, Any] | None = None) -> dict[str, Any]:
     """The ``status --json`` document (see docs/controls.md).
 
     ``task`` is a :class:`~timecrowd_tray.core.models.Task` (or None): id,
@@ -52,6 +53,8 @@ def status_document(*, state: str, task: Any = None, team: str = "", started_at:
         "elapsed_seconds": elapsed,
         "pending": int(pending),
         "source": source,
+        # {"since": ISO time the user left, "seconds": away} while the away prompt waits (issue #15)
+        "idle": idle,
     }
 
 

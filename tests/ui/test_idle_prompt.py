@@ -1,0 +1,140 @@
+"""The away prompt and the reminder notices, on the tray with the real service and the emulator."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from timecrowd_tray.platform.idle.base import IdleSource
+from timecrowd_tray.services.commands import Commands
+from timecrowd_tray.ui.away_setup import AwayFeature
+
+from .conftest import run_async
+
+
+class FakeIdle(IdleSource):
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.idle = 0.0
+
+    async def idle_seconds(self) -> float:
+        return self.idle
+
+
+def away_feature(qtbot, app):
+    source = FakeIdle()
+
+    async def make():
+        return source
+
+    async def no_presence(emit, idle):
+        return []
+
+    feature = AwayFeature(app.tray, app.service, app.settings, lambda c: __import__("asyncio").ensure_future(c),
+                          idle_source=make, presence=no_presence, clock=app.clock)
+    run_async(qtbot, feature.start())
+    return feature, source
+
+
+def start_running(qtbot, app):
+    task = app.service.recent_tasks[0]
+    app.tray.start_task(task)
+    qtbot.waitUntil(lambda: app.running() is not None and not app.service.state.pending, timeout=5000)
+    return app.running()["id"]
+
+
+def go_away(qtbot, app, feature, source, seconds):
+    app.clock.advance(20 * 60)  # worked 20 minutes, then left
+    left = app.clock()
+    app.clock.advance(seconds)
+    source.idle = seconds
+    run_async(qtbot, feature.watch.check())
+    app.clock.advance(3)
+    source.idle = 1.0
+    run_async(qtbot, feature.watch.check())
+    return left
+
+
+def test_the_prompt_says_when_they_left_counts_to_then_and_discard_ends_the_entry_there(qtbot, app_under_test):
+    app = app_under_test
+    feature, source = away_feature(qtbot, app)
+    entry_id = start_running(qtbot, app)
+    left = go_away(qtbot, app, feature, source, 44 * 60)
+    prompt = feature.host.prompt
+    assert prompt is not None and prompt.isVisible() and prompt.keep.isDefault()
+    assert "44" in prompt.message.text()
+    prompt.reject()                                           # Esc: no answer, the prompt stays
+    assert prompt.isVisible() and feature.watch.pending is not None
+    assert app.tray.now().timestamp() == left                 # the time shown stops when they left
+    status = Commands(app.service, app.tray).status()
+    assert status["idle"] == feature.watch.status() and status["idle"]["seconds"] == 44 * 60 + 2
+    assert status["elapsed_seconds"] == int(left - app.service.state.started_at.timestamp())
+    prompt.discard.click()
+    qtbot.waitUntil(lambda: app.emulator.entry(entry_id)["stopped_at"] is not None, timeout=5000)
+    assert app.emulator.entry(entry_id)["stopped_at"] == int(left)
+    assert feature.host.prompt is None and app.tray.now().timestamp() == app.clock()
+    run_async(qtbot, feature.aclose())
+
+
+def test_an_entry_changed_elsewhere_is_said_and_left_alone(qtbot, app_under_test):
+    app = app_under_test
+    feature, source = away_feature(qtbot, app)
+    entry_id = start_running(qtbot, app)
+    go_away(qtbot, app, feature, source, 30 * 60)
+    app.emulator.stop_entry(app.me, entry_id)
+    run_async(qtbot, app.service.refresh())
+    stopped_at = app.emulator.entry(entry_id)["stopped_at"]
+    feature.host.prompt.continue_.click()
+    assert any("stopped since you left" in n.message for n in app.tray.notifier.history)
+    assert app.emulator.entry(entry_id)["stopped_at"] == stopped_at and app.running() is None
+    run_async(qtbot, feature.aclose())
+
+
+def test_stop_at_a_typed_time_or_says_why_not(qtbot, app_under_test):
+    app = app_under_test
+    feature, source = away_feature(qtbot, app)
+    entry_id = start_running(qtbot, app)
+    left = go_away(qtbot, app, feature, source, 30 * 60)
+    prompt = feature.host.prompt
+    prompt.time_edit.setText("99:99")
+    prompt.stop_at.click()
+    assert prompt.note.isVisible() and feature.host.prompt is prompt
+    from datetime import datetime
+
+    prompt.time_edit.setText(datetime.fromtimestamp(left + 600).strftime("%H:%M"))
+    prompt.stop_at.click()
+    qtbot.waitUntil(lambda: app.emulator.entry(entry_id)["stopped_at"] is not None, timeout=5000)
+    assert abs(app.emulator.entry(entry_id)["stopped_at"] - (left + 600)) < 60
+    run_async(qtbot, feature.aclose())
+
+
+def test_a_reminder_offers_the_latest_task_and_snoozes(qtbot, app_under_test):
+    app = app_under_test
+    feature, _ = away_feature(qtbot, app)
+    task = app.service.recent_tasks[0]
+    feature.notices.remind(task)
+    window = feature.notices.window
+    assert window is not None and task.title in window.label.text()
+    assert set(window.buttons) == {"act", "15m", "1h", "today", "dismiss"}
+    window.buttons["act"].click()
+    qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
+    assert app.running()["task_id"] == task.id
+    feature.notices.remind(task)
+    feature.notices.window.buttons["1h"].click()
+    assert feature.reminders.state.snoozed_until == app.clock() + 3600
+    QApplication.processEvents()
+    run_async(qtbot, feature.aclose())
+
+
+def test_an_answer_from_the_shell_closes_the_prompt(qtbot, app_under_test):
+    app = app_under_test
+    feature, source = away_feature(qtbot, app)
+    start_running(qtbot, app)
+    go_away(qtbot, app, feature, source, 30 * 60)
+    prompt = feature.host.prompt
+    answer = run_async(qtbot, Commands(app.service, app.tray).handle({"cmd": "idle", "answer": "keep"}))
+    assert answer["ok"] and answer["action"] == "kept" and answer["status"]["idle"] is None
+    assert feature.host.prompt is None and prompt is not None
+    none = run_async(qtbot, Commands(app.service, app.tray).handle({"cmd": "idle", "answer": "keep"}))
+    assert not none["ok"] and none["code"] == "no_idle"
+    run_async(qtbot, feature.aclose())
