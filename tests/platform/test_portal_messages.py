@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jeepney.low_level import HeaderFields, Message, Parser
 
-from timecrowd_tray.platform.hotkeys import parse_sequence, portal
+from timecrowd_tray.platform.hotkeys import create_hotkey_backend, parse_sequence, portal
 
 
 def round_trip(message: Message) -> Message:
@@ -85,6 +85,22 @@ def test_a_portal_that_cannot_be_reached_is_reported_not_raised(qloop, qtbot, mo
     backend.close()
 
 
-def test_the_portal_is_absent_without_a_session_bus(monkeypatch, tmp_path):
+def test_choosing_the_portal_backend_opens_no_connection(monkeypatch, tmp_path):
+    """The UI thread picks the backend: nothing may wait on D-Bus there, so nothing is sent yet."""
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-bus")
-    assert portal.portal_version(timeout=1) is None
+    backend = create_hotkey_backend(["portal"])
+    assert isinstance(backend, portal.PortalBackend)
+    assert backend._conn is None and backend.version is None
+    backend.close()
+
+
+def test_without_a_session_bus_the_portal_is_missing(qloop, qtbot, monkeypatch):
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    backend = portal.PortalBackend()
+    problems = []
+    backend.on_problem = lambda name, exc: problems.append((name, exc))
+    backend.register("toggle", "Ctrl+Alt+Shift+T", lambda: None)
+    qtbot.waitUntil(lambda: bool(problems), timeout=5000)
+    ((name, exc),) = problems
+    assert name == "*" and isinstance(exc, portal.PortalMissing) and "session bus" in str(exc)
+    backend.close()

@@ -3,7 +3,8 @@
 Behind the frontend sits a test implementation of ``org.freedesktop.impl.portal.GlobalShortcuts``
 (tests/support/portal_backend.py), as the portal's own integration tests do with python-dbusmock:
 it plays the desktop (KDE's dialog, GNOME 48's) and the user pressing keys. The app's side is the
-real :class:`PortalBackend`, chosen by the real :func:`create_hotkey_backend` probe, on the qasync loop.
+real :class:`PortalBackend`, chosen by the real :func:`create_hotkey_backend` (which asks the bus
+nothing: the first bind, on the qasync loop, finds out whether the portal is there).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from timecrowd_tray.platform.hotkeys import (
     HotkeyConflict,
     HotkeyError,
     HotkeyUnsupported,
-    NullBackend,
     create_hotkey_backend,
 )
-from timecrowd_tray.platform.hotkeys.portal import PortalBackend
+from timecrowd_tray.platform.hotkeys.portal import PortalBackend, PortalMissing
+from timecrowd_tray.ui.controls import fallback_hint, install_controls
 
 from support.portal_backend import BindAnswer, PortalFrontend, ShortcutsBackend, bare_bus_config, frontend_binary
 from support.sni_host import PrivateSessionBus
@@ -69,6 +70,10 @@ class App:
         for name, sequence in shortcuts.items():
             self.backend.register(name, sequence, lambda name=name: self.pressed.append(name))
 
+    def wait_problems(self) -> list[tuple[str, HotkeyError]]:
+        self.qtbot.waitUntil(lambda: bool(self.problems), timeout=BIND_TIMEOUT_MS)
+        return self.problems
+
     def wait_bound(self) -> dict[str, str]:
         backend = self.backend
         assert isinstance(backend, PortalBackend), backend
@@ -92,13 +97,13 @@ def app(stack, qloop, qtbot) -> Iterator[App]:
     app.close()
 
 
-def test_the_factory_finds_the_real_portal(stack, qloop):
-    backend = create_hotkey_backend(["portal"])
-    try:
-        assert isinstance(backend, PortalBackend)
-        assert stack.frontend.version() == 1
-    finally:
-        backend.close()
+def test_the_factory_picks_the_portal_and_the_first_bind_finds_it(stack, app):
+    assert isinstance(app.backend, PortalBackend)
+    assert app.backend.version is None  # not asked yet: choosing the backend sends nothing
+    app.register(toggle="Ctrl+Alt+Shift+T")
+    app.wait_bound()
+    assert app.backend.version == stack.frontend.version() == 1
+    assert app.problems == []
 
 
 def test_create_session_bind_and_activate(stack, app, qtbot):
@@ -226,29 +231,106 @@ def test_a_desktop_that_refuses_the_session_is_reported_once(stack, app):
 # -- no portal ---------------------------------------------------------------------------------
 
 
-def test_a_frontend_without_a_shortcuts_backend_means_no_portal(tmp_path, monkeypatch):
+def test_a_frontend_without_a_shortcuts_backend_means_no_portal(tmp_path, monkeypatch, qloop, qtbot):
     """GNOME before 48: the frontend runs, but no backend of this desktop offers GlobalShortcuts."""
     require_frontend()
     with PrivateSessionBus() as bus:
         frontend = PortalFrontend(bus, tmp_path, backend_name="org.freedesktop.impl.portal.Nobody")
         frontend.write_portal_file(interfaces="org.freedesktop.impl.portal.Nothing")
         frontend.start(expect_shortcuts=False)
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+        app = App(qtbot)
         try:
-            monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
-            backend = create_hotkey_backend(["portal"])
-            assert isinstance(backend, NullBackend)
-            assert "org.freedesktop.portal.GlobalShortcuts" in backend.reason
+            app.register(toggle="Ctrl+Alt+Shift+T")
+            ((name, exc),) = app.wait_problems()
+            assert name == "*" and isinstance(exc, PortalMissing)
+            assert "org.freedesktop.portal.GlobalShortcuts" in str(exc)
         finally:
+            app.close()
             frontend.stop()
 
 
-def test_a_bus_without_any_portal_means_no_portal(tmp_path, monkeypatch):
+def test_a_bus_without_any_portal_means_no_portal(tmp_path, monkeypatch, qloop, qtbot):
     require("dbus-daemon", why="the portal tests need a private D-Bus bus")
     with PrivateSessionBus(config_file=bare_bus_config(tmp_path)) as bus:  # nothing the bus could start
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
-        backend = create_hotkey_backend(["portal"])
-        assert isinstance(backend, NullBackend)
-        assert "org.freedesktop.portal.GlobalShortcuts" in backend.reason
+        app = App(qtbot)
+        try:
+            app.register(toggle="Ctrl+Alt+Shift+T", palette="Ctrl+Alt+Shift+Space")
+            ((name, exc),) = app.wait_problems()  # once, for both
+            assert name == "*" and isinstance(exc, PortalMissing)
+            assert "org.freedesktop.portal.GlobalShortcuts" in str(exc)
+            assert "ServiceUnknown" in str(exc)
+        finally:
+            app.close()
+
+
+def test_choosing_the_portal_asks_a_hung_frontend_nothing_and_its_silence_is_reported_later(
+        tmp_path, monkeypatch, qloop, qtbot):
+    """A frontend that never answers: the backend is created at once, and only the loop waits for it."""
+    require("dbus-daemon", why="the portal tests need a private D-Bus bus")
+    monkeypatch.setattr(PortalBackend, "discovery_timeout", 1.0)  # 25 s in the app
+    with PrivateSessionBus(config_file=bare_bus_config(tmp_path)) as bus, \
+            ShortcutsBackend(bus, name="org.freedesktop.portal.Desktop", mute=True) as hung:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+        app = App(qtbot)
+        try:
+            assert isinstance(app.backend, PortalBackend)
+            assert hung.calls == [] and app.backend._conn is None  # no connection, so no call, on this thread
+            app.register(toggle="Ctrl+Alt+Shift+T")
+            assert hung.calls == [] and app.problems == []      # the bind waits for the loop
+            ((name, exc),) = app.wait_problems()
+            assert [c.member for c in hung.calls] == ["Get"]    # the version, asked from the loop
+            assert name == "*" and isinstance(exc, PortalMissing) and "did not answer" in str(exc)
+        finally:
+            app.close()
+
+
+class Settings(dict):
+    def get(self, key, default=None):
+        return super().get(key, default)
+
+
+def test_the_controls_tell_a_desktop_without_the_portal_as_before(tmp_path, monkeypatch, qloop, qtbot):
+    """Start-up through install_controls: the same hint and per-shortcut texts, once the bind found no portal."""
+    require("dbus-daemon", why="the portal tests need a private D-Bus bus")
+    with PrivateSessionBus(config_file=bare_bus_config(tmp_path)) as bus:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+        monkeypatch.setenv("TIMECROWD_TRAY_HOTKEY_BACKEND", "portal")
+        notes: list[str] = []
+        settings = Settings({"hotkey.toggle": "Ctrl+Alt+Shift+T", "hotkey.palette": "Ctrl+Alt+Shift+Space"})
+        controls = install_controls(object(), object(), settings, notes.append, start_server=False)
+        try:
+            assert isinstance(controls.backend, PortalBackend)
+            assert notes == [] and controls.problems == {}  # nothing known yet: the bind runs on the loop
+            qtbot.waitUntil(lambda: bool(notes), timeout=BIND_TIMEOUT_MS)
+            assert notes == [fallback_hint()]
+            assert set(controls.problems) == {"toggle", "palette"}
+            assert "timecrowd-tray toggle" in controls.problems["toggle"]
+            assert "timecrowd-tray palette" in controls.problems["palette"]
+            assert controls.registered == {}
+        finally:
+            controls.close()
+            shutdown = getattr(controls.backend, "shutdown_done", None)
+            if shutdown is not None:
+                qtbot.waitUntil(shutdown.done, timeout=5000)
+
+
+def test_a_frontend_that_leaves_mid_bind_fails_the_bind_at_once(stack, app, qtbot):
+    """The desktop's dialog is open when xdg-desktop-portal goes: no 120 s wait for an answer that cannot come."""
+    stack.desktop.bind_answer = BindAnswer(hold=True)
+    app.register(toggle="Ctrl+Alt+Shift+T")
+    qtbot.waitUntil(lambda: len(stack.desktop.calls_to("BindShortcuts")) == 1, timeout=BIND_TIMEOUT_MS)
+    stack.frontend.stop()
+
+    assert app.wait_bound() == {}
+    ((name, exc),) = app.problems
+    assert name == "*" and isinstance(exc, HotkeyUnsupported) and "left the session bus" in str(exc)
+    # It comes back (restarted): the shortcuts are bound again, by themselves.
+    stack.desktop.bind_answer = BindAnswer()
+    stack.frontend.start()
+    qtbot.waitUntil(lambda: len(stack.desktop.calls_to("BindShortcuts")) == 2, timeout=BIND_TIMEOUT_MS)
+    assert app.wait_bound() == {"toggle": "Press CTRL+ALT+SHIFT+t"}
 
 
 def test_the_frontend_is_started_by_the_bus_as_on_a_desktop(tmp_path, monkeypatch, qloop, qtbot):

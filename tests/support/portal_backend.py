@@ -53,10 +53,14 @@ def frontend_version(binary: str) -> str:
 
 @dataclass
 class BindAnswer:
-    """What the desktop answers to BindShortcuts: a response code, and ids it does not bind (taken keys)."""
+    """What the desktop answers to BindShortcuts: a response code, and ids it does not bind (taken keys).
+
+    ``hold``: no answer at all (the desktop's dialog stays open), until the frontend goes.
+    """
 
     response: int = 0
     refuse: set[str] = field(default_factory=set)
+    hold: bool = False
 
 
 @dataclass
@@ -66,11 +70,16 @@ class Recorded:
 
 
 class ShortcutsBackend:
-    """``org.freedesktop.impl.portal.GlobalShortcuts`` answered from a thread, scripted by the test."""
+    """``org.freedesktop.impl.portal.GlobalShortcuts`` answered from a thread, scripted by the test.
 
-    def __init__(self, bus: PrivateSessionBus, name: str = BACKEND_NAME) -> None:
+    ``mute=True``: every call is recorded and none answered (owning :data:`PORTAL_BUS_NAME`, a
+    frontend that hangs).
+    """
+
+    def __init__(self, bus: PrivateSessionBus, name: str = BACKEND_NAME, mute: bool = False) -> None:
         self.bus = bus
         self.name = name
+        self.mute = mute
         self.create_response = 0
         self.bind_answer = BindAnswer()
         self.calls: list[Recorded] = []
@@ -154,6 +163,8 @@ class ShortcutsBackend:
         fields = message.header.fields
         interface, member = fields.get(HeaderFields.interface), fields.get(HeaderFields.member)
         self.calls.append(Recorded(str(member), tuple(message.body)))
+        if self.mute:
+            return
         handler = {
             (IMPL_SHORTCUTS, "CreateSession"): self._create_session,
             (IMPL_SHORTCUTS, "BindShortcuts"): self._bind_shortcuts,
@@ -167,8 +178,10 @@ class ShortcutsBackend:
             self._send(new_error(message, "org.freedesktop.DBus.Error.UnknownMethod", "s",
                                  (f"the test backend has no {interface}.{member}",)))
             return
-        signature, body = handler(message)
-        self._send(new_method_return(message, signature or None, body))
+        answer = handler(message)
+        if answer is not None:  # None: held, never answered
+            signature, body = answer
+            self._send(new_method_return(message, signature or None, body))
 
     def _create_session(self, message: Any) -> tuple[str, tuple[Any, ...]]:
         _handle, session, _app_id, _options = message.body
@@ -177,9 +190,11 @@ class ShortcutsBackend:
         # 1.16 copies "shortcuts" out of these results unconditionally: always send it.
         return "ua{sv}", (self.create_response, {"shortcuts": ("a(sa{sv})", [])})
 
-    def _bind_shortcuts(self, message: Any) -> tuple[str, tuple[Any, ...]]:
+    def _bind_shortcuts(self, message: Any) -> tuple[str, tuple[Any, ...]] | None:
         _handle, session, shortcuts, _parent, _options = message.body
         answer = self.bind_answer
+        if answer.hold:
+            return None
         if answer.response != 0:
             return "ua{sv}", (answer.response, {})
         bound = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from timecrowd_tray.core.fuzzy import best_task_match, task_search_text
 from timecrowd_tray.core.models import Category, Task
-from timecrowd_tray.platform.hotkeys import HotkeyConflict, NullBackend, parse_sequence
+from timecrowd_tray.platform.hotkeys import HotkeyConflict, HotkeyUnsupported, NullBackend, parse_sequence
 from timecrowd_tray.platform.hotkeys.base import HotkeyBackend
 from timecrowd_tray.ui.controls import Controls, apply_autostart_setting, install_controls
 
@@ -106,6 +106,33 @@ def test_without_global_shortcuts_each_field_says_which_command_to_bind(qapp):
     controls = install_controls(object(), object(), Settings(SHORTCUTS), lambda m: None,
                                 backend=NullBackend("wayland"), start_server=False)
     assert "no global shortcut on this desktop" in controls.problems["toggle"].lower()
+    assert "timecrowd-tray toggle" in controls.problems["toggle"]
+    assert "timecrowd-tray palette" in controls.problems["palette"]
+
+
+class LaterBackend(HotkeyBackend):
+    """Takes every shortcut now and answers later, as the portal does."""
+
+    name = "later"
+    grabs_keys = False
+
+    def _grab(self, name, seq):
+        return None
+
+    def _ungrab(self, name, registration):
+        pass
+
+
+def test_a_desktop_found_without_shortcuts_later_is_told_as_at_once(qapp):
+    """The portal's first bind finds no portal ("*"): the same hint, once, and each field's text."""
+    notes = []
+    backend = LaterBackend()
+    controls = install_controls(object(), object(), Settings(SHORTCUTS), notes.append,
+                                backend=backend, start_server=False)
+    assert notes == [] and set(controls.registered) == {"toggle", "palette"}
+    backend._report_problem("*", HotkeyUnsupported("the desktop offers no org.freedesktop.portal.GlobalShortcuts"))
+    assert len(notes) == 1 and notes[0].startswith("Global shortcuts are not available on this desktop")
+    assert controls.registered == {}
     assert "timecrowd-tray toggle" in controls.problems["toggle"]
     assert "timecrowd-tray palette" in controls.problems["palette"]
 

@@ -251,13 +251,16 @@ class Controls:
             self.notify(fallback_hint())
 
     def _late_problem(self, name: str, exc: HotkeyError) -> None:
-        """A backend that answers later (the portal) found a problem."""
+        """A backend that answers later (the portal) found a problem (``name`` ``"*"``: with all of them)."""
         if name in self.registered:
             sequence = self.registered.pop(name)
             self._problem(name, sequence, exc)
         elif isinstance(exc, HotkeyUnsupported):
+            # "*" (no portal on this desktop, say): each field of the settings dialog says what to do instead.
+            names = list(self.registered) if name == "*" and self.registered else [name]
             self.registered.clear()
-            self._unsupported(name, exc)
+            for each in names:
+                self._unsupported(each, exc)
         else:
             self.problems[name] = problem_text(name, exc)
             log.warning("global shortcuts: %s", exc)

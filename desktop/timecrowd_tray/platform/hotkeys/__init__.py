@@ -3,14 +3,19 @@
 Priority (the first that initialises wins, as Vorta picks its keyring):
 
 * Linux, Wayland session (``WAYLAND_DISPLAY``, or ``XDG_SESSION_TYPE=wayland``):
-  the desktop portal when it offers ``GlobalShortcuts``; otherwise none: an
-  X11 grab through XWayland only sees keys typed into X11 windows, which is
-  worse than useless for a global shortcut.
+  the desktop portal; never X11: a grab through XWayland only sees keys typed
+  into X11 windows, which is worse than useless for a global shortcut.
 * Linux, X11 session (``DISPLAY``): XGrabKey, then the portal.
 * Windows: RegisterHotKey. macOS: Carbon RegisterEventHotKey.
 * Everywhere else, or when every candidate fails: :class:`NullBackend`,
   whose message tells the user to bind a desktop shortcut to
   ``timecrowd-tray toggle``.
+
+The portal backend is chosen without asking the bus anything (the caller is the
+UI thread, which never waits on D-Bus): its first bind, on the asyncio loop,
+finds out whether the desktop offers ``GlobalShortcuts``, and a desktop without
+it is reported through ``on_problem`` (name ``"*"``, a :class:`HotkeyUnsupported`),
+which the controls tell as they tell a :class:`NullBackend`'s refusals.
 """
 
 from __future__ import annotations
@@ -74,11 +79,9 @@ def _make(name: str) -> HotkeyBackend:
 
         return X11Backend()
     if name == "portal":
-        from .portal import PortalBackend, portal_version
+        from .portal import PortalBackend
 
-        if portal_version() is None:
-            raise HotkeyUnsupported("the desktop offers no org.freedesktop.portal.GlobalShortcuts")
-        return PortalBackend()
+        return PortalBackend()  # sends nothing yet: see the module docstring
     if name == "windows":
         from .windows import WindowsBackend
 

@@ -12,6 +12,12 @@ Flow: ``CreateSession`` -> Request::Response gives the session handle;
 signals arrive. A session binds once, so a change of settings closes it and
 opens a new one. Sessions die with the frontend: when xdg-desktop-portal
 restarts (``NameOwnerChanged``), the shortcuts are bound again.
+
+Whether the desktop offers the portal at all is found out on the loop, by each
+bind (``version`` property, :data:`DISCOVERY_TIMEOUT`: at login the bus may
+still be starting the frontend and its desktop backend): creating the backend
+sends nothing, so the UI thread never waits on D-Bus. A desktop without it is
+reported through ``on_problem`` (``"*"``, a :class:`PortalMissing`).
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +44,12 @@ BIND_SIGNATURE = "oa(sa{sv})sa{sv}"
 
 #: Request::Response codes.
 RESPONSE_SUCCESS, RESPONSE_CANCELLED, RESPONSE_OTHER = 0, 1, 2
+
+#: How long the first call may take to get an answer: the bus may have to start the frontend and a
+#: desktop backend (dbus-daemon's own activation limit is 25 s).
+DISCOVERY_TIMEOUT = 25.0
+#: How long the desktop may take to answer a request: the user may be looking at its dialog.
+RESPONSE_TIMEOUT = 120.0
 
 #: What each of the app's shortcuts does, shown by the desktop's dialog.
 DESCRIPTIONS = {
@@ -150,41 +161,26 @@ def bound_ids(results: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-# -- availability --------------------------------------------------------------------
-
-
-def portal_version(timeout: float = 2.0) -> int | None:
-    """The GlobalShortcuts portal's version on the session bus, or None when there is none."""
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") and not os.environ.get("XDG_RUNTIME_DIR"):
-        return None
-    try:
-        from jeepney.io.blocking import open_dbus_connection
-    except ImportError:
-        return None
-    try:
-        with open_dbus_connection(bus="SESSION") as conn:
-            reply = conn.send_and_get_reply(version_message(), timeout=timeout)
-    except Exception as exc:  # noqa: BLE001 - no bus, no portal, a timeout: all mean "not here"
-        log.debug("GlobalShortcuts portal not available: %s", exc)
-        return None
-    from jeepney.low_level import MessageType
-
-    if reply.header.message_type != MessageType.method_return:
-        log.debug("GlobalShortcuts portal not available: %s", reply.body)
-        return None
-    return int(_variant_value(reply.body[0]))
+class PortalMissing(HotkeyUnsupported):
+    """The session bus has no ``org.freedesktop.portal.GlobalShortcuts`` (or no one answering for it)."""
 
 
 # -- the backend ---------------------------------------------------------------------
 
 
 class PortalBackend(HotkeyBackend):
-    """Registers are collected and bound together on the asyncio loop; late problems go to on_problem."""
+    """Registers are collected and bound together on the asyncio loop; late problems go to on_problem.
+
+    Nothing is sent before the loop runs the first bind: that bind finds out whether the portal is
+    there (:attr:`version`) and reports a desktop without it as a problem of all the shortcuts.
+    """
 
     name = "portal"
     label = "portal"
     grabs_keys = False
     binds_together = True
+    #: Seconds the portal has to answer the first call of a bind (see :data:`DISCOVERY_TIMEOUT`).
+    discovery_timeout = DISCOVERY_TIMEOUT
 
     def __init__(self, bus: str = "SESSION", loop: asyncio.AbstractEventLoop | None = None) -> None:
         super().__init__()
@@ -194,14 +190,16 @@ class PortalBackend(HotkeyBackend):
             raise HotkeyUnsupported("jeepney is not installed") from None
         self._bus = bus
         self._loop = loop
-        self._conn = None
-        self._router = None
+        self._conn: Any = None  # jeepney has no type hints
+        self._router: Any = None
         self._session: str | None = None
         self._bind_task: asyncio.Task | None = None
         self._listen_task: asyncio.Task | None = None
         self._watch_task: asyncio.Task | None = None
         #: {id: the trigger the desktop reports} after the last successful bind.
         self.bound: dict[str, str] = {}
+        #: The portal's GlobalShortcuts version, once a bind found it (None: not known, or not there).
+        self.version: int | None = None
         #: Set (and replaced) at each bind; tests and the app may await it.
         self.bind_done: asyncio.Future | None = None
         #: Set by close() while the session and the connection are being closed.
@@ -218,12 +216,11 @@ class PortalBackend(HotkeyBackend):
             return
         self._closed = True
         self._registered.clear()
-        loop = self._get_loop()
         for task in (self._bind_task, self._listen_task, self._watch_task):
             if task is not None and not task.done():
                 task.cancel()
-        if self._conn is not None and loop.is_running():
-            self.shutdown_done = loop.create_task(self._shutdown())
+        if self._conn is not None and self._get_loop().is_running():  # no connection: no loop needed
+            self.shutdown_done = self._get_loop().create_task(self._shutdown())
 
     # -- asyncio side ----------------------------------------------------------------
 
@@ -247,6 +244,9 @@ class PortalBackend(HotkeyBackend):
             await self._bind()
         except asyncio.CancelledError:
             raise
+        except PortalMissing as exc:
+            log.info("portal: %s", exc)
+            self._report_problem("*", exc)
         except Exception as exc:  # noqa: BLE001 - reported to the user, never raised into Qt
             log.warning("portal: binding shortcuts failed: %s", exc)
             self._report_problem("*", HotkeyUnsupported(f"the desktop portal refused the shortcuts: {exc}"))
@@ -260,16 +260,37 @@ class PortalBackend(HotkeyBackend):
         from jeepney import message_bus
         from jeepney.io.asyncio import DBusRouter, Proxy, open_dbus_connection
 
-        self._conn = await open_dbus_connection(self._bus)
+        try:
+            self._conn = await open_dbus_connection(self._bus)
+        except (OSError, KeyError, EOFError, TimeoutError) as exc:  # KeyError: no bus address
+            raise PortalMissing(f"no D-Bus session bus, so no {SHORTCUTS_INTERFACE} ({exc!r})") from exc
         self._router = DBusRouter(self._conn)
         await Proxy(message_bus, self._router).AddMatch(activated_rule())
         await Proxy(message_bus, self._router).AddMatch(portal_owner_rule())
         self._listen_task = self._get_loop().create_task(self._listen())
         self._watch_task = self._get_loop().create_task(self._watch_portal())
 
-    async def _call_with_response(self, make_message: Callable[[str], Any], timeout: float = 120.0
+    async def _discover(self) -> int:
+        """The portal's version; :class:`PortalMissing` when the bus says there is none, or none answers."""
+        try:
+            reply = await asyncio.wait_for(self._router.send_and_get_reply(version_message()),
+                                           self.discovery_timeout)
+        except TimeoutError:
+            raise PortalMissing(f"{SHORTCUTS_INTERFACE} did not answer within {self.discovery_timeout:g} s") \
+                from None
+        from jeepney.low_level import HeaderFields, MessageType
+
+        if reply.header.message_type != MessageType.method_return:
+            error = reply.header.fields.get(HeaderFields.error_name, "an error")
+            raise PortalMissing(f"the desktop offers no {SHORTCUTS_INTERFACE} (the bus answered {error})")
+        return int(_variant_value(reply.body[0]))
+
+    async def _call_with_response(self, make_message: Callable[[str], Any], timeout: float = RESPONSE_TIMEOUT
                                   ) -> tuple[int, dict[str, Any]]:
-        """Send a portal call and wait for its Request::Response (the user may be looking at a dialog)."""
+        """Send a portal call and wait for its Request::Response (the user may be looking at a dialog).
+
+        The answer dies with the frontend: when it leaves the bus meanwhile, the wait ends at once.
+        """
         from jeepney import message_bus
         from jeepney.io.asyncio import Proxy
         from jeepney.wrappers import unwrap_msg
@@ -281,10 +302,10 @@ class PortalBackend(HotkeyBackend):
         bus = Proxy(message_bus, router)
         await bus.AddMatch(rule)
         try:
-            with router.filter(rule) as queue:
+            with router.filter(rule) as queue, router.filter(portal_owner_rule(), bufsize=4) as owners:
                 reply = await router.send_and_get_reply(make_message(token))
                 unwrap_msg(reply)  # raises DBusErrorResponse for an error reply
-                response = await asyncio.wait_for(queue.get(), timeout)
+                response = await _response_unless_portal_leaves(queue, owners, timeout)
         finally:
             await bus.RemoveMatch(rule)
         code, results = response.body
@@ -293,22 +314,24 @@ class PortalBackend(HotkeyBackend):
     async def _bind(self) -> None:
         if self._closed:
             return
-        await self._ensure_connection()
-        if self._session is not None:
+        if self._session is not None:  # so a connection too
             old, self._session = self._session, None
             self.bound = {}
             await self._router.send(close_session_message(old))
         if not self._registered:
             return
+        await self._ensure_connection()
+        self.version = None
+        self.version = await self._discover()
         session_token = new_token("session")
         code, results = await self._call_with_response(
             lambda token: create_session_message(token, session_token))
         if code != RESPONSE_SUCCESS:
             raise HotkeyUnsupported(f"CreateSession answered {code}")
-        self._session = str(_variant_value(results.get("session_handle")))
+        session = self._session = str(_variant_value(results.get("session_handle")))
         shortcuts = [portal_shortcut(name, r.sequence) for name, r in self._registered.items()]
         code, results = await self._call_with_response(
-            lambda token: bind_shortcuts_message(self._session, shortcuts, token))
+            lambda token: bind_shortcuts_message(session, shortcuts, token))
         if code == RESPONSE_CANCELLED:
             for name, r in self._registered.items():
                 self._report_problem(name, HotkeyUnsupported(f"{r.sequence.text}: the shortcut was not confirmed"))
@@ -338,6 +361,7 @@ class PortalBackend(HotkeyBackend):
         with self._router.filter(portal_owner_rule(), bufsize=4) as queue:
             while True:
                 _name, _old, new_owner = (await queue.get()).body
+                self.version = None  # whoever owns the name now has still to be asked
                 if self._session is not None:  # it died with the old frontend
                     self._session, self.bound, lost = None, {}, True
                 if not new_owner:
@@ -366,3 +390,27 @@ class PortalBackend(HotkeyBackend):
         if conn is not None:
             with contextlib.suppress(Exception):
                 await conn.close()
+
+
+async def _response_unless_portal_leaves(responses: asyncio.Queue, owners: asyncio.Queue, timeout: float) -> Any:
+    """The next Request::Response from ``responses``; :class:`HotkeyUnsupported` as soon as ``owners``
+    (NameOwnerChanged of the portal) says the frontend that was to answer left, or after ``timeout``."""
+
+    async def frontend_left() -> None:
+        while True:
+            _name, old_owner, _new_owner = (await owners.get()).body
+            if old_owner:
+                return
+
+    response = asyncio.ensure_future(responses.get())
+    left = asyncio.ensure_future(frontend_left())
+    try:
+        done, _pending = await asyncio.wait({response, left}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        response.cancel()
+        left.cancel()
+    if response in done:
+        return response.result()
+    if left in done:
+        raise HotkeyUnsupported("xdg-desktop-portal left the session bus before answering")
+    raise HotkeyUnsupported(f"the desktop did not answer within {timeout:g} s")
