@@ -115,20 +115,21 @@ _alphabet = st.sampled_from(list("abcde 会議"))
 
 def reference(titles, query):
     """A naive oracle: every item through the one-by-one scorer, sorted by score then recency."""
-    import timecrowd_tray.core.fuzzy as fuzzy
+    import timecrowd_tray.core.fuzzy_terms as fuzzy_terms
+    import timecrowd_tray.core.fuzzy_text as fuzzy_text
 
-    terms = fuzzy._terms(query)
+    terms = fuzzy_text.query_terms(query)
     if not terms:
         return [(t, 0) for t in titles[:50]]
     whole = " ".join(terms)
     ranked = []
     for i, title in enumerate(titles):
-        key = fuzzy._key(title)
-        scores = [fuzzy._term_score(fuzzy._Term(t), key, "") for t in terms]
+        key = fuzzy_text.search_key(title)
+        scores = [fuzzy_terms.term_score(fuzzy_terms.Term(t), key, "") for t in terms]
         if all(scores):
             total = sum(scores)
             if len(terms) > 1 and whole in key:
-                total += fuzzy._WHOLE_BONUS + (fuzzy._EXACT_BONUS if key == whole else 0)
+                total += fuzzy_terms.WHOLE_BONUS + (fuzzy_terms.EXACT_BONUS if key == whole else 0)
             ranked.append((-total, i))
     return [(titles[i], -s) for s, i in sorted(ranked)[:50]]
 
@@ -138,18 +139,18 @@ def reference(titles, query):
        queries=st.lists(st.text(_alphabet, min_size=0, max_size=6), min_size=1, max_size=6))
 def test_scan_and_per_item_paths_agree_with_a_naive_oracle(titles, queries):
     """Large candidate sets are scanned in C, small ones tested one by one: the same scores as the oracle."""
-    import timecrowd_tray.core.fuzzy as fuzzy
+    import timecrowd_tray.core.fuzzy_index as fuzzy_index
 
-    saved = fuzzy._SCAN_THRESHOLD, fuzzy._SCAN_FRACTION
+    saved = fuzzy_index._SCAN_THRESHOLD, fuzzy_index._SCAN_FRACTION
     try:
         for threshold, fraction in ((0, 10**9), (10**9, 1)):  # always scan; scan only the first query
-            fuzzy._SCAN_THRESHOLD, fuzzy._SCAN_FRACTION = threshold, fraction
+            fuzzy_index._SCAN_THRESHOLD, fuzzy_index._SCAN_FRACTION = threshold, fraction
             index = index_of(titles)
             for q in queries:
                 got = [(m.item[0], m.score) for m in index.search(q)]
                 assert got == reference(titles, q), (threshold, q)
     finally:
-        fuzzy._SCAN_THRESHOLD, fuzzy._SCAN_FRACTION = saved
+        fuzzy_index._SCAN_THRESHOLD, fuzzy_index._SCAN_FRACTION = saved
 
 @settings(max_examples=120, deadline=None)
 @given(titles=st.lists(st.text(st.sampled_from(list("abc 会")), min_size=0, max_size=6), min_size=1, max_size=60),
@@ -230,19 +231,19 @@ def _brute_abbreviation(term, title):
     """Every choice of positions, checked against the rule of the module's docstring."""
     import itertools
 
-    import timecrowd_tray.core.fuzzy as fuzzy
+    import timecrowd_tray.core.fuzzy_text as fuzzy_text
 
     def next_ok(prev, p, k):
         ch = term[k]
-        if fuzzy._script(ch) is None or fuzzy._is_word_start(title, p):
+        if fuzzy_text.script_of(ch) is None or fuzzy_text.is_word_start(title, p):
             return True  # a separator anywhere; or the start of a later word
-        before = fuzzy._script(term[k - 1])
-        return before is not None and all(fuzzy._script(title[q]) == before for q in range(prev + 1, p + 1))
+        before = fuzzy_text.script_of(term[k - 1])
+        return before is not None and all(fuzzy_text.script_of(title[q]) == before for q in range(prev + 1, p + 1))
 
     for picks in itertools.combinations(range(len(title)), len(term)):
         if any(title[p] != ch for p, ch in zip(picks, term)):
             continue
-        if fuzzy._script(term[0]) is not None and not fuzzy._is_word_start(title, picks[0]):
+        if fuzzy_text.script_of(term[0]) is not None and not fuzzy_text.is_word_start(title, picks[0]):
             continue
         if all(next_ok(picks[k - 1], picks[k], k) for k in range(1, len(term))):
             return True
@@ -253,13 +254,14 @@ def _brute_abbreviation(term, title):
 @given(title=st.text(st.sampled_from(list("ab abカか会議-.")), min_size=0, max_size=10),
        term=st.text(st.sampled_from(list("abかか会議-")), min_size=2, max_size=4))
 def test_the_abbreviation_pattern_agrees_with_a_brute_force_search(title, term):
-    import timecrowd_tray.core.fuzzy as fuzzy
+    import timecrowd_tray.core.fuzzy_terms as fuzzy_terms
+    import timecrowd_tray.core.fuzzy_text as fuzzy_text
 
-    key = fuzzy._key(title)
-    t = fuzzy.normalize(term)
+    key = fuzzy_text.search_key(title)
+    t = fuzzy_text.normalize(term)
     if len(t) < 2 or t.strip() != t or " " in t:
         return
-    assert (fuzzy._Term(t).subseq.search(key) is not None) == _brute_abbreviation(t, key), (t, key)
+    assert (fuzzy_terms.Term(t).subseq.search(key) is not None) == _brute_abbreviation(t, key), (t, key)
 
 
 @settings(max_examples=80, deadline=None)
@@ -269,17 +271,17 @@ def test_the_abbreviation_pattern_agrees_with_a_brute_force_search(title, term):
                         min_size=1, max_size=5))
 def test_word_starts_of_kana_and_punctuation_agree_on_every_path(titles, queries):
     """The same scores from the joined column's flags (both paths) and from the one-by-one scorer."""
-    import timecrowd_tray.core.fuzzy as fuzzy
+    import timecrowd_tray.core.fuzzy_index as fuzzy_index
 
-    saved = fuzzy._SCAN_THRESHOLD, fuzzy._SCAN_FRACTION
+    saved = fuzzy_index._SCAN_THRESHOLD, fuzzy_index._SCAN_FRACTION
     try:
         for threshold, fraction in ((0, 10**9), (10**9, 1)):
-            fuzzy._SCAN_THRESHOLD, fuzzy._SCAN_FRACTION = threshold, fraction
+            fuzzy_index._SCAN_THRESHOLD, fuzzy_index._SCAN_FRACTION = threshold, fraction
             index = index_of(titles)
             for q in queries:
                 assert [(m.item[0], m.score) for m in index.search(q)] == reference(titles, q), (threshold, q)
     finally:
-        fuzzy._SCAN_THRESHOLD, fuzzy._SCAN_FRACTION = saved
+        fuzzy_index._SCAN_THRESHOLD, fuzzy_index._SCAN_FRACTION = saved
 
 
 # Speed over 10,000 tasks is measured by benchmarks/bench_palette.py, never asserted here.

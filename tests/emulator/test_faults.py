@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from timecrowd_tray.emulator import DEMO_TOKEN, ConnectionDropped, EmulatorServer
-from timecrowd_tray.emulator.faults import _padding_frame
+from timecrowd_tray.emulator.fault_answers import padding_frame
 
 from support.latency import LatencyGate
 from support.waiting import wait_until
@@ -288,7 +288,7 @@ def test_huge_answer_on_a_list_and_on_an_empty_body(api, state):
     (b"", {}), (b'"s"', "s"), (b"[1, 2]", [1, 2]), (b' { "a" : [] } ', {"a": []}),
 ])
 def test_padding_keeps_any_answer_valid_json(body, expected):
-    prefix, pad, suffix = _padding_frame(body)
+    prefix, pad, suffix = padding_frame(body)
     for n in (0, 7):
         parsed = json.loads(prefix + pad * n + suffix)
         if isinstance(parsed, dict) and "_emulator_padding" in parsed:

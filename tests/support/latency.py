@@ -1,7 +1,7 @@
 """Hold the emulator's latency fault on a gate instead of a timer, so tests can see it without timing it.
 
 :class:`LatencyGate` stands in for ``asyncio.sleep`` inside
-:mod:`timecrowd_tray.emulator.faults` only (everything else there, and every
+:mod:`timecrowd_tray.emulator.fault_middleware` only (everything else there, and every
 other module, keeps the real asyncio). Each injected delay is recorded in
 :attr:`LatencyGate.delays`; while the gate is shut, a delayed request stays
 held (its connection open) until :meth:`LatencyGate.release`. The gate works
@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from timecrowd_tray.emulator import faults as _faults
+from timecrowd_tray.emulator import fault_middleware as _fault_middleware
 
 _real_sleep = asyncio.sleep
 # How often a held request looks at the gate: yields to its loop in between, so the loop keeps serving.
@@ -28,7 +28,7 @@ _POLL = 0.001
 
 
 class _AsyncioWithGate:
-    """The asyncio module as ``faults`` sees it, with ``sleep`` going through the gate."""
+    """The asyncio module as ``fault_middleware`` sees it, with ``sleep`` going through the gate."""
 
     def __init__(self, gate: LatencyGate) -> None:
         self._gate = gate
@@ -52,7 +52,7 @@ class LatencyGate:
     @classmethod
     def install(cls, monkeypatch: pytest.MonkeyPatch, *, open: bool = False) -> LatencyGate:  # noqa: A002
         gate = cls(open=open)
-        monkeypatch.setattr(_faults, "asyncio", _AsyncioWithGate(gate))
+        monkeypatch.setattr(_fault_middleware, "asyncio", _AsyncioWithGate(gate))
         return gate
 
     @property

@@ -15,9 +15,10 @@ from starlette.routing import Route
 
 from . import views
 from .admin import admin_routes
-from .faults import FaultMiddleware
+from .errors import Forbidden, Invalid, NotFound, StoreError, Unauthenticated
+from .fault_middleware import FaultMiddleware
 from .oauth import oauth_routes
-from .store import EmulatorState, Forbidden, Invalid, NotFound, StoreError, Unauthenticated
+from .store import EmulatorState
 
 INPUT_TYPES = ("realtime", "manual", "automation")
 DEFAULT_PER_PAGE = 20  # ASSUMPTION: the docs list per_page without a default.

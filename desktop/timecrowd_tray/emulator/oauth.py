@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .store import EmulatorState, OAuthError
+from .errors import OAuthError
+from .store import EmulatorState
 
 
 def _error_page(error: OAuthError) -> HTMLResponse:

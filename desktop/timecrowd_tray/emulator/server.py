@@ -13,7 +13,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ..core.endpoint import is_loopback_host
 from .app import create_app
-from .faults import register_transport, unregister_transport
+from .connections import register_transport, unregister_transport
 from .store import EmulatorState
 
 

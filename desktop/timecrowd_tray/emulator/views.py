@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from .store import EmulatorState, Record
+from .records import Record
+from .store import EmulatorState
 from .timefmt import hhmm, hhmmss, iso_jst, iso_utc
 
 JSON = dict[str, Any]
