@@ -31,7 +31,7 @@ from secret_service import secret_service  # noqa: F401 - fixture
 
 JST = timezone(timedelta(hours=9))
 DAY = "2020-01-06"  # a day with nothing on it: no overlap with the seed's entries
-ENTRY_KEYS = {"id", "task", "started_at", "stopped_at", "duration_seconds", "comment", "pending"}
+ENTRY_KEYS = {"id", "ref", "task", "started_at", "stopped_at", "duration_seconds", "comment", "pending"}
 
 
 def ts(hour, minute=0):
@@ -108,11 +108,20 @@ def test_an_add_while_the_server_is_down_is_queued_then_sent_as_typed(app, emula
     pending = json.loads(run_cli("log", "--date", DAY, "--json", qtbot=qtbot).stdout)
     assert [(e["id"], e["pending"], e["started_at"]) for e in pending] == \
         [(None, "add", "2020-01-06T13:00:00+09:00")]
+    ref = pending[0]["ref"]
+    assert ref.startswith("local-")  # an add not sent yet: no server id, a reference edit/delete take
+    human = run_cli("log", "--date", DAY, qtbot=qtbot).stdout
+    assert f"{ref}  13:00–14:00" in human and "not sent yet" in human
+    moved = run_cli("edit", ref, "--to", "14:30", "--json", qtbot=qtbot)
+    assert moved.returncode == EXIT_QUEUED, (moved.stdout, moved.stderr)
+    assert json.loads(moved.stdout)["entry"]["stopped_at"] == "2020-01-06T14:30:00+09:00"
+    assert run_cli("edit", "local-99999", "--to", "14:30", qtbot=qtbot).returncode == EXIT_ERROR
     assert made(state, task) == []
     state.faults.clear()
     app.service.notify_network_changed(True)
     qtbot.waitUntil(lambda: len(made(state, task)) == 1, timeout=10000)
-    assert (made(state, task)[0]["started_at"], made(state, task)[0]["stopped_at"]) == (ts(13), ts(14))
+    qtbot.waitUntil(lambda: app.service.pending_count == 0, timeout=10000)
+    assert (made(state, task)[0]["started_at"], made(state, task)[0]["stopped_at"]) == (ts(13), ts(14, 30))
 
 
 def test_a_backdated_start(app, emulator, qtbot):  # noqa: F811 - fixtures

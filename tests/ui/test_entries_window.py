@@ -366,3 +366,24 @@ def test_a_picture_of_the_window_for_the_readme(qtbot, aloop, qapp, fake, langua
         translations.apply("en")
         for translator in translations._installed:  # noqa: SLF001
             QCoreApplication.removeTranslator(translator)
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "Tue, Oct 21, 2025"), ("ja", "2025年10月21日（火）")])
+def test_the_date_picker_reads_as_each_language_writes_a_date(qtbot, aloop, qapp, fake, language, shown):
+    from PySide6.QtCore import QCoreApplication
+
+    from timecrowd_tray.ui.day_navigator import DayNavigator
+    from timecrowd_tray.ui.i18n import Translations
+
+    translations = Translations(qapp, stretch=False)
+    translations.apply(language)
+    try:
+        navigator = DayNavigator()
+        navigator.set_day(TODAY, TODAY)
+        assert navigator.date_edit.text() == shown
+        navigator.deleteLater()
+    finally:
+        translations.language = None
+        translations.apply("en")
+        for translator in translations._installed:  # noqa: SLF001
+            QCoreApplication.removeTranslator(translator)

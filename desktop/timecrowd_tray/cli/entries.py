@@ -9,7 +9,8 @@ own words), bad input (2), not signed in (3), unreachable (4), no app (5).
 
 ``log --json`` prints a list of ``{"id", "task": {"id", "title", "team"},
 "started_at", "stopped_at" (null while running), "duration_seconds", "comment",
-"pending"}`` with ISO 8601 times with offsets; ``add``/``edit``/``delete`` with
+"pending", "ref"}`` with ISO 8601 times with offsets (``ref``: what ``edit``/``delete``
+take, the id or ``local-N`` for an add not sent yet); ``add``/``edit``/``delete`` with
 ``--json`` print the answer (``outcome``, ``action``, ``entry``, ``error``, ``code``).
 """
 
@@ -50,7 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     edit = subparsers.add_parser(
         "edit", help="change an entry's start, end, task or comment",
         description="Change the given fields of the entry ENTRY_ID (the running one's start and comment too).")
-    edit.add_argument("entry_id", type=int, metavar="ENTRY_ID")
+    edit.add_argument("entry_id", type=_entry_ref, metavar="ENTRY_ID",
+                      help="the id `log` shows (local-N: an add not sent yet)")
     edit.add_argument("--from", dest="start", metavar="HH:MM", help="its new start (9:05, 905, -15m)")
     edit.add_argument("--to", dest="end", metavar="HH:MM", help="its new end")
     edit.add_argument("--task", type=int, metavar="ID", dest="task_id", help="its new task")
@@ -59,13 +61,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     edit.set_defaults(handler=_edit)
 
     delete = subparsers.add_parser("delete", help="delete an entry", description="Delete the entry ENTRY_ID.")
-    delete.add_argument("entry_id", type=int, metavar="ENTRY_ID")
+    delete.add_argument("entry_id", type=_entry_ref, metavar="ENTRY_ID",
+                        help="the id `log` shows (local-N: an add not sent yet)")
     delete.add_argument("--json", action="store_true", help="print the answer as JSON")
     delete.set_defaults(handler=_delete)
 
     today = subparsers.add_parser("today", help="open the running app's entries window",
                                   description="Open the entries window of the running app.")
     today.set_defaults(handler=_today)
+
+
+def _entry_ref(text: str) -> str:
+    """A server id (``1234``) or an add not sent yet (``local-12``), as ``log`` shows them."""
+    number = text[len("local-"):] if text.startswith("local-") else text
+    if not number.isdigit():
+        raise argparse.ArgumentTypeError(f"not an entry id: {text!r} (an id, or local-N from `log`)")
+    return text
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -101,6 +112,8 @@ def _entry_line(entry: dict[str, Any]) -> str:
     parts = [_span(entry), _hms(entry.get("duration_seconds")), describe_task(entry.get("task"))]
     if entry.get("id") is not None:
         parts.insert(0, f"#{entry['id']}")
+    elif entry.get("ref"):
+        parts.insert(0, str(entry["ref"]))  # not sent yet: `edit`/`delete` take this
     line = "  ".join(parts)
     if entry.get("stopped_at") is None:
         line += "  " + tr("▶ running")

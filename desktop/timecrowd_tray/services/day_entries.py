@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from ..api import errors
-from ..core.day import day_bounds
+from ..core.day import day_bounds, day_totals
 from ..core.models import Task, TimeEntry
 from ..core.timer import ActionKind, EntryRef, Phase
 from ..core.today import user_timezone
@@ -153,14 +153,31 @@ class DayEntries:
 
     def known_spans(self) -> list[DayEntry]:
         """Every entry known here (read this run, the latest ones, the running one), ours on top."""
+        return self._spans(self.seen.values())
+
+    def _spans(self, also: Iterable[TimeEntry] = ()) -> list[DayEntry]:
+        """The latest entries (and ``also``) finished or running now, ours on top, deletes left out."""
         by_id: dict[int, TimeEntry] = dict(self._host._recent.entries)
-        by_id.update(self.seen)
+        by_id.update((e.id, e) for e in also)
         running = self._host.state.server_entry
         if running is not None:
             by_id[running.id] = running
         rows = self.overlay([from_server(e) for e in by_id.values() if e.stopped_at is not None
                              or (running is not None and e.id == running.id)])
         return [r for r in rows if r.pending != "delete"]
+
+    def today_total(self, now: datetime) -> float:
+        """Seconds tracked on ``now``'s day (the user's zone) up to ``now``, counted as the window shows them.
+
+        The base is the latest entries (a delete confirmed leaves them; an add or edit confirmed
+        enters them) and the running one; what still waits in the outbox is laid on top by
+        :meth:`overlay`, the same rule as the entries window: adds and starts counted, edits and
+        stops applied, deletes left out.
+        """
+        if self._host.state.phase is Phase.SIGNED_OUT:
+            return 0.0
+        local = now.astimezone(user_timezone(self._host.user))
+        return day_totals(self._spans(), now=local, day=local.date()).total
 
     # -- our changes on top ------------------------------------------------------------------
 

@@ -7,10 +7,12 @@
              "complete": true, "error": null, "total_seconds": 5400}
     add, edit, delete: "entry": <entry> (what the user asked for)
 
-``<entry>`` is ``{"id", "task": {"id", "title", "team"}, "started_at", "stopped_at"
+``<entry>`` is ``{"id", "ref", "task": {"id", "title", "team"}, "started_at", "stopped_at"
 (null while running), "duration_seconds", "comment", "pending"}``, times in ISO 8601
 with the offset of the user's zone. Times are typed as the user types them
 (``9:05``, ``905``, ``-15m``: :mod:`..core.clock_input`), read in the account's zone.
+``ref`` is what ``edit``/``delete`` take: the server's id, or ``local-N`` for an add not
+sent yet (``id`` null): a script can fix or drop it before it is sent.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ from ..core.models import Task
 from ..core.timer import EntryRef
 from ..core.today import user_timezone
 from .day_entries import DayEntry
+
+LOCAL_PREFIX = "local-"  # an entry not on the server yet: its outbox row (what `log` shows, `edit`/`delete` take)
+
+
+def entry_ref_text(ref: EntryRef) -> str:
+    """The server's id, or ``local-N`` for an add (or start) still waiting in the outbox."""
+    return str(ref.entry_id) if ref.entry_id is not None else f"{LOCAL_PREFIX}{ref.local_id}"
+
 
 if TYPE_CHECKING:
     from .commands import Commands
@@ -81,7 +91,7 @@ class EntryCommands:
     def entry_doc(self, entry: DayEntry) -> dict[str, Any]:
         tz = user_timezone(self.service.user)
         now = self._now()
-        return {"id": entry.ref.entry_id, "task": self.c._task_doc(entry.task),
+        return {"id": entry.ref.entry_id, "ref": entry_ref_text(entry.ref), "task": self.c._task_doc(entry.task),
                 "started_at": entry.started_at.astimezone(tz).isoformat(),
                 "stopped_at": entry.stopped_at.astimezone(tz).isoformat() if entry.stopped_at else None,
                 "duration_seconds": int(entry.duration(now)), "comment": entry.comment, "pending": entry.pending}
@@ -194,12 +204,22 @@ class EntryCommands:
         return self.c.refused(f"entry {entry_id} cannot be read from TimeCrowd now; nothing was done",
                               "unreachable")
 
+    def _find_local(self, local_id: int) -> DayEntry | dict[str, Any]:
+        for row in self.service._day_entries.known_spans():
+            if row.ref.local_id == local_id:
+                return row
+        return self.c.refused(f"nothing waiting here is local-{local_id} (sent and listed by its id since?): "
+                              "see `timecrowd-tray log`", "not_found")
+
     async def _change(self, request: dict[str, Any], *, delete: bool) -> dict[str, Any]:
+        text = str(request.get("entry_id", "")).strip()
         try:
-            entry_id = int(request.get("entry_id"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            if text.startswith(LOCAL_PREFIX):
+                entry = self._find_local(int(text[len(LOCAL_PREFIX):]))
+            else:
+                entry = await self._find(int(text))
+        except ValueError:
             return self.c.refused(f"not an entry id: {request.get('entry_id')!r}", "bad_request")
-        entry = await self._find(entry_id)
         if isinstance(entry, dict):
             return entry
         if delete:

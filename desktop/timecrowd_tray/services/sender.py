@@ -258,7 +258,9 @@ class Sender:
         task = codec.task_of(intent, host._team_name)
         log.info("intent %s (%s) rejected: %s", intent.id, intent.kind.value, outcome.message)
         host._set_state(T.action_dropped(host.state, intent.id, outcome.message))
-        host._emit(IntentRejected(outcome.message, outcome.kind or intent.kind.value, task, outcome.status))
+        # A conflict or a missing entry keeps its intent's kind ("edit", "delete"): the message says which.
+        kind = outcome.kind if outcome.kind == "superseded" else intent.kind.value
+        host._emit(IntentRejected(outcome.message, kind, task, outcome.status))
         if intent.kind in DAY_KINDS:
             host._emit(DayChanged(None))
         if intent.kind is ActionKind.STOP and host._account is not None:

@@ -8,8 +8,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QPushButton, QWidget
+
+
+def date_format(locale: QLocale) -> str:
+    """How the picker writes a day: as Japanese is written (2025年10月21日（火）), else "Tue, Oct 21, 2025".
+
+    A Qt format rather than a translated text: the glossary's spacing rules are for prose.
+    """
+    if locale.language() == QLocale.Language.Japanese:
+        return "yyyy年M月d日（ddd）"
+    return "ddd, MMM d, yyyy"
 
 
 class DayNavigator(QWidget):
@@ -29,7 +39,7 @@ class DayNavigator(QWidget):
         self.date_edit = QDateEdit()
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("yyyy-MM-dd (ddd)")
+        self.date_edit.setDisplayFormat(date_format(QLocale()))
         self.date_edit.dateChanged.connect(self._picked)
         bar.addWidget(self.date_edit)
         self.next_button = QPushButton(self.tr("Next day ▶"))

@@ -254,6 +254,9 @@ class EntriesWindow(QWidget):
             day = getattr(event, "day", None)
             if day is None or day == self.day:
                 self.reload()
+        elif type(event).__name__ == "IntentRejected" and getattr(event, "kind", None) in ("add", "edit", "delete"):
+            # Sent long after it was made (back online), a refusal is said here too: the day reloads meanwhile.
+            self.reports.refused(getattr(event, "message", ""))
 
     # -- selection ----------------------------------------------------------------------------
 

@@ -82,9 +82,13 @@ class EntryReports(QObject):
         elif outcome.kind == "queued":
             self.notice.show_notice(self.queued_text(outcome.waiting_for), "info")
         else:
-            self.notice.show_notice(self.tr("TimeCrowd refused this change: %1")
-                                    .replace("%1", outcome.reason or self.tr("no reason given")), "error")
+            self.refused(outcome.reason)
         self.reload()
+
+    def refused(self, reason: str | None) -> None:
+        """Say the server's refusal of a change (its words verbatim)."""
+        self.notice.show_notice(self.tr("TimeCrowd refused this change: %1")
+                                .replace("%1", reason or self.tr("no reason given")), "error")
 
     def queued_text(self, waiting_for: str | None) -> str:
         if waiting_for == "network":

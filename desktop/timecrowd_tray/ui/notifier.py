@@ -7,6 +7,9 @@
 * Routine news (our own start and stop, changes sent after being offline,
   offline/online) only with the ``notifications`` setting on.
 * A page no browser could open ("Open in TimeCrowd") is an error: always shown.
+* A change of an entry refused when it was sent (its own title: add, change or delete;
+  a conflict with a change made elsewhere says what changed there) is an error: it may be
+  sent long after it was made, with no window open to say it.
 
 Through ``QSystemTrayIcon.showMessage`` when the icon is docked; without a
 tray the message goes to standard error and the log, so it is never lost.
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QSystemTrayIcon
 
+from .. import APP_NAME
 from ..core.durations import format_hms
 from ..core.labels import task_label
 from ..services import events as ev
@@ -43,10 +47,11 @@ class Notifier(QObject):
     """``tray_available`` says whether a system tray shows the icon (the tray view knows:
     asking Qt is an X round trip); without it, Qt is asked each time."""
 
-    def __init__(self, tray: QSystemTrayIcon, routine_enabled: Callable[[], bool],
+    def __init__(self, tray: QSystemTrayIcon | Callable[[], QSystemTrayIcon], routine_enabled: Callable[[], bool],
                  parent: QObject | None = None, *, tray_available: Callable[[], bool] | None = None) -> None:
         super().__init__(parent)
-        self._tray = tray
+        # The icon, or how to get the one up now (the tray view creates it again when a panel restarts).
+        self._current_tray = tray if callable(tray) and not isinstance(tray, QSystemTrayIcon) else (lambda: tray)
         self._routine_enabled = routine_enabled
         self._tray_available = tray_available or QSystemTrayIcon.isSystemTrayAvailable
         self._supports_messages: bool | None = None
@@ -55,7 +60,7 @@ class Notifier(QObject):
     # -- kinds ---------------------------------------------------------------------------
 
     def error(self, message: str, title: str | None = None) -> None:
-        self._show(Notice("error", title or self.tr("TimeCrowd"), message), QSystemTrayIcon.MessageIcon.Warning,
+        self._show(Notice("error", title or APP_NAME, message), QSystemTrayIcon.MessageIcon.Warning,
                    ERROR_MS)
 
     def elsewhere(self, title: str, message: str) -> None:
@@ -85,6 +90,9 @@ class Notifier(QObject):
                 "stop": self.tr("TimeCrowd did not stop the timer"),
                 "comment": self.tr("TimeCrowd did not save the comment"),
                 "create": self.tr("TimeCrowd did not create the task"),
+                "add": self.tr("TimeCrowd did not add the entry"),
+                "edit": self.tr("TimeCrowd did not change the entry"),
+                "delete": self.tr("TimeCrowd did not delete the entry"),
             }
             title = titles.get(event.kind, self.tr("TimeCrowd refused a change"))
             if event.task is not None and event.task.title:
@@ -122,8 +130,9 @@ class Notifier(QObject):
         self.history.append(notice)
         del self.history[:-50]
         log.info("notification (%s): %s: %s", notice.kind, notice.title, notice.message)
-        if self._tray.isVisible() and self._tray_available() and self._messages_supported():
-            self._tray.showMessage(notice.title, notice.message, icon, ms)
+        tray = self._current_tray()
+        if tray.isVisible() and self._tray_available() and self._messages_supported():
+            tray.showMessage(notice.title, notice.message, icon, ms)
         elif notice.kind in ("error", "signin", "elsewhere"):
             print(f"{notice.title}: {notice.message}", file=sys.stderr, flush=True)
 
