@@ -52,8 +52,9 @@ class ActionFailed:
 class IntentRejected:
     """The server refused an intent for good (403/404/422): it left the outbox.
 
-    ``kind`` is the intent's ``ActionKind.value`` ("start", "stop", "comment" or
-    "create"), or "superseded" for a start or create dropped because something was
+    ``kind`` is the intent's ``ActionKind.value`` ("start", "stop", "comment", "create",
+    "add", "edit" or "delete"; a conflict with a change made elsewhere keeps its intent's
+    kind), or "superseded" for a start or create dropped because something was
     started elsewhere after it; ``message`` is the server's words verbatim (or a service
     message for a dependent intent); ``task`` is the task it was about, when known.
     """
