@@ -145,12 +145,12 @@ async def main_async(args: argparse.Namespace) -> list[Figure]:
     return figures
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0, help="simulated minutes per situation")
     parser.add_argument("--scale", type=float, default=60.0, help="simulated seconds per real second")
     parser.add_argument("--markdown", action="store_true")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     figures = asyncio.run(main_async(args))
     print_table(figures, markdown=args.markdown)
     return 0 if all(f.verdict() != "MISS" for f in figures) else 1

@@ -121,3 +121,41 @@ def test_typed_time_takes_full_width_digits_and_means_yesterday_when_later_than_
 def test_a_clock_jump_is_a_sleep_and_a_small_step_is_not():
     assert I.clock_jump(T0, 100.0, T0 + 3600, 160.0) == 3540.0
     assert I.clock_jump(T0, 100.0, T0 + 65, 160.0) is None
+
+
+# -- a stop made here while the prompt waits (the tray, the shell, a switch) ----------------------
+
+
+def test_a_stop_made_here_after_they_left_keeps_the_question_about_the_stopped_entry():
+    state = I.stopped_here(away_for(44 * MIN), ENTRY, T0 + 50 * MIN)
+    pending = state.pending
+    assert pending is not None and pending.stopped_at == T0 + 50 * MIN and pending.left_at == T0
+    assert I.shown_time(state, T0 + 60 * MIN) == T0 + 60 * MIN  # nothing runs: nothing to hold back
+
+
+def test_a_stop_made_here_at_or_before_they_left_leaves_nothing_to_decide():
+    assert I.stopped_here(away_for(44 * MIN), ENTRY, T0).pending is None
+
+
+def test_a_stop_of_another_entry_changes_nothing():
+    other = EntryKey(entry_id=6, local_ref=None, task_id=7, started_at=T0 - 60)
+    state = away_for(44 * MIN)
+    assert I.stopped_here(state, other, T0 + 50 * MIN) == state
+
+
+def test_after_a_stop_here_discard_trims_the_stopped_entry_to_when_they_left():
+    pending = I.stopped_here(away_for(44 * MIN), ENTRY, T0 + 50 * MIN).pending
+    assert I.decide(pending, Choice.DISCARD, None, T0 + 55 * MIN) == I.EndAt(T0)
+    assert I.decide(pending, Choice.KEEP, None, T0 + 55 * MIN) == I.Keep()
+    assert I.decide(pending, Choice.CONTINUE, None, T0 + 55 * MIN) == I.Refused("stopped_here")
+    assert I.decide(pending, Choice.STOP_AT, None, T0 + 55 * MIN, T0 + 10 * MIN) == I.EndAt(T0 + 10 * MIN)
+    assert I.decide(pending, Choice.STOP_AT, None, T0 + 55 * MIN, T0 + 52 * MIN) == I.Refused("too_late")
+    assert I.decide(pending, Choice.STOP_AT, None, T0 + 55 * MIN, T0 - 2 * 3600) == I.Refused("too_early")
+
+
+def test_a_later_absence_does_not_widen_the_question_about_a_stopped_entry():
+    state = I.stopped_here(away_for(44 * MIN), ENTRY, T0 + 50 * MIN)
+    pending = state.pending
+    state = I.went_away(state, T0 + 60 * MIN, AwayReason.IDLE)
+    later = EntryKey(entry_id=9, local_ref=None, task_id=7, started_at=T0 + 55 * MIN)
+    assert I.came_back(state, T0 + 90 * MIN, later, TEN).pending == pending

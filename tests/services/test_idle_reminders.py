@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
+from timecrowd_tray.core import reminders as R
 from timecrowd_tray.core.settings import SCHEMA
+from timecrowd_tray.platform.idle.base import PresenceEvent, PresenceKind
 from timecrowd_tray.services.reminders import Reminders
 
 from services.test_idle_watch import watching
@@ -84,6 +86,80 @@ def test_a_forgotten_timer_is_offered_once_to_end_when_they_left(tmp_path):
             assert rem.end_forgotten(forgotten[0]).recorded
             await h.synced()
             assert h.state.entry(entry_id)["stopped_at"] == int(left)
+            rem.close()
+            await watch.aclose()
+
+    run(main)
+
+
+def test_the_grace_after_a_stop_outlasts_a_short_reminder(tmp_path):
+    async def main():
+        async with service_harness(tmp_path) as h:
+            h.svc.start(emulator_task(h.state, "Code review"))
+            await h.synced()
+            rem, watch, source, shown, _ = await reminding(h, remind_minutes=1)
+            h.svc.stop()
+            await h.synced()
+            h.clock.advance(2 * 60)                            # the minute is up, the grace is not
+            assert not await rem.fire() and shown == []
+            h.clock.advance(3 * 60)
+            assert await rem.fire() and len(shown) == 1
+            rem.close()
+            await watch.aclose()
+
+    run(main)
+
+
+def test_never_while_locked_and_the_count_starts_again_on_unlock(tmp_path):
+    async def main():
+        async with service_harness(tmp_path) as h:
+            rem, watch, source, shown, _ = await reminding(h)
+            h.clock.advance(60)
+            watch._on_presence(PresenceEvent(PresenceKind.LOCK, h.clock()))
+            h.clock.advance(30 * 60)
+            assert not await rem.fire() and shown == []        # locked (the idle time says nothing yet)
+            watch._on_presence(PresenceEvent(PresenceKind.UNLOCK, h.clock()))
+            h.clock.advance(10 * 60)
+            assert not await rem.fire() and shown == []        # active for 10 of the 15 minutes
+            h.clock.advance(5 * 60)
+            assert await rem.fire() and len(shown) == 1
+            rem.close()
+            await watch.aclose()
+
+    run(main)
+
+
+def test_never_while_asleep_nor_after_the_wake_before_input(tmp_path):
+    async def main():
+        async with service_harness(tmp_path) as h:
+            rem, watch, source, shown, _ = await reminding(h)
+            watch._on_presence(PresenceEvent(PresenceKind.SLEEP, h.clock()))
+            h.clock.advance(3600)
+            assert not await rem.fire() and shown == []        # asleep
+            watch._on_presence(PresenceEvent(PresenceKind.WAKE, h.clock()))
+            assert not await rem.fire() and shown == []        # awake, nobody at the keyboard yet
+            watch._on_presence(PresenceEvent(PresenceKind.ACTIVE, h.clock()))
+            h.clock.advance(15 * 60)
+            assert await rem.fire() and len(shown) == 1
+            rem.close()
+            await watch.aclose()
+
+    run(main)
+
+
+def test_not_today_waits_for_the_next_working_day(tmp_path):
+    async def main():
+        async with service_harness(tmp_path) as h:
+            rem, watch, source, shown, _ = await reminding(h)
+            h.clock.advance(16 * 60)
+            assert await rem.fire() and len(shown) == 1
+            rem.snooze("today")
+            h.clock.advance(3 * 3600)                          # 17:16, still in the hours: not today
+            assert not await rem.fire() and len(shown) == 1
+            due = R.due_at(rem.state, rem.config(), JST)
+            assert due is not None and datetime.fromtimestamp(due, JST).strftime("%a %H:%M") == "Wed 09:00"
+            h.clock.advance(due - h.clock())
+            assert await rem.fire() and len(shown) == 2
             rem.close()
             await watch.aclose()
 

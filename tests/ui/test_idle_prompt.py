@@ -138,3 +138,91 @@ def test_an_answer_from_the_shell_closes_the_prompt(qtbot, app_under_test):
     none = run_async(qtbot, Commands(app.service, app.tray).handle({"cmd": "idle", "answer": "keep"}))
     assert not none["ok"] and none["code"] == "no_idle"
     run_async(qtbot, feature.aclose())
+
+
+def test_a_reminder_without_a_recent_task_opens_the_palette(qtbot, app_under_test):
+    app = app_under_test
+    feature, _ = away_feature(qtbot, app)
+    feature.notices.remind(None)
+    window = feature.notices.window
+    assert window is not None and window.buttons["act"].isVisibleTo(window)
+    window.buttons["act"].click()
+    assert app.tray.palette is not None
+    qtbot.waitUntil(lambda: app.tray.palette.isVisible(), timeout=5000)
+    app.tray.palette.close()
+    run_async(qtbot, feature.aclose())
+
+
+def test_a_stop_from_the_tray_keeps_the_prompt_and_says_so_and_discard_trims_the_entry(qtbot, app_under_test):
+    app = app_under_test
+    feature, source = away_feature(qtbot, app)
+    entry_id = start_running(qtbot, app)
+    left = go_away(qtbot, app, feature, source, 44 * 60)
+    prompt = feature.host.prompt
+    app.clock.advance(60)
+    app.tray.stop(with_comment=False)                 # the user stops from the tray, the prompt unanswered
+    qtbot.waitUntil(lambda: app.emulator.entry(entry_id)["stopped_at"] is not None, timeout=5000)
+    assert feature.host.prompt is prompt and prompt.isVisible()
+    assert "You stopped the timer" in prompt.message.text() and "web" not in prompt.message.text()
+    assert not prompt.continue_.isVisibleTo(prompt) and prompt.stop_at.text() == "End at…"
+    from datetime import datetime
+
+    stopped = app.clock()
+    app.clock.advance(600)
+    prompt.time_edit.setText(datetime.fromtimestamp(stopped + 300).strftime("%H:%M"))
+    prompt.stop_at.click()                            # after the stop: said, nothing done
+    assert prompt.note.isVisible() and "after you stopped" in prompt.note.text()
+    prompt.discard.click()
+    qtbot.waitUntil(lambda: app.emulator.entry(entry_id)["stopped_at"] == int(left), timeout=5000)
+    assert feature.host.prompt is None
+    assert not any("web" in n.message for n in app.tray.notifier.history)
+    run_async(qtbot, feature.aclose())
+
+
+def test_the_shell_answers_after_a_stop_here(qtbot, app_under_test):
+    app = app_under_test
+    feature, source = away_feature(qtbot, app)
+    entry_id = start_running(qtbot, app)
+    left = go_away(qtbot, app, feature, source, 30 * 60)
+    app.clock.advance(60)
+    stop = run_async(qtbot, Commands(app.service, app.tray).handle({"cmd": "stop"}))
+    assert stop["ok"] and feature.host.prompt is not None
+    status = Commands(app.service, app.tray).status()
+    assert status["idle"]["stopped_at"] is not None
+    cont = run_async(qtbot, Commands(app.service, app.tray).handle({"cmd": "idle", "answer": "continue"}))
+    assert not cont["ok"] and cont["code"] == "stopped_here" and feature.host.prompt is not None
+    done = run_async(qtbot, Commands(app.service, app.tray).handle({"cmd": "idle", "answer": "discard"}))
+    assert done["ok"] and done["action"] == "discarded" and feature.host.prompt is None
+    qtbot.waitUntil(lambda: app.emulator.entry(entry_id)["stopped_at"] == int(left), timeout=5000)
+    assert app.running() is None
+    run_async(qtbot, feature.aclose())
+
+
+def test_the_japanese_of_the_prompt_reads_naturally(qapp):
+    """The minutes and the time sit in 「（）」, not glued to the verb; the quit question names the task in 「」."""
+    from PySide6.QtCore import QTranslator
+
+    from timecrowd_tray.ui.i18n import qm_path
+
+    translator = QTranslator()
+    assert translator.load(str(qm_path("ja")))
+    away = translator.translate("IdlePrompt", "You were away from %1 for %2 while the timer ran.")
+    assert away.replace("%1", "13:20").replace("%2", "44 分") == \
+        "タイマーの計測中に離席していました（13:20 から 44 分）。"
+    stopped = translator.translate("IdlePrompt", "You stopped the timer at %1. The time away from %2 (%3) is still "
+                                                 "in that entry: discard it?")
+    assert stopped.startswith("%1 にタイマーを停止しました。") and stopped.endswith("除きますか？")
+    quit_text = translator.translate("QuitPrompt", "The timer is running: %1. Stop it before quitting?")
+    assert quit_text == "「%1」を計測中です。終了する前に停止しますか？"
+    assert translator.translate("AwaySettingsFields", "Ask about time away after:") == "離席とみなすまで："
+
+
+def test_a_reminder_starts_the_task_it_named_even_when_the_latest_changed_since(qtbot, app_under_test):
+    app = app_under_test
+    feature, _ = away_feature(qtbot, app)
+    named = app.service.recent_tasks[1]               # the latest then; another became the latest since
+    feature.notices.remind(named)
+    feature.notices.window.buttons["act"].click()
+    qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
+    assert app.running()["task_id"] == named.id
+    run_async(qtbot, feature.aclose())

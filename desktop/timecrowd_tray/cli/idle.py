@@ -43,6 +43,8 @@ def _idle(args: argparse.Namespace) -> int:
             err(tr("no away time waits for an answer"))
         elif code == "changed":
             err(tr("the running entry changed since you left (on the web or another computer): nothing was done"))
+        elif code == "stopped_here":
+            err(tr("you stopped the timer after you left: nothing runs to continue; answer keep or discard"))
         elif code == "stopped_elsewhere":
             err(tr("the timer was stopped since you left (on the web or another computer): nothing was done"))
         else:

@@ -19,6 +19,11 @@ turning on, a jump of the wall clock. The rules:
 * **Answers** (:func:`decide`) are checked against the entry running now: one
   that was stopped or changed meanwhile (the web app, another computer) is
   never trimmed blindly; :class:`Refused` says why.
+* **A stop made here** while the prompt waits (the tray, the shell, a switch to
+  another task) ends the entry with the away time still in it: the question
+  stays, about that stopped entry (:func:`stopped_here`), and Discard then
+  ends it when they left (:class:`EndAt`, an edit of the stopped entry). A
+  stop at or before the departure leaves nothing to decide.
 """
 
 from __future__ import annotations
@@ -75,6 +80,7 @@ class Pending:
     back_at: float
     reason: AwayReason
     entry: EntryKey
+    stopped_at: float | None = None     # the entry was stopped here then, the away time still in it
 
     @property
     def seconds(self) -> float:
@@ -133,6 +139,8 @@ def came_back(state: IdleState, at: float, running: EntryKey | None, threshold: 
         return state
     left, reason = state.away_since, state.reason or AwayReason.IDLE
     cleared = replace(state, away_since=None, reason=None)
+    if state.pending is not None and state.pending.stopped_at is not None:
+        return cleared  # about an entry that ended: a later absence is not in it (its length stays true)
     if state.pending is not None:
         pending = state.pending
         if left < pending.left_at:
@@ -168,6 +176,16 @@ def clock_jump(prev_wall: float, prev_mono: float, wall: float, mono: float) -> 
     return gap if gap > CLOCK_JUMP_SLEEP else None
 
 
+def stopped_here(state: IdleState, entry: EntryKey, at: float) -> IdleState:
+    """``entry`` was stopped here (not by an answer) at ``at``: the prompt asks about the stopped entry."""
+    pending = state.pending
+    if pending is None or pending.stopped_at is not None or not pending.entry.same_entry(entry):
+        return state
+    if at <= pending.left_at + 1.0:
+        return answered(state)  # stopped when they left, or before: no away time in the entry
+    return replace(state, pending=replace(pending, stopped_at=at))
+
+
 def answered(state: IdleState) -> IdleState:
     return replace(state, pending=None)
 
@@ -177,7 +195,7 @@ def answered(state: IdleState) -> IdleState:
 
 def shown_time(state: IdleState, now: float) -> float:
     """The time the running timer is shown at: ``now``, or when they left while a prompt waits."""
-    if state.pending is not None:
+    if state.pending is not None and state.pending.stopped_at is None:
         return min(now, state.pending.left_at)
     return now
 
@@ -220,11 +238,31 @@ class StopAt:
 
 
 @dataclass(frozen=True, slots=True)
+class EndAt:
+    """The entry was stopped here already: move its end back to ``at`` (an edit)."""
+
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
 class Refused:
-    code: str      # "changed" | "stopped" | "too_early" | "too_late" | "none"
+    code: str      # "changed" | "stopped" | "stopped_here" | "too_early" | "too_late" | "none"
 
 
-Decision = Keep | StopAt | Refused
+Decision = Keep | StopAt | EndAt | Refused
+
+
+def _decide_stopped(pending: Pending, stopped_at: float, choice: Choice, typed_at: float | None) -> Decision:
+    """An answer about an entry stopped here meanwhile (nothing runs to continue)."""
+    if choice is Choice.CONTINUE:
+        return Refused("stopped_here")
+    at = pending.left_at if choice is Choice.DISCARD else typed_at
+    start = pending.entry.started_at
+    if at is None or (start is not None and at <= start):
+        return Refused("too_early")
+    if at >= stopped_at:
+        return Refused("too_late")
+    return EndAt(at)
 
 
 def decide(pending: Pending | None, choice: Choice, running: EntryKey | None, now: float,
@@ -234,6 +272,8 @@ def decide(pending: Pending | None, choice: Choice, running: EntryKey | None, no
         return Refused("none")
     if choice is Choice.KEEP:
         return Keep()
+    if pending.stopped_at is not None:
+        return _decide_stopped(pending, pending.stopped_at, choice, typed_at)
     if running is None:
         return Refused("stopped")
     if not pending.entry.same_entry(running):

@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from .idle_watch import IdleWatch
 
 ANSWERS = {"keep": Choice.KEEP, "discard": Choice.DISCARD, "continue": Choice.CONTINUE}
-_ACTIONS = {"kept": "kept", "stopped": "discarded", "continued": "continued"}
+# "trimmed": the entry stopped here meanwhile ends when they left, as a discard would have ended it
+_ACTIONS = {"kept": "kept", "stopped": "discarded", "continued": "continued", "trimmed": "discarded"}
 _REFUSALS = {
     "changed": "the running entry changed since you left (on the web or another computer): nothing was done",
     "stopped_elsewhere": "the timer was stopped since you left (on the web or another computer): nothing was done",
+    "stopped_here": "you stopped the timer after you left: nothing runs to continue; answer keep or discard",
     "none": "no away time is waiting for an answer",
     "refused": "the timer could not be stopped",
 }

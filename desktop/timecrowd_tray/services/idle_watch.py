@@ -15,6 +15,11 @@ listened to). The cost is part of the design:
 An answer (:meth:`IdleWatch.answer`) is a stop stamped with the time the user
 left (``request_stop_at``): the outbox keeps it, with the guarantees of any
 stop (sent later when offline, with that time; kill -9 safe; never twice).
+
+A stop made here while the prompt waits (the tray, the shell, a switch) is
+seen in the service's state (a stop of that entry among its actions): the
+question stays, about the stopped entry, and Discard then moves its end back
+through the engine's edit path (``request_edit``), with the same guarantees.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from typing import Any, Protocol
 
 from ..core import idle as I
 from ..core.idle import Choice, EntryKey, IdleState, Pending
-from ..core.timer import TimerState
+from ..core.models import Task
+from ..core.timer import ActionKind, EntryRef, TimerState
 from ..platform.idle.base import IdleSource, NullIdleSource, PresenceEvent, PresenceKind, PresenceSource
 from ..platform.idle.clock_jump import ClockJumpDetector
 from .action_result import ActionResult
@@ -50,11 +56,24 @@ class WatchedService(Protocol):
 
     def request_start(self, task: Any) -> ActionResult: ...
 
+    def request_edit(self, entry: Any, *, stopped_at: datetime | None = None) -> ActionResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoppedHere:
+    """The entry of the pending prompt, stopped here (not by an answer): what a trim edits."""
+
+    ref: EntryRef
+    task: Task
+    stopped_at: float
+    comment: str | None
+
 
 @dataclass(frozen=True, slots=True)
 class IdleAnswer:
-    """What an answer did: ``code`` "kept", "stopped", "continued", or a refusal's code
-    ("changed", "stopped_elsewhere", "too_early", "too_late", "bad_time", "none", "refused");
+    """What an answer did: ``code`` "kept", "stopped", "continued", "trimmed" (an entry stopped here
+    ends when they left), or a refusal's code ("changed", "stopped_elsewhere", "stopped_here",
+    "too_early", "too_late", "bad_time", "none", "refused");
     ``result``: the stop (and start) recorded, for the front ends to tell done or queued."""
 
     code: str
@@ -64,7 +83,7 @@ class IdleAnswer:
 
     @property
     def refused(self) -> bool:
-        return self.code not in ("kept", "stopped", "continued")
+        return self.code not in ("kept", "stopped", "continued", "trimmed")
 
 
 def running_key(state: TimerState) -> EntryKey | None:
@@ -104,6 +123,8 @@ class IdleWatch:
         self._woke_at: float | None = None
         self.last_left_at: float | None = None   # the start of the latest absence (for forgotten timers)
         self.wakeups = 0                           # checks done (the benchmark counts them)
+        self.stopped_here: StoppedHere | None = None  # the pending entry, stopped here meanwhile
+        self._answering = False                    # an answer's own stop is not a stop made here
         self._closed = False
 
     # -- life cycle -----------------------------------------------------------------------------
@@ -159,7 +180,10 @@ class IdleWatch:
         if pending is None:
             return None
         since = datetime.fromtimestamp(pending.left_at, UTC).astimezone(self.zone)
-        return {"since": since.isoformat(), "seconds": int(pending.seconds)}
+        doc: dict[str, Any] = {"since": since.isoformat(), "seconds": int(pending.seconds)}
+        if pending.stopped_at is not None:  # stopped here meanwhile: the away time is in the stopped entry
+            doc["stopped_at"] = datetime.fromtimestamp(pending.stopped_at, UTC).astimezone(self.zone).isoformat()
+        return doc
 
     def add_listener(self, callback: Callable[[Pending | None], None]) -> Callable[[], None]:
         """``callback(pending)`` when a decision becomes pending, widens or goes (None)."""
@@ -175,6 +199,7 @@ class IdleWatch:
     # -- the service ---------------------------------------------------------------------------------
 
     def _on_state(self, state: TimerState) -> None:
+        self._note_stop_here(state)
         tracking = state.is_running
         if tracking == self._tracking:
             return
@@ -184,6 +209,24 @@ class IdleWatch:
             self._schedule(self.interval)
         else:
             self._cancel_timer()
+
+    def _note_stop_here(self, state: TimerState) -> None:
+        """A stop of the pending entry among the service's actions, not one of an answer: stopped here."""
+        pending = self.state.pending
+        if pending is None or pending.stopped_at is not None or self._answering:
+            return
+        for action in state.pending:
+            target = action.target
+            if action.kind is not ActionKind.STOP or target is None or action.task is None:
+                continue
+            key = EntryKey(target.entry_id, target.local_id, action.task.id, pending.entry.started_at)
+            if not pending.entry.same_entry(key):
+                continue
+            at = action.at.timestamp()
+            log.info("idle: the entry was stopped here while the prompt waited")
+            self.stopped_here = StoppedHere(target, action.task, at, state.comment)
+            self._update(I.stopped_here(self.state, pending.entry, at))
+            return
 
     def note_activity(self) -> None:
         """The user acted in the app (a click, a shortcut): present now; check at once if they seemed away."""
@@ -274,6 +317,9 @@ class IdleWatch:
             self._update(I.woke(self.state, event.at))
             self._jump.reset()  # the sleep is known: the clocks must not tell it twice
             self._schedule(AFTER_WAKE)
+            resumed = getattr(self.service, "notify_resumed", None)  # the timer service: poll and send now
+            if callable(resumed):
+                resumed()
         elif kind is PresenceKind.LOCK:
             self._update(I.went_away(self.state, event.at, I.AwayReason.LOCK))
             self._spawn(self._left_before(event.at))
@@ -297,6 +343,8 @@ class IdleWatch:
     def _update(self, state: IdleState) -> None:
         before = self.state.pending
         self.state = state
+        if state.pending is None:
+            self.stopped_here = None
         if state.pending != before:
             for callback in list(self._listeners):
                 try:
@@ -317,6 +365,8 @@ class IdleWatch:
             if typed_at is None:
                 return IdleAnswer("bad_time")
         decision = I.decide(pending, choice, running_key(self.service.state), now, typed_at)
+        if isinstance(decision, I.EndAt):
+            return self._trim(decision.at)
         if isinstance(decision, I.Refused):
             if decision.code in ("changed", "stopped"):
                 log.info("idle: the entry changed since they left (%s): nothing done", decision.code)
@@ -327,11 +377,30 @@ class IdleWatch:
             self._update(I.answered(self.state))
             return IdleAnswer("kept")
         task = self.service.state.task
-        result = self.service.request_stop_at(decision.at)
+        self._answering = True
+        try:
+            result = self.service.request_stop_at(decision.at)
+            if result.refused or not result.recorded:
+                return IdleAnswer("refused", result)
+            self._update(I.answered(self.state))
+            if decision.restart and task is not None:
+                start = self.service.request_start(task)
+                return IdleAnswer("continued", result, start, decision.at)
+        finally:
+            self._answering = False
+        return IdleAnswer("stopped", result, at=decision.at)
+
+    def _trim(self, at: float) -> IdleAnswer:
+        """End the entry stopped here at ``at`` instead (an edit of it, through the outbox)."""
+        from .day_entries import DayEntry
+
+        stopped, pending = self.stopped_here, self.state.pending
+        if stopped is None or pending is None or pending.entry.started_at is None:
+            return IdleAnswer("refused")
+        entry = DayEntry(stopped.ref, stopped.task, datetime.fromtimestamp(pending.entry.started_at, UTC),
+                         datetime.fromtimestamp(stopped.stopped_at, UTC), stopped.comment)
+        result = self.service.request_edit(entry, stopped_at=datetime.fromtimestamp(at, UTC))
         if result.refused or not result.recorded:
             return IdleAnswer("refused", result)
         self._update(I.answered(self.state))
-        if decision.restart and task is not None:
-            start = self.service.request_start(task)
-            return IdleAnswer("continued", result, start, decision.at)
-        return IdleAnswer("stopped", result, at=decision.at)
+        return IdleAnswer("trimmed", result, at=at)

@@ -180,9 +180,11 @@ class Reminders:
         self.state = R.snoozed(self.state, Snooze(snooze), self._clock(), self.config(), self.zone)
         self.reschedule()
 
-    def start_latest(self) -> ActionResult | None:
+    def start_latest(self, task: Task | None = None) -> ActionResult | None:
+        """Start ``task`` (the one the reminder named), else the latest task; None when there is none."""
         recent = self.service.recent_tasks
-        return self.service.request_start(recent[0]) if recent else None
+        chosen = task or (recent[0] if recent else None)
+        return self.service.request_start(chosen) if chosen is not None else None
 
     # -- forgotten timers ---------------------------------------------------------------------------
 

@@ -58,7 +58,7 @@ class AwayFeature:
                                presence=presence or (lambda emit, idle: create_presence_sources(emit, idle)),
                                clock=clock or time.time, mono=clock or time.monotonic,
                                **({"interval": max(1.0, short / 3)} if short else {}))
-        self.notices = ReminderNotices(None, tray.notifier, tray)
+        self.notices = ReminderNotices(None, tray.notifier, tray, open_palette=tray.open_palette)
         self.reminders = Reminders(service, self.watch, store.get, on_remind=self.notices.remind,
                                    on_forgotten=self.notices.forgotten, clock=clock or time.time)
         self.notices.reminders = self.reminders

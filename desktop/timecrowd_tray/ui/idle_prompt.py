@@ -6,6 +6,10 @@ while a decision is pending (widened when the user left again), carries out
 the answer, and says what happened (done, queued with the time, or refused:
 the entry changed meanwhile, a time that cannot be). While a prompt waits, the
 tray shows the running time counted to when they left (``shown_until``).
+
+A stop made here while it waits (the tray, the shell, a switch) keeps the
+prompt, saying so: the stopped entry still holds the away time, and Discard (or
+End at…) moves its end back; Discard and continue has nothing to continue.
 """
 
 from __future__ import annotations
@@ -66,7 +70,7 @@ class IdlePrompt(QDialog):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         stop_row = QHBoxLayout()
-        self.stop_at = QPushButton(self.tr("Stop at…"), self)
+        self.stop_at = QPushButton(self.tr("Stop at…"), self)  # "End at…" once stopped here
         self.time_edit = QLineEdit(self)
         self.time_edit.setPlaceholderText(self.tr("HH:MM"))
         self.time_edit.setMaxLength(5)
@@ -83,13 +87,19 @@ class IdlePrompt(QDialog):
         self.show_pending(pending)
 
     def show_pending(self, pending: Pending) -> None:
-        minutes = max(1, round(pending.seconds / 60))
-        if pending.reason is AwayReason.SLEEP:
-            text = self.tr("The computer slept from %1 for %2 while the timer ran.")
+        length = self.tr("%1 min").replace("%1", str(max(1, round(pending.seconds / 60))))
+        left = _clock(pending.left_at)
+        stopped = pending.stopped_at is not None
+        self.continue_.setVisible(not stopped)
+        self.stop_at.setText(self.tr("End at…") if stopped else self.tr("Stop at…"))
+        if pending.stopped_at is not None:
+            text = self.tr("You stopped the timer at %1. The time away from %2 (%3) is still in that entry: "
+                           "discard it?").replace("%1", _clock(pending.stopped_at)).replace("%3", length)
+        elif pending.reason is AwayReason.SLEEP:
+            text = self.tr("The computer slept from %1 for %2 while the timer ran.").replace("%1", left)
         else:
-            text = self.tr("You were away from %1 for %2 while the timer ran.")
-        self.message.setText(text.replace("%1", _clock(pending.left_at))
-                             .replace("%2", self.tr("%1 min").replace("%1", str(minutes))))
+            text = self.tr("You were away from %1 for %2 while the timer ran.").replace("%1", left)
+        self.message.setText(text.replace("%2", left if stopped else length))
         if not self.time_edit.text():
             self.time_edit.setText(_clock(pending.left_at))
 
@@ -159,7 +169,12 @@ class IdlePromptHost(QObject):
         elif code == "too_early" and self.prompt is not None:
             self.prompt.say(self.tr("That time is before the entry started."))
         elif code == "too_late" and self.prompt is not None:
-            self.prompt.say(self.tr("That time is in the future."))
+            pending = self.watch.pending
+            if pending is not None and pending.stopped_at is not None:
+                self.prompt.say(self.tr("That time is after you stopped the timer (%1).")
+                                .replace("%1", _clock(pending.stopped_at)))
+            else:
+                self.prompt.say(self.tr("That time is in the future."))
         elif code == "changed":
             self._tell(self.tr("Time away"), self.tr("The running entry changed since you left (on the web or "
                                                      "another computer): nothing was done."))
@@ -169,7 +184,7 @@ class IdlePromptHost(QObject):
         elif code == "refused":
             reason = result.result.refusal if result.result is not None else ""
             self._tell(self.tr("Time away"), reason or self.tr("The timer could not be stopped."))
-        elif code in ("stopped", "continued") and result.at is not None:
+        elif code in ("stopped", "continued", "trimmed") and result.at is not None:
             log.info("idle: the entry ends at %s (%s)", _clock(result.at), code)
         return result
 

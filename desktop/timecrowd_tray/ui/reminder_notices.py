@@ -5,12 +5,14 @@ message goes through the tray's :class:`~.notifier.Notifier` (so it is logged,
 and printed where no tray shows it); a tray message has no buttons, so a small
 window beside it carries the offer (start the latest task; end the forgotten
 timer at the time the user was last active) and the snoozes (15 min, 1 hour,
-rest of the day). It never takes the focus.
+rest of the day). It never takes the focus. With no recent task to offer, the
+button opens the task palette, through the tray controller as the shortcut does.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -61,10 +63,13 @@ class ReminderWindow(QWidget):
 class ReminderNotices(QObject):
     """Shows the reminders' offers and carries out the choice (``reminders`` is a services.reminders.Reminders)."""
 
-    def __init__(self, reminders: Any, notifier: Any, parent: QObject | None = None) -> None:
+    def __init__(self, reminders: Any, notifier: Any, parent: QObject | None = None, *,
+                 open_palette: Callable[[], Any] | None = None) -> None:
+        """``open_palette``: the tray controller's (``TrayController.open_palette``)."""
         super().__init__(parent)
         self.reminders = reminders
         self.notifier = notifier
+        self._open_palette = open_palette
         self.window: ReminderWindow | None = None
         self._offer: tuple[str, Any] | None = None
 
@@ -115,8 +120,10 @@ class ReminderNotices(QObject):
             return None
         if name != "act":
             return None
+        if kind == "remind" and subject is None:
+            return self._open_palette() if self._open_palette is not None else None
         if kind == "remind":
-            result = self.reminders.start_latest()
+            result = self.reminders.start_latest(subject)  # the task the reminder named
             if result is None:
                 log.info("reminder: no recent task to start")
             return result
