@@ -55,13 +55,14 @@ class XProbe:
     def __init__(self, display_name: str) -> None:
         self.d = xdisplay.Display(display_name)
         self.root = self.d.screen().root
-        self._classes: dict[int, str | None] = {}
+        self._classes: dict[int, tuple[str, ...]] = {}
         self.panel = self._find_panel()
 
     def close(self) -> None:
         self.d.close()
 
-    def _wm_class(self, window) -> str | None:  # noqa: ANN001
+    def _wm_class(self, window) -> tuple[str, ...] | None:  # noqa: ANN001
+        """The window's WM_CLASS (instance, class): the app's instance is its argv[0], its class its name."""
         wid = window.id
         if wid not in self._classes:
             try:
@@ -70,7 +71,7 @@ class XProbe:
                 return None
             if cls is None:
                 return None  # not set yet: ask again next time
-            self._classes[wid] = cls[1]
+            self._classes[wid] = tuple(cls)
         return self._classes[wid]
 
     def _find_panel(self):  # noqa: ANN202
@@ -88,7 +89,7 @@ class XProbe:
         try:
             for socket in self.panel.query_tree().children:
                 for child in socket.query_tree().children:
-                    if self._wm_class(child) != wm_class:
+                    if wm_class not in (self._wm_class(child) or ()):
                         continue
                     if child.get_attributes().map_state != X.IsViewable:
                         continue

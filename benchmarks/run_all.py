@@ -65,6 +65,14 @@ clock for every process on the machine):
   baseline its plain substring filter; and benchmarks/palette_widget.py, the
   real palette window offscreen (key event -> filtered list repainted),
   baseline a bare QLineEdit.
+* entries window: benchmarks/bench_entries.py once per run (offscreen): a
+  day of 50 entries opened and painted, baseline a bare QTableView of the same
+  rows; the worst UI-thread stall while paging 30 days back, baseline the same
+  probe over an idle loop. Its budgets are the ones it prints.
+* idle watch: benchmarks/bench_idle.py after the table (no screen needed):
+  the away-time watcher's wake-ups per minute in compressed time (not
+  tracking: 0; tracking, at work or away: at most 1), baseline a 1 s idle
+  poller. Its own table; a miss there fails the run (--no-idle skips it).
 * loop lag, server stalled 5 s: the app has no lag hook, but its control
   socket (platform/single_instance.py) is served by the Qt event loop and
   answers ``ping`` synchronously, so the time a ping takes is how long the
@@ -89,6 +97,7 @@ import json
 import os
 import platform
 import queue
+import re
 import subprocess
 import sys
 import tempfile
@@ -126,6 +135,7 @@ BUDGET_CLICK_WIRE_MS = 50.0
 BUDGET_CLICK_PAINT_MS = 16.0
 BUDGET_PALETTE_MS = 10.0
 BUDGET_LAG_MS = 50.0
+BUDGET_WAKEUPS_MIN = 5.0  # issue 16; benchmarks/bench_wakeups.py names each one
 
 
 @dataclass
@@ -575,11 +585,46 @@ def palette_widget(runs: int) -> dict[str, list[float]]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+# bench_entries.py's two result lines: "<label> <app> ms (<baseline's label>: <baseline> ms) budget <n> ms".
+ENTRIES_LINE = re.compile(r"^(?P<key>open a day|30 days paged).*?\s(?P<app>[\d.]+) ms\s+\(.*?:\s*(?P<base>[\d.]+) ms\)"
+                          r"\s+budget (?P<budget>[\d.]+) ms")
+ENTRIES_KEYS = {"open a day": "open", "30 days paged": "paging"}
+
+
+def parse_entries(stdout: str) -> dict[str, tuple[float, float, float]]:
+    """bench_entries.py's output as {"open" | "paging": (app ms, baseline ms, budget ms)}."""
+    found = {}
+    for line in stdout.splitlines():
+        m = ENTRIES_LINE.match(line.strip())
+        if m:
+            found[ENTRIES_KEYS[m["key"]]] = (float(m["app"]), float(m["base"]), float(m["budget"]))
+    return found
+
+
+def entries_window(runs: int) -> dict[str, list[float]]:
+    """bench_entries.py once per run: {"open", "open.base", "paging", "paging.base": [ms per run], "*.budget"}."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DISPLAY", None)
+    out: dict[str, list[float]] = {}
+    for _ in range(runs):
+        result = subprocess.run([PY, str(HERE / "bench_entries.py")], env=env, capture_output=True, text=True,
+                                timeout=600)
+        found = parse_entries(result.stdout)
+        if result.returncode not in (0, 1) or set(found) != set(ENTRIES_KEYS.values()):  # 1: over a budget
+            raise RuntimeError(f"bench_entries.py failed ({result.returncode}):\n{result.stdout[-1000:]}"
+                               f"{result.stderr[-2000:]}")
+        for key, (app, base, budget) in found.items():
+            out.setdefault(key, []).append(app)
+            out.setdefault(f"{key}.base", []).append(base)
+            out[f"{key}.budget"] = [budget]
+    return out
+
+
 # -- the table ---------------------------------------------------------------------------------------
 
 
 def figures(plan: Plan, s: Samples, palette: tuple[list[float], list[float]],
-            widget: dict[str, list[float]]) -> list[Figure]:
+            widget: dict[str, list[float]], entries: dict[str, list[float]]) -> list[Figure]:
     g = s.get
     return [
         Figure("start-up: process start -> icon docked", "ms", g("app.docked"), g("base.docked"), digits=0),
@@ -593,8 +638,8 @@ def figures(plan: Plan, s: Samples, palette: tuple[list[float], list[float]],
         Figure("peak RSS (VmHWM)", "MiB", g("app.hwm"), g("base.hwm")),
         Figure(f"idle CPU over {plan.idle:g} s, menu closed", "% of one core", g("app.idle_cpu_pct"),
                g("base.idle_cpu_pct"), ("below", BUDGET_IDLE_CPU_PCT), digits=3),
-        Figure("wake-ups while idle (voluntary context switches, all threads)", "per min", g("app.wakeups_min"),
-               g("base.wakeups_min"), digits=0),
+        Figure("wake-ups, a timer running, menu closed (voluntary context switches, all threads)", "per min",
+               g("app.wakeups_min"), g("base.wakeups_min"), ("max", BUDGET_WAKEUPS_MIN), digits=1),
         Figure("threads", "", g("app.threads"), g("base.threads"), digits=0),
         Figure("click (stop) -> request on the wire", "ms", g("app.stop_wire"), g("base.click_activated"),
                ("below", BUDGET_CLICK_WIRE_MS)),
@@ -608,6 +653,10 @@ def figures(plan: Plan, s: Samples, palette: tuple[list[float], list[float]],
                ("below", BUDGET_PALETTE_MS), digits=2),
         Figure("palette window, key -> list repainted (offscreen), slowest keystroke", "ms", widget["palette"],
                widget["bare"], ("below", BUDGET_PALETTE_MS), digits=2),
+        Figure("entries window: a day of 50 entries opened and painted (offscreen)", "ms", entries["open"],
+               entries["open.base"], ("below", entries["open.budget"][0])),
+        Figure("entries window: worst UI stall, 30 days paged back (offscreen)", "ms", entries["paging"],
+               entries["paging.base"], ("below", entries["paging.budget"][0])),
         Figure(f"worst event-loop lag, server stalled {plan.stall:g} s", "ms", g("app.lag"), g("base.lag"),
                ("below", BUDGET_LAG_MS)),
     ]
@@ -617,7 +666,8 @@ BASELINES = (
     "Baselines: start-up, RSS, CPU, wake-ups, threads: benchmarks/bare_tray.py (QApplication + QSystemTrayIcon) "
     "on the same screen at the same time; click -> request: click -> the bare app's `activated`; "
     "click -> repaint: the bare app swapping its icon; palette filtering: plain substring filter; "
-    "palette window: a bare QLineEdit; loop lag: the same ping probe, server answering at once."
+    "palette window: a bare QLineEdit; entries window: a bare QTableView of the same rows, and the idle loop's "
+    "worst stall; loop lag: the same ping probe, server answering at once."
 )
 
 
@@ -655,6 +705,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="a smoke check: RSS after 5 s, 10 s idle windows, 2 s stall, 1 click pair, 2 runs")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     parser.add_argument("--verbose", action="store_true", help="per-thread wake-ups and other diagnostics")
+    parser.add_argument("--no-wakeups", action="store_true",
+                        help="skip benchmarks/bench_wakeups.py (idle and running, by thread and by cause)")
+    parser.add_argument("--no-idle", action="store_true",
+                        help="skip benchmarks/bench_idle.py (the away-time watcher's wake-ups)")
     args = parser.parse_args(argv)
     if args.quick:
         plan = Plan(runs=args.runs or 2, rss_at=5.0, idle=10.0, stall=2.0, clicks=1)
@@ -679,6 +733,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"{plan.runs} runs; palette first")
     palette = palette_filter(plan.runs)
     widget = palette_widget(plan.runs)
+    log("entries window")
+    entries = entries_window(plan.runs)
 
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tct-bench-")))
@@ -701,7 +757,7 @@ def main(argv: list[str] | None = None) -> int:
             session.run(i)
 
     load_after = os.getloadavg()
-    figs = figures(plan, session.s, palette, widget)
+    figs = figures(plan, session.s, palette, widget, entries)
     print()
     print(f"TimeCrowd Tray vs a bare Qt tray app: {plan.runs} runs, median (min-max)"
           + (" [--quick: shorter windows]" if args.quick else ""))
@@ -715,6 +771,20 @@ def main(argv: list[str] | None = None) -> int:
         for line in session.diagnostics:
             print(line)
     misses = [f.name for f in figs if f.verdict() == "MISS"]
+    if not args.no_wakeups:
+        print()
+        log("bench_wakeups.py: idle and running, by thread and by cause")
+        wakeups = subprocess.run([PY, str(HERE / "bench_wakeups.py"), *(["--quick"] if args.quick else [])],
+                                 timeout=1800)
+        if wakeups.returncode != 0:
+            misses.append("bench_wakeups.py")
+    if not args.no_idle:
+        print()
+        log("bench_idle.py: the away-time watcher's wake-ups per minute (compressed time)")
+        idle = subprocess.run([PY, str(HERE / "bench_idle.py"), *(["--minutes", "3"] if args.quick else []),
+                               *(["--markdown"] if args.markdown else [])], timeout=600)
+        if idle.returncode != 0:
+            misses.append("bench_idle.py")
     return 1 if misses else 0
 
 

@@ -9,7 +9,13 @@ runtime=(libegl1 libgl1 libfontconfig1 fonts-dejavu-core libglib2.0-0 libdbus-1-
          libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1)
 # A virtual screen with a tray host, a real Secret Service, Japanese fonts for screenshots.
 testing=(xvfb xdotool trayer x11-utils imagemagick dbus dbus-x11 gnome-keyring libsecret-tools
-         fonts-noto-cjk procps desktop-file-utils)
+         fonts-noto-cjk procps desktop-file-utils
+         # A real StatusNotifierItem panel: status-notifier-watcher and a GTK bar drawing dbusmenu menus.
+         haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils dbus-daemon
+         # The real desktop portal frontend (GlobalShortcuts), behind which the tests put a backend.
+         xdg-desktop-portal
+         # Mocked logind, screen saver and Mutter idle monitor (the idle tests), and libXss (X11 idle time).
+         python3-dbusmock libxss1)
 
 case "$set_name" in
     runtime) wanted=("${runtime[@]}") ;;

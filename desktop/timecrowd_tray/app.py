@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the modules themselves are imported where used, after the f
     from .platform.settings_store import SettingsStore
     from .services.events import ServiceEvent
     from .services.timer_service import TimerService
+    from .ui.away_setup import AwayFeature
     from .ui.controls import Controls
     from .ui.i18n import Translations
     from .ui.sign_in_flow import SignInFlow
@@ -68,6 +69,7 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 CONTROLS_AFTER_S = 2.0   # at the latest, the shortcuts and the shell commands after start-up
 EXECUTOR_THREADS = 2
+RESUME_CHECK_S = 3600.0  # no poll is further apart (POLL_INTERVAL_MAX): a sleep is seen at the next poll
 # The id of the packaged .desktop file (packaging/net.timecrowd.TimeCrowdTray.desktop).
 DESKTOP_FILE_ID = "net.timecrowd.TimeCrowdTray"
 
@@ -115,10 +117,19 @@ def run_app(args: argparse.Namespace) -> int:
             print(f"{APP_ID}: {exc}", file=sys.stderr)
             return EXIT_USAGE
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName(APP_ID)
+    # argv[0] names the X11 windows (WM_CLASS instance): "timecrowd-tray", also under `python -m`
+    # (whose argv[0] is .../__main__.py).
+    app = QApplication.instance() or QApplication([APP_ID])
+    # The panels' name for the item: Qt's StatusNotifierItem Title (and Id) is the application name,
+    # and the X11 WM_CLASS class; the instance stays argv[0], "timecrowd-tray" (StartupWMClass).
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName(DESKTOP_FILE_ID)
     app.setQuitOnLastWindowClosed(False)
+    if os.environ.get("TIMECROWD_TRAY_WAKE_TRACE"):  # benchmarks: what wakes the UI thread (ui/wake_trace.py)
+        from .ui.wake_trace import install_from_env
+
+        install_from_env(app)
 
     # 1. The icon, as early as possible: what ran at the server's last answer, else "loading".
     from .ui.icon_painter import IconPainter, IconSpec, Look, panel_is_dark
@@ -182,9 +193,9 @@ def run_app(args: argparse.Namespace) -> int:
 
     import asyncio
 
-    import qasync
+    from .ui.event_loop import QuietEventLoop
 
-    loop = qasync.QEventLoop(app)
+    loop = QuietEventLoop(app)  # qasync's, whose cancelled timeouts do not wake the app
     asyncio.set_event_loop(loop)
     # qasync's own default executor starts ten threads; the keyring and a small file need two.
     import concurrent.futures
@@ -251,6 +262,7 @@ class AppRunner:
         self.controls: Controls | None = None
         self.emulator: EmulatorServer | None = None
         self._signals: QuitOnSignals | None = None
+        self.away: AwayFeature | None = None  # away time, reminders, the question before Quit (issue #15)
         self._tasks: set[asyncio.Task[object]] = set()
 
     def spawn(self, work: Awaitable[T]) -> asyncio.Task[T]:
@@ -280,7 +292,9 @@ class AppRunner:
         tray.settings_changed.connect(self.apply_settings)
         self._signals = QuitOnSignals(self.quit_event.set)
 
-        service = TimerService(poll_interval=float(self.store.get("poll_interval")))
+        # The clocks are compared for a sleep at each poll, with no wake-up of their own (issue #16).
+        service = TimerService(poll_interval=float(self.store.get("poll_interval")),
+                               resume_check_interval=RESUME_CHECK_S)
         flow = self.wire(service)
         tray.sign_in_requested.connect(lambda: flow.show_sign_in())
         tray.sign_out_requested.connect(lambda: self.spawn(flow.sign_out()))
@@ -297,6 +311,7 @@ class AppRunner:
         await asyncio.wait({start, quitting}, timeout=CONTROLS_AFTER_S, return_when=asyncio.FIRST_COMPLETED)
         if not self.quit_event.is_set():
             self._install_controls()
+            self._install_away()
         await quitting
         await self.shutdown()
 
@@ -373,7 +388,20 @@ class AppRunner:
 
     # -- settings ---------------------------------------------------------------------------
 
+    def _install_away(self) -> None:
+        """Away time, reminders and the question before Quit (``ui.away_setup``); never a reason not to run."""
+        try:
+            from .ui.away_setup import AwayFeature
+
+            self.away = AwayFeature(self.tray, self.service, self.store, self.spawn)
+        except Exception:
+            log.exception("away time and reminders could not be set up")
+            return
+        self.spawn(self.away.start())
+
     def apply_settings(self, changed: dict[str, object]) -> None:
+        if self.away is not None:
+            self.away.settings_changed(changed)
         if "language" in changed:
             self.translations.apply(str(changed["language"]))
             self.tray.retranslate()
@@ -419,6 +447,11 @@ class AppRunner:
                 log.exception("closing the controls")
         for task in list(self._tasks):
             task.cancel()
+        if self.away is not None:
+            try:
+                await self.away.aclose()
+            except Exception:
+                log.exception("closing the away-time watcher")
         if self.service is not None:
             await self.service.aclose()
         if self.sign_in_flow is not None:

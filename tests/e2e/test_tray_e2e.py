@@ -130,7 +130,7 @@ class DemoApp(ProcessOutput):
     def icon(self, timeout: float = 20) -> int:
         """The docked icon's window: a small visible window of the app's class."""
         def find() -> int | None:
-            for window in self.screen.search("--onlyvisible", "--class", "timecrowd-tray"):
+            for window in self.screen.search("--onlyvisible", "--classname", "timecrowd-tray"):
                 try:
                     _, _, w, h = self.screen.geometry(window)
                 except (RuntimeError, KeyError):
@@ -156,7 +156,7 @@ class DemoApp(ProcessOutput):
     def popup_menu(self, timeout: float = 10) -> tuple[int, int, int, int]:
         """The geometry of the open context menu (a visible window of ours taller than the icon)."""
         def find():
-            for window in self.screen.search("--onlyvisible", "--class", "timecrowd-tray"):
+            for window in self.screen.search("--onlyvisible", "--classname", "timecrowd-tray"):
                 try:
                     geometry = self.screen.geometry(window)
                 except (RuntimeError, KeyError):

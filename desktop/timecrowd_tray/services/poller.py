@@ -1,17 +1,24 @@
 """Polling: one asyncio task, one poll at a time, jitter, backoff, resume detection.
 
 * Every ``interval`` seconds (default 30) times ``1 ± 10%`` (injected ``rng``),
-  so a fleet of trays does not poll in step.
+  so a fleet of trays does not poll in step. An answer may ask for a slower
+  pace (:attr:`PollResult.min_interval`): while a timer runs the poller's own
+  pace is :data:`RUNNING_POLL_S` (90 s), because the tray polls on the icon's
+  minute tick (``ui/tray.py``: the poll and the repaint share one wake-up) and
+  always comes first; a change made elsewhere (a stop on the phone) shows
+  within about a minute, at once after an action here or when the menu opens
+  (both wake the poller), within 90 s where nothing ticks.
 * :meth:`Poller.poll_now` runs a poll now, or joins the one in flight: there
   are never two polls at once.
 * :meth:`Poller.wake` asks the loop for a poll as soon as possible (after an
   action, when the network comes back, when the menu opens).
 * After an error the next poll waits ``5 s * 2^(n-1)`` (10% jitter), capped at
   300 s, or the server's ``Retry-After`` when it is longer (capped at an hour).
-* Sleep/resume: the loop ticks every ``resume_check`` seconds and compares the
-  wall clock with the monotonic clock (which stops during suspend on Linux);
-  when the wall clock ran ahead by more than ``RESUME_GAP`` it polls at once and
-  calls ``on_resume``.
+* Sleep/resume: the loop compares the wall clock with the monotonic clock
+  (which stops during suspend on Linux) each time it wakes, at least every
+  ``resume_check`` seconds (no wake-up of its own when that is longer than the
+  time to the next poll); when the wall clock ran ahead by more than
+  ``RESUME_GAP`` it polls at once and calls ``on_resume``.
 """
 
 from __future__ import annotations
@@ -29,12 +36,14 @@ ERROR_BASE = 5.0
 ERROR_CAP = 300.0
 RETRY_AFTER_CAP = 3600.0
 RESUME_GAP = 10.0
+RUNNING_POLL_S = 90.0  # the pace a running timer's answer asks for (see the module docstring)
 
 
 @dataclass(frozen=True, slots=True)
 class PollResult:
     ok: bool
     retry_after: float | None = None
+    min_interval: float | None = None  # the next poll no sooner than this (s), whatever ``interval`` says
 
 
 async def wait_event(event: asyncio.Event, timeout: float | None) -> bool:
@@ -100,6 +109,7 @@ class Poller:
         self._inflight: asyncio.Future[PollResult] | None = None
         self._task: asyncio.Task[None] | None = None
         self._next_due = 0.0  # poll at once when started before any poll
+        self._min_interval = 0.0  # the last answer's PollResult.min_interval
         self.failures = 0
         self.retry_until = 0.0  # monotonic: the server's Retry-After holds every poll until then
         self.last_success: float | None = None  # monotonic
@@ -111,6 +121,11 @@ class Poller:
     @property
     def interval(self) -> float:
         return self._interval
+
+    @property
+    def pace(self) -> float:
+        """The seconds between polls now: ``interval``, or slower when the last answer asked for it."""
+        return max(self._interval, self._min_interval)
 
     @property
     def in_flight(self) -> bool:
@@ -163,7 +178,7 @@ class Poller:
         self._interval = float(seconds)
         if not self.failures:
             base = self.last_attempt if self.last_attempt is not None else self._mono()
-            self._next_due = base + jittered(self._interval, self._rng)
+            self._next_due = base + jittered(self.pace, self._rng)
         self._kick.set()
 
     # -- polling -----------------------------------------------------------------
@@ -188,7 +203,8 @@ class Poller:
         if result.ok:
             self.failures = 0
             self.last_success = done
-            self._next_due = done + jittered(self._interval, self._rng)
+            self._min_interval = result.min_interval or 0.0
+            self._next_due = done + jittered(self.pace, self._rng)
         else:
             self.failures += 1
             self._next_due = done + backoff_delay(self.failures, result.retry_after, self._rng,

@@ -27,8 +27,8 @@ from ..api import errors
 from ..api.client import TimeCrowdClient
 from ..core import timer as T
 from ..core.models import TimeEntry, User
-from .events import StartedElsewhere, StoppedElsewhere, SwitchedElsewhere
-from .poller import PollResult
+from .events import DayChanged, StartedElsewhere, StoppedElsewhere, SwitchedElsewhere
+from .poller import RUNNING_POLL_S, PollResult
 from .recent_tasks import RecentTasks, RecentTasksHost
 from .sender import Sender
 
@@ -86,9 +86,13 @@ class ServerPoll:
         if sender.backing_off:
             sender.wake()  # the server answers again: replay now
         if busy or sender.sending or gen != sender.write_gen:
-            return PollResult(True)  # a write raced with this poll: its answer may predate it
+            return self._answered()  # a write raced with this poll: its answer may predate it
         self._apply_snapshot(entry)
-        return PollResult(True)
+        return self._answered()
+
+    def _answered(self) -> PollResult:
+        """A poll answered; while a timer runs, the poller's own next one at RUNNING_POLL_S (the poller's docs)."""
+        return PollResult(True, min_interval=RUNNING_POLL_S if self._host.state.is_running else None)
 
     def _apply_snapshot(self, entry: TimeEntry | None) -> None:
         host = self._host
@@ -110,6 +114,7 @@ class ServerPoll:
             host._emit(StoppedElsewhere(change.before.task, change.before))
         elif change.kind == "switched" and change.after is not None:
             host._emit(SwitchedElsewhere(change.after, change.before.task if change.before else None))
+        host._emit(DayChanged(None))  # an entry started or stopped elsewhere: a shown day reads again
         if change.after is not None:
             self._recent.touch(change.after.task)
         self._recent.schedule_refresh()

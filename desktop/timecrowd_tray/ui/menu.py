@@ -1,4 +1,4 @@
-"""The tray's context menu, rebuilt from the current state each time it opens.
+"""The tray's context menu: built once, its items updated in place from the state.
 
 While it is open, the header's elapsed time and today's total tick every
 second (the tray view's one-second timer runs only then).
@@ -15,7 +15,8 @@ Layout (running)::
     ─────────
     Today: 3:25
     Open in TimeCrowd
-    Pending changes (2)             (only while the outbox is not empty)
+    Today…                          (the entries window)
+    Pending changes (2)             (only while the outbox is not empty: what waits, and why)
     ─────────
     Settings…
     Sign out
@@ -35,7 +36,7 @@ from there, and each item calls one of its actions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -67,6 +68,8 @@ class MenuModel(Protocol):
     def stop_with_comment(self) -> Any: ...
     def start_task(self, task: Task) -> Any: ...
     def open_palette(self) -> Any: ...
+    def open_today(self) -> Any: ...    # the entries window
+    def open_pending(self) -> Any: ...  # what waits in the outbox, and why
     def open_in_browser(self) -> None: ...
     def sync_now(self) -> None: ...
     def show_settings(self) -> Any: ...
@@ -84,128 +87,186 @@ def menu_text(text: str, limit: int = MAX_TITLE) -> str:
 
 
 class TrayMenu(QMenu):
+    """Every item is made once, in a fixed order; :meth:`refresh` sets their texts and which show.
+
+    Desktop panels show this menu through D-Bus (``com.canonical.dbusmenu``): items made once
+    keep their ids, so a panel lays the menu out once and each change is a small property
+    update. :meth:`add_item` puts another item in (after a named one), with the function that
+    updates it from the model at each refresh.
+    """
+
+    RECENT_SLOTS = 10
+
     def __init__(self, model: MenuModel) -> None:
         super().__init__()
         self.setObjectName("trayMenu")
         self._model = model
-        self.header_title: QAction | None = None
-        self.header_detail: QAction | None = None
-        self.today_action: QAction | None = None
-        self.recent_menu: QMenu | None = None
         self.setToolTipsVisible(True)  # "Open in TimeCrowd" disabled in demo mode says why
-        self.aboutToShow.connect(self.rebuild)
+        self._updaters: list[Callable[[], None]] = []
+        self._recent_tasks: list[Task | None] = [None] * self.RECENT_SLOTS
+        self._latest: Task | None = None
+        c = model
 
-    # -- building ---------------------------------------------------------------------------
+        self.header_title = self._header("header")
+        self.header_detail = self._info("detail")
+        self._info("demo")
+        self._info("signedOutReason")
+        self._info("offline")
+        self._info("lastError")
+        self._separator("sep.status")
+        self._action("signIn", c.sign_in)
+        self._action("stop", c.stop)
+        self._action("stopWithComment", c.stop_with_comment)
+        self._action("startLatest", lambda: c.start_task(self._latest) if self._latest is not None else None)
+        self._action("palette", c.open_palette)
+        self.recent_menu = QMenu(self)
+        self.recent_menu.setObjectName("recentMenu")
+        recent = self.recent_menu.menuAction()
+        recent.setObjectName("recent")
+        self.addAction(recent)
+        self._recent_empty = self.recent_menu.addAction("")
+        self._recent_empty.setEnabled(False)
+        self._recent_actions: list[QAction] = []
+        for slot in range(self.RECENT_SLOTS):
+            action = self.recent_menu.addAction("")
+            action.triggered.connect(lambda _=False, i=slot: self._start_recent(i))
+            self._recent_actions.append(action)
+        self._separator("sep.today")
+        self.today_action = self._info("today")
+        self._action("todayWindow", c.open_today)
+        self._action("openInBrowser", c.open_in_browser)
+        self._action("pending", c.open_pending)
+        self._separator("sep.app")
+        self._action("settings", c.show_settings)
+        self._action("signOut", c.sign_out)
+        self._action("quit", c.quit)
+        self.aboutToShow.connect(self.refresh)
+        self.refresh()
 
-    def rebuild(self) -> None:
+    # -- what shows, for the state now ---------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Set every item from the model (only what changed: Qt sends only real changes to the panel)."""
         c = self._model
         state = c.state
         now = c.now()
-        self.clear()
-        self.header_title = self.header_detail = self.today_action = None
-        self.recent_menu = None
-
         demo = c.demo_server
-        if state.phase is Phase.SIGNED_OUT:
-            self._header(self.tr("Signed out"))
-            self._demo_line(demo)
-            if state.signed_out_reason:
-                self._info(state.signed_out_reason)
-            self.addSeparator()
-            self._action(self.tr("Sign in to the demo") if demo else self.tr("Sign in…"), c.sign_in, "signIn")
-            self.addSeparator()
-            self._action(self.tr("Settings…"), c.show_settings, "settings")
-            self._action(self.tr("Quit"), c.quit, "quit")
-            return
+        signed_out = state.phase is Phase.SIGNED_OUT
+        running = state.is_running and state.task is not None and not signed_out
+        self._latest = None if signed_out or running else c.latest_task()
 
-        running = state.is_running and state.task is not None
-        if running:
+        if signed_out:
+            header = self.tr("Signed out")
+        elif running:
             assert state.task is not None
-            self.header_title = self._header("● " + menu_text(state.task.title))
-            self.header_detail = self._info(self.detail_text(state, now))
+            header = "● " + menu_text(state.task.title)
         elif state.phase is Phase.LOADING:
-            self._header(self.tr("Loading your timer…"))
+            header = self.tr("Loading your timer…")
         else:
-            self._header(self.tr("Not tracking"))
-        self._demo_line(demo)
-        if state.offline:
-            self._info(self.tr("Offline: changes are sent when TimeCrowd can be reached"))
-        if state.last_error:
-            self._info(menu_text(state.last_error, 90)).setObjectName("lastError")
-        self.addSeparator()
+            header = self.tr("Not tracking")
+        self._set("header", header)
+        self._set("detail", self.detail_text(state, now) if running else None)
+        self._set("demo", self.tr("Demo: the built-in emulator (%1)").replace("%1", demo) if demo else None)
+        self._set("signedOutReason", state.signed_out_reason if signed_out and state.signed_out_reason else None)
+        self._set("offline", self.tr("Offline: changes are sent when TimeCrowd can be reached")
+                  if state.offline and not signed_out else None)
+        self._set("lastError", menu_text(state.last_error, 90) if state.last_error and not signed_out else None)
+        self._set("signIn", (self.tr("Sign in to the demo") if demo else self.tr("Sign in…")) if signed_out else None)
+        self._set("stop", self.tr("Stop") if running else None)
+        self._set("stopWithComment", self.tr("Stop with comment…") if running else None)
+        self._set("startLatest", self.tr("Start “%1”").replace("%1", menu_text(self._latest.title, 40))
+                  if self._latest is not None else None)
+        self._set("palette", None if signed_out else self.tr("Start…"))
+        self._set("recent", None if signed_out else self.tr("Recent tasks"))
+        if not signed_out:
+            self._refresh_recent(c.recent_tasks(), state)
+        self._set("sep.today", None if signed_out else "")
+        self._set("today", None if signed_out else self.today_text(c.today_total(now)))
+        self._set("todayWindow", None if signed_out else self.tr("Today…"))
+        url = None if signed_out else c.browser_url()
+        opener = self._set("openInBrowser", None if signed_out else self.tr("Open in TimeCrowd"))
+        opener.setEnabled(url is not None)
+        opener.setToolTip(self.tr("The demo has no web pages: its data lives only in the built-in "
+                                  "emulator, not on TimeCrowd.") if demo else "")
+        pending = self._set("pending", self.tr("Pending changes (%n)", "", state.pending_count)
+                            if state.pending_count and not signed_out else None)
+        pending.setToolTip(self.tr("What waits to be sent, and why"))
+        self._set("settings", self.tr("Settings…"))
+        self._set("signOut", None if signed_out else self.tr("Sign out"))
+        self._set("quit", self.tr("Quit"))
+        for update in self._updaters:
+            update()
 
-        if running:
-            self._action(self.tr("Stop"), c.stop, "stop")
-            self._action(self.tr("Stop with comment…"), c.stop_with_comment, "stopWithComment")
-        else:
-            latest = c.latest_task()
-            if latest is not None:
-                self._action(self.tr("Start “%1”").replace("%1", menu_text(latest.title, 40)),
-                             lambda task=latest: c.start_task(task), "startLatest")
-        self._action(self.tr("Start…"), c.open_palette, "palette")
-        self._recent(c.recent_tasks(), state)
-        self.addSeparator()
-
-        self.today_action = self._info(self.today_text(c.today_total(now)))
-        self.today_action.setObjectName("today")
-        url = c.browser_url()
-        open_action = self._action(self.tr("Open in TimeCrowd"), c.open_in_browser, "openInBrowser")
-        open_action.setEnabled(url is not None)
-        if demo:
-            open_action.setToolTip(self.tr("The demo has no web pages: its data lives only in the built-in "
-                                           "emulator, not on TimeCrowd."))
-        if state.pending_count:
-            pending = self._action(self.tr("Pending changes (%n)", "", state.pending_count), c.sync_now, "pending")
-            pending.setToolTip(self.tr("Send them now"))
-        self.addSeparator()
-        self._action(self.tr("Settings…"), c.show_settings, "settings")
-        self._action(self.tr("Sign out"), c.sign_out, "signOut")
-        self._action(self.tr("Quit"), c.quit, "quit")
-
-    def _recent(self, tasks: Sequence[Task], state: TimerState) -> None:
-        menu = self.addMenu(self.tr("Recent tasks"))
-        menu.setObjectName("recentMenu")
-        menu.menuAction().setObjectName("recent")
-        self.recent_menu = menu
-        if not tasks:
-            empty = menu.addAction(self.tr("No recent tasks yet"))
-            empty.setEnabled(False)
-            return
+    def _refresh_recent(self, tasks: Sequence[Task], state: TimerState) -> None:
+        self._recent_empty.setText(self.tr("No recent tasks yet"))
+        self._recent_empty.setVisible(not tasks)
         running_id = state.task.id if state.is_running and state.task is not None else None
-        for task in tasks[:10]:
+        shown = list(tasks[: self.RECENT_SLOTS])
+        for slot, action in enumerate(self._recent_actions):
+            task = shown[slot] if slot < len(shown) else None
+            self._recent_tasks[slot] = task
+            action.setVisible(task is not None)
+            if task is None:
+                continue
             team = task.team_name
-            label = menu_text(task.title, 50) + (f" — {menu_text(team, 30)}" if team else "")
-            action = menu.addAction(label)
+            action.setText(menu_text(task.title, 50) + (f" — {menu_text(team, 30)}" if team else ""))
             action.setData(task.id)
-            if task.id == running_id:
-                action.setCheckable(True)
-                action.setChecked(True)
-                action.setEnabled(False)
-            else:
-                action.triggered.connect(lambda _=False, t=task: self._model.start_task(t))
+            current = task.id == running_id
+            action.setCheckable(current)
+            action.setChecked(current)
+            action.setEnabled(not current)
+
+    def _start_recent(self, slot: int) -> None:
+        task = self._recent_tasks[slot]
+        if task is not None:
+            self._model.start_task(task)
+
+    # -- extending ----------------------------------------------------------------------------------
+
+    def add_item(self, action: QAction, *, after: str, update: Callable[[], None] | None = None) -> QAction:
+        """Put ``action`` in right after the item named ``after``; ``update()`` runs at each refresh."""
+        anchor = self.item(after)
+        actions = self.actions()
+        following = actions[actions.index(anchor) + 1] if anchor in actions and \
+            actions.index(anchor) + 1 < len(actions) else None
+        self.insertAction(following, action) if following is not None else self.addAction(action)
+        if update is not None:
+            self._updaters.append(update)
+            update()
+        return action
 
     # -- pieces -----------------------------------------------------------------------------
 
-    def _header(self, text: str) -> QAction:
-        action = self.addAction(text)
+    def _set(self, name: str, text: str | None) -> QAction:
+        """Show the item ``name`` with ``text``, or hide it (``None``)."""
+        action = self.item(name)
+        assert action is not None, name
+        if text is not None and not action.isSeparator() and action.text() != text:
+            action.setText(text)
+        if action.isVisible() != (text is not None):
+            action.setVisible(text is not None)
+        return action
+
+    def _header(self, name: str) -> QAction:
+        action = self._info(name)
         font = action.font()
         font.setBold(True)
         action.setFont(font)
-        action.setEnabled(False)
-        action.setObjectName("header")
         return action
 
-    def _demo_line(self, demo_server: str | None) -> None:
-        if demo_server:
-            self._info(self.tr("Demo: the built-in emulator (%1)").replace("%1", demo_server)).setObjectName("demo")
-
-    def _info(self, text: str) -> QAction:
-        action = self.addAction(text)
+    def _info(self, name: str) -> QAction:
+        action = self.addAction("")
+        action.setObjectName(name)
         action.setEnabled(False)
         return action
 
-    def _action(self, text: str, slot, name: str) -> QAction:  # noqa: ANN001
-        action = self.addAction(text)
+    def _separator(self, name: str) -> QAction:
+        action = self.addSeparator()
+        action.setObjectName(name)
+        return action
+
+    def _action(self, name: str, slot: Callable[[], Any]) -> QAction:
+        action = self.addAction("")
         action.setObjectName(name)
         action.triggered.connect(lambda _=False: slot())
         return action
@@ -231,14 +292,23 @@ class TrayMenu(QMenu):
         """Once a second while open: the elapsed time and today's total."""
         c = self._model
         now = c.now()
-        if self.header_detail is not None and c.state.is_running:
-            self.header_detail.setText(self.detail_text(c.state, now))
-        if self.today_action is not None:
-            self.today_action.setText(self.today_text(c.today_total(now)))
+        if self.header_detail.isVisible() and c.state.is_running:
+            self._set("detail", self.detail_text(c.state, now))
+        if self.today_action.isVisible():
+            self._set("today", self.today_text(c.today_total(now)))
 
-    def action_named(self, name: str) -> QAction | None:
-        """The action with ``objectName`` ``name`` (tests, and the end-to-end clicks)."""
+    def item(self, name: str) -> QAction | None:
+        """The item named ``name``, shown or not."""
         for action in self.actions():
             if action.objectName() == name:
                 return action
         return None
+
+    def action_named(self, name: str) -> QAction | None:
+        """The item named ``name`` when it shows now (tests, and the end-to-end clicks)."""
+        action = self.item(name)
+        return action if action is not None and action.isVisible() else None
+
+    def shown_actions(self) -> list[QAction]:
+        """The items that show now, in order."""
+        return [a for a in self.actions() if a.isVisible()]

@@ -59,6 +59,7 @@ from .tray_view import TrayView
 log = logging.getLogger(__name__)
 
 COMMENT_AFTER_MS = 15  # the comment dialog after a stop: once its request is on the wire
+MINUTE_POLL_AGE_S = 50.0  # the minute tick polls unless the server answered this recently
 
 
 class TrayController(QObject):
@@ -80,14 +81,22 @@ class TrayController(QObject):
         self.service: Any = None
         self.bridge: ServiceBridge | None = None
         self.state: TimerState = TimerState(phase=Phase.LOADING)
+        # Demo mode: the URL of the built-in emulator the app is connected to (set by the app), else None.
+        self.demo_server: str | None = None
         self._open_url = open_url or (lambda url: QDesktopServices.openUrl(QUrl(url)))
+        # Away time (issue #15; set by the app): the time the running timer is shown at (when the user
+        # left, while the away prompt waits), and the question asked before Quit or Sign out while a
+        # timer runs: confirm_leave("quit" | "sign_out", go_on).
+        self.shown_time: Callable[[float], float] | None = None
+        self.confirm_leave: Callable[[str, Callable[[], None]], None] | None = None
 
-        self.view = TrayView(clock=clock, painter=painter, announce_no_tray=announce_no_tray, tray_icon=tray_icon,
-                             shortcut=lambda: str(self.settings.get("hotkey.toggle") or ""), parent=self)
+        self.view = TrayView(clock=self._shown_clock, painter=painter, announce_no_tray=announce_no_tray,
+                             tray_icon=tray_icon,
+                             shortcut=lambda: str(self.settings.get("hotkey.toggle") or ""),
+                             latest_title=self._latest_title, parent=self)
         self.view.palette_requested.connect(self.open_palette)
         self.view.quit_requested.connect(self.quit)
         # The view's parts the app and the tests reach through the controller.
-        self.tray = self.view.tray
         self.painter = self.view.painter
         self.minute_timer = self.view.minute_timer
         self.second_timer = self.view.second_timer
@@ -96,19 +105,20 @@ class TrayController(QObject):
         self.menu = TrayMenu(self)
         self.view.set_menu(self.menu)
         self.menu.aboutToShow.connect(self._menu_shown)
-        self.tray.activated.connect(self._on_activated)
-        self.notifier = Notifier(self.tray, lambda: bool(self.settings.get("notifications")), self,
+        self.view.activated.connect(self._on_activated)
+        self.view.minute_ticked.connect(self._on_minute_tick)
+        self.notifier = Notifier(lambda: self.view.tray, lambda: bool(self.settings.get("notifications")), self,
                                  tray_available=self.view.tray_available)
 
         self.palette: Any = None           # Palette, built on first use
         self._palette_dirty = True
         self._last_destination: Any = None
         self.comment_dialogs: list[Any] = []
+        self.entries_window: Any = None    # EntriesWindow, built on first use
+        self.pending_window: Any = None    # PendingWindow, built on first use
         self.settings_dialog: Any = None
         # The global shortcuts' problems ({"toggle": text}), for the settings dialog; set by the app.
         self.shortcut_problems: Callable[[], dict[str, str]] | None = None
-        # Demo mode: the URL of the built-in emulator the app is connected to (set by the app), else None.
-        self.demo_server: str | None = None
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -143,22 +153,38 @@ class TrayController(QObject):
             self.palette = None
         if self.settings_dialog is not None:
             self.settings_dialog.close()
+        for window in (self.entries_window, self.pending_window):
+            if window is not None:
+                getattr(window, "shutdown", window.close)()
+                window.deleteLater()
+        self.entries_window = self.pending_window = None
         self.detach()
         self.view.shutdown()
         self.menu.deleteLater()
 
     def now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock(), tz=UTC)
+        return datetime.fromtimestamp(self._shown_clock(), tz=UTC)
+
+    def _shown_clock(self) -> float:
+        now = self.clock()
+        return self.shown_time(now) if self.shown_time is not None else now
 
     def _on_state(self, state: TimerState) -> None:
         self.state = state
         self.view.show_state(state)
+        if self.pending_window is not None and self.pending_window.isVisible():
+            self.pending_window.refresh()
 
     def show_state(self, state: TimerState) -> None:
         """Display ``state`` without a service (start-up, before the service is attached)."""
         self._on_state(state)
 
     # -- the view, as the app and the tests read it -------------------------------------------
+
+    @property
+    def tray(self) -> QSystemTrayIcon:
+        """The icon up now (the view creates it again when a panel appears or restarts)."""
+        return self.view.tray
 
     @property
     def icon_spec(self) -> IconSpec | None:
@@ -183,6 +209,11 @@ class TrayController(QObject):
     def _menu_shown(self) -> None:
         if self.service is not None:
             self.service.request_refresh()
+
+    def _on_minute_tick(self) -> None:
+        """While a timer runs, the poll rides on the icon's minute tick: one wake-up for both (issue #16)."""
+        if self.service is not None:
+            self.service.request_refresh(max_age=MINUTE_POLL_AGE_S)
 
     # -- intents (public: the menu, the shortcuts and the shell commands call these) ------------
 
@@ -221,16 +252,26 @@ class TrayController(QObject):
 
         self._later(lambda: self.notifier.stopped(stopped.task.title, stopped.duration))
         if ask:
-            service = self.service
-
-            def comment() -> None:
-                if self.service is service:  # not signed out, detached or shut down meanwhile
-                    self.ask_comment(stopped)
-
-            # Not a 0 ms single shot: Qt runs those before the loop's other timers, so the
-            # dialog (its window, its first paint) would go before the request it follows.
-            QTimer.singleShot(COMMENT_AFTER_MS, self, comment)
+            self._comment_later(stopped)
         return result
+
+    def _comment_later(self, stopped: Any) -> None:
+        """The comment dialog for ``stopped`` (a stop, or a start that switched), once its request is out."""
+        service = self.service
+
+        def comment() -> None:
+            if self.service is service:  # not signed out, detached or shut down meanwhile
+                self.ask_comment(stopped)
+
+        # Not a 0 ms single shot: Qt runs those before the loop's other timers, so the
+        # dialog (its window, its first paint) would go before the request it follows.
+        QTimer.singleShot(COMMENT_AFTER_MS, self, comment)
+
+    def _comment_on_switch(self, result: Any) -> None:
+        """A start that ended the running entry asks for its comment as a stop does (``comment_on_stop``)."""
+        stopped = getattr(result, "stopped", None)
+        if stopped is not None and bool(self.settings.get("comment_on_stop")):
+            self._comment_later(stopped)
 
     def stop_with_comment(self) -> Any:
         return self.stop(with_comment=True)
@@ -242,6 +283,7 @@ class TrayController(QObject):
         if result.recorded:
             self.view.paint_now()
             self._later(lambda: self.notifier.started(task.title))
+            self._comment_on_switch(result)
         return result
 
     def create_task(self, title: str, destination: Any) -> Any:
@@ -253,6 +295,7 @@ class TrayController(QObject):
         if result.recorded:
             self.view.paint_now()
             self._later(lambda: self.notifier.started(title.strip()))
+            self._comment_on_switch(result)
         return result
 
     def _later(self, work: Callable[[], None]) -> None:
@@ -267,9 +310,15 @@ class TrayController(QObject):
         self.sign_in_requested.emit()
 
     def sign_out(self) -> None:
+        if self.confirm_leave is not None and self.state.is_running:
+            self.confirm_leave("sign_out", self.sign_out_requested.emit)
+            return
         self.sign_out_requested.emit()
 
     def quit(self) -> None:
+        if self.confirm_leave is not None and self.state.is_running:
+            self.confirm_leave("quit", self.quit_requested.emit)
+            return
         self.quit_requested.emit()  # the app closes the service, then quits
 
     def browser_url(self) -> str | None:
@@ -295,6 +344,10 @@ class TrayController(QObject):
         return True
 
     # -- what the menu shows -----------------------------------------------------------------------
+
+    def _latest_title(self) -> str | None:
+        latest = self.latest_task()
+        return latest.title if latest is not None else None
 
     def latest_task(self) -> Task | None:
         tasks = self.recent_tasks()
@@ -334,19 +387,54 @@ class TrayController(QObject):
         if not self._signed_in():
             return None
         from .palette import Palette
+        from .palette_commands import tray_commands
 
         if self.palette is None:
             service = self.service
             self.palette = Palette(search=lambda q: service.search_tasks(q))
             self.palette.task_chosen.connect(self.start_task)
             self.palette.create_requested.connect(self.create_task)
+            self.palette.command_chosen.connect(lambda intent: getattr(self, intent)())  # "open_today"
             self._palette_dirty = True
         if self._palette_dirty:
             self.palette.set_tasks(self.service.cached_tasks)  # most recent first: recent_tasks is its head
             self._palette_dirty = False
         self.palette.set_destinations(self.destinations(), preferred=self._last_destination)
+        self.palette.set_commands(tray_commands(self.state.pending_count))
         self.palette.popup()
         return self.palette
+
+    # -- the entries window and the pending changes ----------------------------------------------
+
+    def open_today(self, day: Any = None) -> Any:
+        """The entries window on ``day`` (today by default): "Today…", ``timecrowd-tray today``."""
+        if not self._signed_in():
+            return None
+        from .entries_window import EntriesWindow
+
+        if self.entries_window is not None and self.entries_window.model is not self.service:
+            self.entries_window.shutdown()  # another sign-in: a window of the old service goes
+            self.entries_window.deleteLater()
+            self.entries_window = None
+        if self.entries_window is None:
+            self.entries_window = EntriesWindow(self.service, now=self.now, start_task=self.start_task)
+        self.entries_window.open(day)
+        return self.entries_window
+
+    def open_pending(self) -> Any:
+        """"Pending changes (n)": what waits in the outbox, and why."""
+        if self.service is None:
+            return None
+        from .pending_window import PendingWindow
+
+        if self.pending_window is not None and self.pending_window.model is not self.service:
+            self.pending_window.close()
+            self.pending_window.deleteLater()
+            self.pending_window = None
+        if self.pending_window is None:
+            self.pending_window = PendingWindow(self.service, send_now=self.sync_now)
+        self.pending_window.open()
+        return self.pending_window
 
     def destinations(self) -> list[Any]:
         """Where a new task can go (:func:`timecrowd_tray.core.destinations.destinations`)."""
@@ -390,12 +478,23 @@ class TrayController(QObject):
         if "poll_interval" in changed and self.service is not None:
             self.service.set_poll_interval(float(changed["poll_interval"]))
         self.settings_changed.emit(changed)
+        if self.settings_dialog is not None:  # `timecrowd-tray config set` while it is open: it shows them
+            self.settings_dialog.show_new_settings(changed)
 
     def retranslate(self) -> None:
         """The language changed: texts built ahead of time are built again."""
         if self.palette is not None:
             self.palette.deleteLater()
             self.palette = None
+        reopen = self.entries_window.day if self.entries_window is not None and \
+            self.entries_window.isVisible() else None
+        for window in (self.entries_window, self.pending_window):  # built again, in the new language
+            if window is not None:
+                getattr(window, "shutdown", window.close)()
+                window.deleteLater()
+        self.entries_window = self.pending_window = None
+        if reopen is not None:
+            self.open_today(reopen)
         self.view.render()
 
     # -- events ----------------------------------------------------------------------------------------

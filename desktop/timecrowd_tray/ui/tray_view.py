@@ -7,7 +7,8 @@ actions (:mod:`.tray`), which give the view each new state.
 
 Repaints: the icon only changes with the state and, while running, once a
 minute (a single-shot timer aligned to the next whole minute of the elapsed
-time, for the ring). A one-second timer runs only while the menu is open or
+time, for the ring; :attr:`TrayView.minute_ticked` then lets the tray poll on the same wake-up).
+A one-second timer runs only while the menu is open or
 (on X11, where Qt lets us see it) the tooltip is shown: no per-second wake-up
 otherwise. The tooltip's ``H:MM:SS`` is therefore exact when it is refreshed:
 at each minute, on every state change, when the menu opens, and on hover
@@ -57,6 +58,10 @@ from .no_tray_notice import NoTrayNotice
 log = logging.getLogger(__name__)
 
 TRAY_CHECK_MS = 30_000
+# A panel that draws the menu itself (StatusNotifierItem + dbusmenu) may never say it closed it
+# (libdbusmenu-gtk3 sends no "closed"): without news from it (an opening, a hovered item), the
+# menu is taken as closed after this long, and its live texts stop ticking.
+REMOTE_MENU_QUIET_S = 2.0
 MINUTE_SLACK_MS = 20  # land just after the minute turns, never just before
 
 
@@ -70,15 +75,20 @@ class TrayView(QObject):
 
     palette_requested = Signal()  # the no-tray notice's "Start a task…"
     quit_requested = Signal()     # the no-tray notice's "Quit"
+    activated = Signal(object)    # QSystemTrayIcon.ActivationReason, from whichever icon is up
+    icon_replaced = Signal(object)  # the new QSystemTrayIcon, after a panel appeared or restarted
+    minute_ticked = Signal()      # the running icon's minute tick (the tray's poll rides on it)
 
     def __init__(self, *, clock: Callable[[], float] = time.time, painter: IconPainter | None = None,
                  announce_no_tray: bool = True, tray_icon: QSystemTrayIcon | None = None,
-                 shortcut: Callable[[], str] = lambda: "", parent: QObject | None = None) -> None:
+                 shortcut: Callable[[], str] = lambda: "", latest_title: Callable[[], str | None] = lambda: None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.clock = clock
         self.state: TimerState = TimerState(phase=Phase.LOADING)
         self.painter = painter or IconPainter()
         self._shortcut = shortcut  # the toggle shortcut, named by the no-tray notice
+        self._latest_title = latest_title  # the task a click starts when idle, named by the tooltip
         self._announce_no_tray = announce_no_tray
         self._spec: IconSpec | None = None
         self._dark_panel = panel_is_dark()
@@ -87,6 +97,9 @@ class TrayView(QObject):
         # The app may have put an icon up before this module was even imported: adopt it.
         self.tray = tray_icon if tray_icon is not None else QSystemTrayIcon()
         self.tray.setParent(self)
+        self.tray.activated.connect(self.activated.emit)
+        self.sni_watch: Any = None  # StatusNotifierWatch, on Linux with a session bus
+        self.icon_generation = 0     # how many times the icon was created again
         self.menu: TrayMenu | None = None
         self._tray_available: bool | None = None  # known since show(); None before (asked then)
 
@@ -105,6 +118,7 @@ class TrayView(QObject):
         self._tray_sys: QWidget | None = None
         self._tooltip_pos: QPoint | None = None
         self._menu_open = False
+        self._menu_news_at = 0.0  # monotonic: the last sign of life of an open menu
         self._panel_sampled = False
         self._watching_app = False
 
@@ -117,6 +131,10 @@ class TrayView(QObject):
         self.menu = menu
         menu.aboutToShow.connect(self._menu_shown)
         menu.aboutToHide.connect(self._menu_hidden)
+        menu.hovered.connect(self._menu_news)
+        if menu.recent_menu is not None:
+            menu.recent_menu.aboutToShow.connect(self._menu_news)
+            menu.recent_menu.hovered.connect(self._menu_news)
         self.tray.setContextMenu(menu)
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -126,6 +144,7 @@ class TrayView(QObject):
         self.render()
         self.tray.show()
         self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self._watch_panels()
         if self._tray_available:
             self._hook_tooltip()
         else:
@@ -141,6 +160,9 @@ class TrayView(QObject):
         """Stop every timer, take the icon and its menu down, and let go of the icons (before quitting)."""
         for timer in (self.minute_timer, self.second_timer, self.tray_watch):
             timer.stop()
+        if self.sni_watch is not None:
+            self.sni_watch.close()
+            self.sni_watch = None
         if self.no_tray_notice is not None:
             self.no_tray_notice.close()
         if self._tray_sys is not None:
@@ -167,8 +189,8 @@ class TrayView(QObject):
     def show_state(self, state: TimerState) -> None:
         self.state = state
         self.render()
-        if self._menu_open and self.menu is not None:
-            self.menu.tick()
+        if self.menu is not None:
+            self.menu.refresh()  # in place: only what changed reaches a panel that shows it
 
     def render(self) -> None:
         """Set the icon and the tooltip for the state now (the icon only when its look changed)."""
@@ -195,11 +217,15 @@ class TrayView(QObject):
 
     def _on_minute(self) -> None:
         self.render()
+        self.minute_ticked.emit()
 
     def _on_second(self) -> None:
         tooltip_live = self._tooltip_pos is not None and QToolTip.isVisible()
         if not tooltip_live:
             self._tooltip_pos = None
+        if self._menu_open and not self._menu_still_open():
+            self._menu_open = False
+            log.debug("tray menu: no news from the panel for %.0f s: taken as closed", REMOTE_MENU_QUIET_S)
         if self._menu_open and self.menu is not None:
             self.menu.tick()
         if tooltip_live:
@@ -237,7 +263,9 @@ class TrayView(QObject):
             elapsed = format_hms(s.elapsed(now))
             lines.append(tr("%1 (since %2)").replace("%1", elapsed).replace("%2", since) if since else elapsed)
         else:
-            lines = [APP_NAME, tr("Not tracking: click to start the latest task")]
+            latest = self._latest_title()
+            lines = [APP_NAME, tr("Not tracking: click to start “%1”").replace("%1", latest) if latest
+                     else tr("Not tracking: click to choose a task")]
         if s.offline:
             lines.append(tr("Offline"))
         if s.pending_count:
@@ -250,11 +278,22 @@ class TrayView(QObject):
 
     def _menu_shown(self) -> None:
         self._menu_open = True
+        self._menu_news()
         self.tray.setToolTip(self.tooltip_text(self.now()))
         self._live()
 
+    def _menu_news(self, *_: Any) -> None:
+        self._menu_news_at = time.monotonic()
+
     def _menu_hidden(self) -> None:
         self._menu_open = False
+
+    def _menu_still_open(self) -> bool:
+        """Our own popup says so itself (XEmbed, Windows, macOS: ``aboutToHide``); a menu a panel
+        draws (dbusmenu) counts as open while the panel gives news of it (see REMOTE_MENU_QUIET_S)."""
+        if self.menu is not None and self.menu.isVisible():
+            return True
+        return time.monotonic() - self._menu_news_at < REMOTE_MENU_QUIET_S
 
     # -- X11: the tooltip, the panel's colour, painting at once -----------------------------------
 
@@ -337,21 +376,112 @@ class TrayView(QObject):
             self._watching_app = True
         self.tray_watch.start()
 
+    # -- panels that come, go and restart -------------------------------------------------------
+
+    def _watch_panels(self) -> None:
+        """On Linux, follow the StatusNotifierWatcher: Qt registers the icon with it only once."""
+        if self.sni_watch is not None or not sys.platform.startswith("linux") or \
+                QGuiApplication.platformName() in ("offscreen", "minimal"):
+            return
+        from ..platform.tray.sni_watch import StatusNotifierWatch, session_bus_configured
+
+        if not session_bus_configured():
+            return
+        self.sni_watch = StatusNotifierWatch(self)
+        self.sni_watch.changed.connect(self._on_panel_changed)
+
+    def _on_panel_changed(self, reason: str) -> None:
+        log.info("tray: %s; checking the icon's registration", reason)
+        self.sni_watch.check_registered(lambda ok, why=reason: self._registration_known(ok, why))
+
+    def _registration_known(self, registered: bool | None, reason: str) -> None:
+        if registered:
+            log.info("tray: the icon is registered with the StatusNotifierWatcher: nothing to do")
+            self._adopt_tray()
+            return
+        # Not registered (the panel came after the icon, or restarted), or no watcher any more:
+        # a new icon registers with the watcher there is, else docks in an XEmbed tray if any.
+        self.replace_icon(reason)
+        if self.sni_watch is not None:
+            self.sni_watch.check_registered(self._report_registration)
+
+    def _report_registration(self, registered: bool | None) -> None:
+        if registered:
+            log.info("tray: icon registered with the StatusNotifierWatcher (StatusNotifierItem)")
+        elif registered is None:
+            log.info("tray: no StatusNotifierWatcher; the icon %s",
+                     "docks in the XEmbed tray" if QSystemTrayIcon.isSystemTrayAvailable()
+                     else "waits for a tray to appear")
+        else:
+            log.info("tray: the icon is not registered yet; it is created again when a panel registers")
+        self._adopt_tray()
+
+    def replace_icon(self, reason: str) -> QSystemTrayIcon:
+        """Create the icon again, with the same picture, tooltip and menu (Qt chooses StatusNotifierItem
+        or XEmbed, and registers, only when an icon is created)."""
+        old = self.tray
+        old.activated.disconnect(self.activated.emit)
+        old.hide()
+        old.setContextMenu(None)
+        if self._tray_sys is not None:
+            self._tray_sys.removeEventFilter(self)
+            self._tray_sys = None
+        new = QSystemTrayIcon(self)
+        new.setIcon(old.icon())
+        new.setToolTip(old.toolTip())
+        if self.menu is not None:
+            new.setContextMenu(self.menu)
+        new.activated.connect(self.activated.emit)
+        self.tray = new
+        new.show()
+        old.setIcon(QIcon())
+        old.deleteLater()
+        self.icon_generation += 1
+        log.info("tray: icon created again (%s)", reason)
+        self.icon_replaced.emit(new)
+        return new
+
+    def _adopt_tray(self) -> None:
+        """The icon shows somewhere now (or not): the no-tray notice and the tooltip hook follow."""
+        available = QSystemTrayIcon.isSystemTrayAvailable()
+        if available != self._tray_available:
+            log.info("tray: a system tray is %s", "available" if available else "gone")
+        self._tray_available = available
+        if available:
+            self._hook_tooltip()
+            if self.no_tray_notice is not None:
+                self.no_tray_notice.close()
+
     def _check_tray(self) -> None:
+        if self.sni_watch is not None and self.sni_watch.connected and \
+                QSystemTrayIcon.isSystemTrayAvailable() and not self._tray_sys_visible():
+            # A StatusNotifierWatcher is there, but is our icon registered with it? (Qt says "available"
+            # for the watcher alone, even when the icon was created before it and never registered.)
+            self.sni_watch.check_registered(lambda ok: self._registration_known(ok, "a system tray appeared"))
+            self._stop_tray_watch()
+            return
         self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         if self._tray_available:
-            self.tray_watch.stop()
-            if self._watching_app:
-                self._watching_app = False
-                app = QApplication.instance()
-                if app is not None:
-                    app.removeEventFilter(self)
-            log.info("a system tray is available now: the icon is docked")
+            self._stop_tray_watch()
+            log.info("a system tray is available now: the icon is docked (XEmbed)")
             if not self.tray.isVisible():
                 self.tray.show()
             self._hook_tooltip()
             if self.no_tray_notice is not None:
                 self.no_tray_notice.close()
+
+    def _stop_tray_watch(self) -> None:
+        self.tray_watch.stop()
+        if self._watching_app:
+            self._watching_app = False
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+
+    def _tray_sys_visible(self) -> bool:
+        """Whether the icon is docked as an XEmbed window (Qt's QSystemTrayIconSys) that shows."""
+        return any(w.metaObject().className() == "QSystemTrayIconSys" and w.isVisible()
+                   for w in QApplication.topLevelWidgets())
 
     # -- tests and diagnostics ------------------------------------------------------------------------
 

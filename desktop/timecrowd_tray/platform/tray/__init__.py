@@ -1,0 +1,1 @@
+"""Adapters for the system tray's own mechanisms (one module each): the StatusNotifierItem watcher."""

@@ -1,0 +1,182 @@
+"""End to end under a real StatusNotifierItem panel: Debian's status-notifier-watcher and the GTK
+bar gtk-sni-tray-standalone (libdbusmenu-gtk3) on a virtual screen, on a private session bus.
+
+The app is ``timecrowd-tray --demo``; the test plays the panel's part over D-Bus (``Activate``,
+``SecondaryActivate``, dbusmenu ``GetLayout`` / ``AboutToShow`` / ``Event``), counts the menu's
+``ItemsPropertiesUpdated`` signals like dbus-monitor, and clicks the host's icon with xdotool.
+Needs the Debian packages haskell-status-notifier-item-utils and haskell-gtk-sni-tray-utils (with
+the X tools of the other end-to-end tests): missing ones fail under CI and skip loudly elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support.processes import ProcessOutput
+from support.sni_host import MENU_INTERFACE, SNI_TOOLS, PrivateSessionBus, SignalCounter, SniClient, SniPanel, sni_env
+from support.tools import require
+from support.virtual_screen import REQUIRED_TOOLS, VirtualScreen, wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+def _launcher() -> list[str]:
+    return [sys.executable, "-m", "timecrowd_tray"]  # as `python -m`: the X class must not be __main__.py
+
+
+class SniApp(ProcessOutput):
+    def __init__(self, env: dict[str, str], home: Path, name: str) -> None:
+        super().__init__()
+        self.env = dict(env)
+        for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
+                         ("XDG_STATE_HOME", "state")):
+            path = home / sub
+            path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.env[var] = str(path)
+        self.runtime = tempfile.mkdtemp(prefix="tct-")
+        self.env["XDG_RUNTIME_DIR"] = self.runtime
+        self.env["TIMECROWD_TRAY_INSTANCE"] = "sni-" + re.sub(r"[^A-Za-z0-9]+", "-", name)[:24]
+        self.env["TIMECROWD_TRAY_HOTKEY_BACKEND"] = "none"
+        self.env["PYTHONUNBUFFERED"] = "1"
+        self.env["LANG"] = "C.UTF-8"
+        self.env.pop("LANGUAGE", None)
+        self.proc: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    def start(self) -> SniApp:
+        subprocess.run([*_launcher(), "config", "set", "comment_on_stop", "false"], env=self.env, check=True,
+                       capture_output=True, timeout=60)
+        self.proc = subprocess.Popen([*_launcher(), "--demo", "--debug"], env=self.env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        self.attach(self.proc)
+        self.url = self.wait_line(lambda line: line.startswith("Emulator: "), 60, "the emulator's URL").split()[1]
+        self.wait_line(lambda line: ": ready" in line, 60, "the demo sign-in")
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def stop(self) -> int | None:
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.drain()
+        shutil.rmtree(self.runtime, ignore_errors=True)
+        return self.proc.returncode
+
+    def running(self) -> dict[str, Any] | None:
+        with urllib.request.urlopen(self.url + "/_emulator/state", timeout=10) as response:
+            state = json.load(response)
+        return state["running"].get(str(state["me_id"]))
+
+
+@pytest.fixture
+def sni(tmp_path):
+    require(*REQUIRED_TOOLS, *SNI_TOOLS, why="the StatusNotifierItem tests need a virtual screen and a real SNI host")
+    with PrivateSessionBus() as bus, VirtualScreen() as screen:
+        panel = SniPanel(bus, screen)
+        app = SniApp(sni_env(bus, screen.env()), tmp_path / "home", tmp_path.name)
+        try:
+            yield bus, screen, panel, app
+        finally:
+            code = app.stop()
+            panel.stop()
+        assert code == 0, "\n".join(app.transcript[-60:])
+
+
+def test_a_panel_that_starts_after_the_app_and_restarts_gets_the_icon(sni):
+    bus, screen, panel, app = sni
+    app.start()  # no watcher yet: autostart racing the desktop
+    panel.start_watcher()
+    panel.start_host()
+    name = panel.wait_registered(app.pid, what="the app's item, after the panel came late")
+    client = SniClient(bus, name)
+    try:
+        assert client.item_property("Title") == "TimeCrowd Tray"
+    finally:
+        client.close()
+    app.wait_line(lambda line: "icon registered with the StatusNotifierWatcher" in line, 30,
+                  "the log saying what the app did", seen=True)
+
+    for attempt in range(3):  # the panel restarts: the icon comes back each time
+        panel.stop_watcher()
+        panel.start_watcher()
+        panel.wait_registered(app.pid, what=f"the app's item after watcher restart {attempt + 1}")
+    assert len(panel.items_of(app.pid)) == 1  # one item, never a duplicate
+
+
+def test_clicks_and_the_menu_over_dbusmenu_and_the_hosts_icon(sni):
+    bus, screen, panel, app = sni
+    panel.start_watcher()
+    panel.start_host()
+    app.start()
+    client = SniClient(bus, panel.wait_registered(app.pid))
+    try:
+        # Built once: the whole menu before any AboutToShow, and the same ids at every opening.
+        before = client.labels()
+        assert "Quit" in before and "Settings…" in before and any(label.startswith("Today: ") for label in before)
+        client.menu_call("AboutToShow", "i", (0,))
+        assert client.labels()["Quit"] == before["Quit"]
+
+        client.item_call("Activate", "ii", (0, 0))  # a left click: starts the latest task
+        wait_for(app.running, 15, "a running entry after Activate")
+        wait_for(lambda: "Stop" in client.labels(), 10, "the menu to show Stop, in place")
+        ids_running = client.labels()
+        assert ids_running["Quit"] == before["Quit"]
+
+        # The header's elapsed time ticks while the panel shows the menu, then stops by itself,
+        # although this host never sends "closed" (as libdbusmenu-gtk3 does not).
+        counter = SignalCounter(bus, client.bus_name, MENU_INTERFACE, "ItemsPropertiesUpdated")
+        try:
+            opened = time.monotonic()
+            client.menu_call("AboutToShow", "i", (0,))
+            wait_for(lambda: counter.count_since(opened) >= 1, 5, "the elapsed time to tick in the open menu")
+            quiet_from = opened + 3.5  # 2 s without news from the panel, plus a tick and some slack
+            wait_for(lambda: time.monotonic() > quiet_from + 3, 10, "a window after the menu was left")
+            assert counter.count_since(quiet_from) == 0, "the menu still ticks after the panel left it"
+        finally:
+            counter.close()
+
+        stop_id = client.labels()["Stop"]
+        client.menu_call("Event", "isvu", (stop_id, "clicked", ("i", 0), 0))
+        wait_for(lambda: app.running() is None, 15, "the menu's Stop to stop the entry")
+        assert client.labels()["Quit"] == before["Quit"]
+
+        # The host's own icon, clicked on the screen: gtk-sni-tray calls Activate.
+        icon = wait_for(lambda: _host_icon(screen), 20, "the GTK host's tray bar")
+        screen.click(*icon)
+        wait_for(app.running, 15, "a running entry after clicking the host's icon")
+    finally:
+        client.close()
+    names = screen.search("--classname", "timecrowd-tray")
+    assert not screen.search("--classname", "__main__.py") and names is not None
+
+
+def _host_icon(screen: VirtualScreen) -> tuple[int, int] | None:
+    """The centre of the item's icon in the GTK bar: its bar is 32 px high at the top; --end puts
+    the only item at the right end."""
+    bars = [w for w in screen.search("--onlyvisible", "--classname", "gtk-sni-tray-standalone")]
+    for bar in bars:
+        x, y, width, height = screen.geometry(bar)
+        if height <= 64 and width > 32:
+            return x + width - height // 2 - 2, y + height // 2
+    return None
