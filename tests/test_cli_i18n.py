@@ -24,6 +24,7 @@ from PySide6.QtCore import QSettings
 
 from timecrowd_tray.cli import EXIT_OK, EXIT_USAGE, control, i18n, main as cli_main
 from timecrowd_tray.core import status
+from timecrowd_tray.core.settings import SCHEMA
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorServer, EmulatorState
 from timecrowd_tray.platform.instance import paths as instance_paths
 from timecrowd_tray.platform.settings_store import SettingsStore
@@ -163,7 +164,8 @@ def test_commands_speak_japanese_with_language_ja(shell_env):
 
     result = cli(shell_env, "config", "list")
     lines = result.stdout.splitlines()
-    assert "poll_interval   = 30  (default)" in lines and "language        = ja" in lines  # data: as it was
+    width = max(len(key) for key in SCHEMA)  # the keys are aligned on the longest one
+    assert f"{'poll_interval':<{width}} = 30  (default)" in lines and f"{'language':<{width}} = ja" in lines
     assert lines[-1].startswith("# 保存場所：") and lines[-1].endswith("timecrowd-tray.conf")
 
     result = cli(shell_env, "start", "review", "--task", "3")
@@ -384,6 +386,7 @@ def test_api_errors_in_japanese(japanese):
 #: Where the messages the shell relays are written, and how to find them in each module's source.
 RELAYED_FROM = {
     "services/commands.py": {"calls": {"refused"}, "names": {"what"}, "error_keys": True},
+    "services/entry_commands.py": {"calls": {"refused"}},
     "ui/controls.py": {"calls": {"refused"}, "error_keys": True},
     "ui/sign_in_flow.py": {"error_keys": True},
     "platform/instance/client.py": {"calls": {"NoAnswer", "InstanceError"}},

@@ -216,7 +216,9 @@ def test_the_listed_issues_are_fixed():
     assert translator.translate("TrayMenu", "Signed out") == "サインインしていません"
     assert translator.translate("TrayController", "Signed out: click to sign in") == \
         "サインインしていません：クリックしてサインイン"
-    assert "前回のタスク" in translator.translate("TrayController", "Not tracking: click to start the latest task")
+    # The idle tooltip names the task a click starts (issue #16), in 「」.
+    assert translator.translate("TrayController", "Not tracking: click to start “%1”") == \
+        "計測していません：クリックで「%1」を開始"
     # The account's name may carry ASCII brackets itself ("山田 花子 (demo)"): the e-mail is not put next to it.
     signed_in = translator.translate("SignInWindow", "Signed in as %1 (%2)")
     assert signed_in.replace("%1", "山田 花子 (demo)").replace("%2", "hanako@example.com") == \

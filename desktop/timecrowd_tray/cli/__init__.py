@@ -23,7 +23,7 @@ EXIT_UNREACHABLE = 4    # the server (or the keyring) could not be reached
 EXIT_NOT_RUNNING = 5    # a command that needs the running app found none
 EXIT_QUEUED = 6         # accepted and kept, not on the server yet: sent later with the time it was asked
 
-_COMMAND_MODULES = ("auth", "config", "control")
+_COMMAND_MODULES = ("auth", "config", "control", "entries", "idle")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,8 +56,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Options whose value may be a relative time such as ``-15m`` (argparse would take it for an option).
+_TIME_OPTIONS = ("--at", "--from", "--to")
+
+
+def _join_relative_times(arguments: list[str]) -> list[str]:
+    """``--at -15m`` -> ``--at=-15m``, so a time counted back from now reads as the option's value."""
+    out: list[str] = []
+    index = 0
+    while index < len(arguments):
+        word = arguments[index]
+        following = arguments[index + 1] if index + 1 < len(arguments) else ""
+        if word in _TIME_OPTIONS and following[:1] == "-" and following[1:2].isdigit():
+            out.append(f"{word}={following}")
+            index += 2
+            continue
+        out.append(word)
+        index += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
+    arguments = _join_relative_times(list(sys.argv[1:] if argv is None else argv))
     from ..services.keyring_process import HELPER_COMMAND  # light: no keyring until a request is served
 
     if arguments[:1] == [HELPER_COMMAND]:  # the tray app's keyring helper, not a user command

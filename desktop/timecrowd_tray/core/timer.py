@@ -52,6 +52,9 @@ class ActionKind(str, enum.Enum):  # noqa: UP042 - not StrEnum, whose str() is t
     STOP = "stop"
     COMMENT = "comment"
     CREATE = "create"  # create a task and start it
+    ADD = "add"        # a finished entry made from times (a forgotten one)
+    EDIT = "edit"      # change an entry's times, task or comment
+    DELETE = "delete"  # delete an entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,8 @@ class PendingAction:
     kind: ActionKind
     at: datetime                   # when the user acted
     task: Task | None = None       # START/CREATE: the task to run; STOP: the task being stopped
-    target: EntryRef | None = None  # STOP/COMMENT: the entry it applies to
+    target: EntryRef | None = None  # STOP/COMMENT/EDIT/DELETE: the entry it applies to
+    started_at: datetime | None = None  # EDIT: the new start it gives its entry (None: unchanged)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +181,12 @@ def _project(state: TimerState) -> TimerState:
                 and action.target.matches(view.entry_id, view.local_ref):
             stopping = (view, action.at)
             view, last = None, ActionKind.STOP
+        elif action.kind is ActionKind.EDIT and action.started_at is not None and action.target is not None \
+                and view is not None and action.target.matches(view.entry_id, view.local_ref):
+            view.started_at = action.started_at  # "I started 20 minutes ago", shown before it is sent
+        elif action.kind is ActionKind.DELETE and action.target is not None and view is not None \
+                and action.target.matches(view.entry_id, view.local_ref):
+            view, last, stopping = None, None, None  # the running entry deleted: nothing runs
     if last is ActionKind.START and view is not None:
         return replace(state, phase=Phase.STARTING, **{**base, **_fields(view)})
     if last is ActionKind.STOP and stopping is not None:
@@ -264,6 +274,12 @@ def action_confirmed(state: TimerState, ref: int, entry: TimeEntry | None = None
     elif action is not None and action.kind is ActionKind.COMMENT and entry is not None:
         if server_entry is not None and server_entry.id == entry.id:
             server_entry = replace(server_entry, comment=entry.comment)
+    elif action is not None and action.kind in (ActionKind.EDIT, ActionKind.DELETE) and server_entry is not None:
+        target_id = entry.id if entry is not None else (action.target.entry_id if action.target else None)
+        if server_entry.id == target_id:
+            # An edit answers with the entry as it is now (a stop time given to the running one ends it).
+            keep = action.kind is ActionKind.EDIT and entry is not None and entry.is_running
+            server_entry = entry if keep else None
     return _project(replace(state, pending=rest, server_entry=server_entry, loaded=loaded))
 
 
@@ -309,4 +325,4 @@ def remote_change(before: TimeEntry | None, after: TimeEntry | None) -> RemoteCh
 
 def has_unconfirmed_timer_action(state: TimerState) -> bool:
     """True while a start/stop/create waits: a snapshot then says nothing about others' changes."""
-    return any(a.kind is not ActionKind.COMMENT for a in state.pending)
+    return any(a.kind in (ActionKind.START, ActionKind.STOP, ActionKind.CREATE) for a in state.pending)

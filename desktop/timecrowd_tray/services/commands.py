@@ -29,7 +29,9 @@ from ..core.fuzzy import best_task_match
 from ..core.models import Task
 from ..core.status import status_document
 from ..core.timer import TimerState
+from . import idle_commands
 from .action_result import ActionResult
+from .entry_commands import ENTRY_OPS, EntryCommands, NoWindow
 from .timer_service import TimerService
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,10 @@ RESOLVE_TIMEOUT = 8.0
 
 #: Refusal codes of the service -> the answer's codes (the shell maps those to exit codes).
 _REFUSAL_CODES = {"signed_out": "signed_out", "no_task": "not_found", "too_long": "bad_request",
-                  "empty": "bad_request", "not_running": "not_running"}
+                  "empty": "bad_request", "not_running": "not_running",
+                  # the entries' (issue #14): a rule broken, a change made elsewhere, an entry gone
+                  "invalid_times": "invalid_times", "overlap": "overlap", "conflict": "conflict",
+                  "not_found": "not_found"}
 
 
 class Front(Protocol):
@@ -50,6 +55,9 @@ class Front(Protocol):
     def toggle(self) -> ActionResult | None: ...
 
     def start_task(self, task: Task) -> ActionResult | None: ...
+
+    def open_today(self) -> None:
+        """Show the entries window (op "today"); a front without windows raises :class:`NoWindow`."""
 
 
 class ServiceFront:
@@ -63,6 +71,9 @@ class ServiceFront:
 
     def start_task(self, task: Task) -> ActionResult:
         return self.service.request_start(task)
+
+    def open_today(self) -> None:
+        raise NoWindow()
 
 
 def team_name(state: TimerState, task: Task | None) -> str:
@@ -92,10 +103,14 @@ class Commands:
             return await self._status()
         if cmd == "toggle":
             return await self._toggle()
-        if cmd == "start":
+        if cmd == "start" and not request.get("at"):
             return await self._start(request)
         if cmd == "stop":
             return await self._stop(request)
+        if cmd == "idle":  # the answer to the away prompt (issue #15)
+            return await idle_commands.handle(self, request)
+        if cmd in ENTRY_OPS or (cmd == "start" and request.get("at")):
+            return await EntryCommands(self).handle(request)
         return None
 
     # -- state ---------------------------------------------------------------------------
@@ -114,9 +129,10 @@ class Commands:
         else:
             kind = "running" if running else "idle"
         task = state.task if running else None
+        shown_at, away = idle_commands.status_fields(self)  # while a prompt waits: counted to when they left
         return status_document(state=kind, task=task, team=team_name(state, task),
                                started_at=state.started_at if task is not None else None,
-                               now=datetime.now(UTC), pending=state.pending_count, source=self.source)
+                               now=shown_at, pending=state.pending_count, source=self.source, idle=away)
 
     async def _status(self) -> dict[str, Any]:
         if self._phase() == "loading":
@@ -175,7 +191,7 @@ class Commands:
             answer["stopped"] = stopped
         if outcome.kind == "refused":
             answer["error"] = outcome.reason or "TimeCrowd refused it"
-            answer["code"] = "refused"
+            answer["code"] = outcome.code or "refused"
         elif outcome.kind == "queued":
             answer["waiting_for"] = outcome.waiting_for
         answer["status"] = self.status()

@@ -46,12 +46,15 @@ from typing import Any
 
 from ..api import errors
 from ..api.client import TimeCrowdClient
-from ..core import timer as T, today as today_mod
+from ..core import timer as T
 from ..core.models import Task, TimeEntry, User
 from ..core.timer import EntryRef, PendingAction, TimerState
 from . import intent_codec as codec, messages as M, paths
 from .action_result import ActionResult, Outcome, StoppedEntry
 from .actions import COMMENT_MAX_CHARS, Actions, CommentTooLong
+from .day_entries import DayEntries
+from .entries_facade import DayFacade
+from .entry_actions import EntryActions
 from .events import (
     BackOnline,
     ServiceEvent,
@@ -72,7 +75,7 @@ from .task_cache import TaskCache
 log = logging.getLogger(__name__)
 
 
-class TimerService:
+class TimerService(DayFacade):
     """The heart of the app. See the module docstring for the flow.
 
     Comments are trimmed (leading/trailing whitespace, including the ideographic
@@ -144,6 +147,8 @@ class TimerService:
                               fresh_seconds=fresh_seconds, undecided_hold=undecided_hold)
         self._server_poll = ServerPoll(self, self._sender, self._recent)
         self._actions = Actions(self, self._outbox, self._sender, self._recent, clock=clock)
+        self._day_entries = DayEntries(self)  # a day's entries: entries_facade.py
+        self._entry_actions = EntryActions(self, self._actions, self._day_entries, clock=clock)
         self._signed_out_once = False
         self._background: set[asyncio.Task[Any]] = set()
         self._closed = False
@@ -461,17 +466,23 @@ class TimerService:
     def today_total(self, now: datetime | None = None) -> float:
         """Seconds tracked today in the user's time zone, the running entry included."""
         moment = now if now is not None else datetime.fromtimestamp(self._clock(), tz=UTC)
-        return today_mod.today_total(self._recent.entries.values(), self._state, moment)
+        return self._day_entries.today_total(moment)  # as the entries window counts: day_entries.py
 
     # -- actions (synchronous: they never wait for the network; see :mod:`.actions`) ----------
 
-    def request_start(self, task: Task) -> ActionResult:
-        """Start ``task`` (stopping what runs first). A no-op when it runs already."""
+    def request_start(self, task: Task, *, at: datetime | None = None, allow_overlap: bool = False) -> ActionResult:
+        """Start ``task`` (stopping what runs first). A no-op when it runs already. ``at``: backdated."""
+        if at is not None:
+            return self._entry_actions.start_at(task, at, allow_overlap=allow_overlap)
         return self._actions.start(task)
 
     def request_stop(self) -> ActionResult:
         """Stop what runs (or starts). A no-op when nothing runs."""
         return self._actions.stop()
+
+    def request_stop_at(self, at: float) -> ActionResult:
+        """Stop what runs as of ``at`` (unix seconds, before now): the time away left out (:mod:`.idle_watch`)."""
+        return self._actions.stop(at=at)
 
     def request_toggle(self) -> ActionResult:
         """Running: stop. Otherwise start the most recent task (also while loading: see

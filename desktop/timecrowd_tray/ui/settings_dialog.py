@@ -189,6 +189,9 @@ class SettingsDialog(QDialog):
         self.language.addItem("日本語", "ja")
         self.language.addItem("English", "en")
         self._row(self.tr("Language:"), self.language)
+        from .away_settings import AwaySettingsFields  # away time and reminders (issue #15)
+
+        self.away = AwaySettingsFields(self._row, self)
         layout.addLayout(form)
 
         # `timecrowd-tray config set` changed the file while the dialog was open (show_new_settings).
@@ -276,6 +279,7 @@ class SettingsDialog(QDialog):
         index = self.language.findData(values["language"])
         self.language.setCurrentIndex(max(0, index))
         self.autostart.setChecked(bool(values["autostart"]))
+        self.away.load(values)
         self._revalidate()
 
     def raw_values(self) -> dict[str, Any]:
@@ -289,6 +293,7 @@ class SettingsDialog(QDialog):
             "notifications": self.notifications.isChecked(),
             "language": self.language.currentData(),
             "autostart": self.autostart.isChecked(),
+            **self.away.raw_values(),
         }
 
     # -- changed elsewhere -------------------------------------------------------------------
@@ -337,6 +342,7 @@ class SettingsDialog(QDialog):
             "api_base": self.api_base, "hotkey.toggle": self.hotkey_toggle, "hotkey.palette": self.hotkey_palette,
             "poll_interval": self.poll_interval, "comment_on_stop": self.comment_on_stop,
             "notifications": self.notifications, "language": self.language, "autostart": self.autostart,
+            **self.away.fields(),
         }[key]
 
     def _explain(self, key: str) -> str:
@@ -345,7 +351,7 @@ class SettingsDialog(QDialog):
             return self.tr("The server URL must start with https:// (http:// only for 127.0.0.1, ::1 or localhost) and have no user name, password, query or fragment.")  # noqa: E501
         if key.startswith("hotkey."):
             return self.tr("A global shortcut needs at least one modifier (Ctrl, Alt, Shift or Meta) and a key.")
-        return self.tr("This value is not valid.")
+        return self.away.explain(key) or self.tr("This value is not valid.")
 
     def _validate(self) -> tuple[dict[str, Any], str, str]:
         """The parsed values, or the first problem: (values, message, key of the field to fix)."""
