@@ -2,6 +2,116 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja" sourcelanguage="en">
     <context>
+        <name>AddEntryDialog</name>
+        <message>
+            <source>Add an entry - TimeCrowd Tray</source>
+            <translation>作業記録を追加 - TimeCrowd Tray</translation>
+        </message>
+        <message>
+            <source>Choose…</source>
+            <translation>選択…</translation>
+        </message>
+        <message>
+            <source>Task:</source>
+            <translation>タスク：</translation>
+        </message>
+        <message>
+            <source>9:05, 905 or -1h</source>
+            <translation>9:05、905、-1h など</translation>
+        </message>
+        <message>
+            <source>From:</source>
+            <translation>開始：</translation>
+        </message>
+        <message>
+            <source>10:30, 1030 or -15m</source>
+            <translation>10:30、1030、-15m など</translation>
+        </message>
+        <message>
+            <source>To:</source>
+            <translation>終了：</translation>
+        </message>
+        <message>
+            <source>Comment:</source>
+            <translation>コメント：</translation>
+        </message>
+        <message>
+            <source>Add</source>
+            <translation>追加</translation>
+        </message>
+        <message>
+            <source>Add anyway</source>
+            <translation>このまま追加</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>キャンセル</translation>
+        </message>
+        <message>
+            <source>No task chosen</source>
+            <translation>タスクが選択されていません</translation>
+        </message>
+        <message>
+            <source>Choose the task first.</source>
+            <translation>先にタスクを選んでください。</translation>
+        </message>
+    </context>
+    <context>
+        <name>AwayFeature</name>
+        <message>
+            <source>The stop is kept here and sent with its time when TimeCrowd Tray runs again.</source>
+            <extracomment>The end-to-end tests (and a demo) shorten the wait: the away threshold in seconds, over ``idle_minutes``; the watcher then checks every third of it instead of every minute.</extracomment>
+            <translation>停止はこのコンピューターに保存され、次に TimeCrowd Tray を起動したときにその時刻で送信されます。</translation>
+        </message>
+    </context>
+    <context>
+        <name>AwaySettingsFields</name>
+        <message>
+            <source> min</source>
+            <translation> 分</translation>
+        </message>
+        <message>
+            <source>Off</source>
+            <translation>オフ</translation>
+        </message>
+        <message>
+            <source>Ask about time away after:</source>
+            <translation>離席とみなすまで：</translation>
+        </message>
+        <message>
+            <source>Remind me to start after:</source>
+            <translation>開始忘れを通知するまで：</translation>
+        </message>
+        <message>
+            <source>Working hours:</source>
+            <translation>勤務時間：</translation>
+        </message>
+        <message>
+            <source>Working days:</source>
+            <translation>勤務日：</translation>
+        </message>
+        <message>
+            <source> h</source>
+            <translation> 時間</translation>
+        </message>
+        <message>
+            <source>Only overnight</source>
+            <translation>日をまたいだときだけ</translation>
+        </message>
+        <message>
+            <source>Offer to end a timer running over:</source>
+            <translation>終了を提案する計測時間：</translation>
+        </message>
+        <message>
+            <source>Type the working hours as 09:00-18:00.</source>
+            <translation>勤務時間は 09:00-18:00 のように入力してください。</translation>
+        </message>
+        <message>
+            <source>Type the working days as mon-fri, or as a list such as mon,wed,fri.</source>
+            <translation>勤務日は mon-fri、または mon,wed,fri のように入力してください。</translation>
+        </message>
+    </context>
+    <context>
         <name>CommentDialog</name>
         <message>
             <source>Comment - TimeCrowd Tray</source>
@@ -9,7 +119,7 @@
         </message>
         <message>
             <source>Stopped after %1</source>
-            <translation>%1 で停止</translation>
+            <translation>計測時間 %1 で停止</translation>
         </message>
         <message>
             <source>What did you do? (Enter saves, Shift+Enter: new line, Esc skips)</source>
@@ -25,14 +135,304 @@
         </message>
     </context>
     <context>
+        <name>DayNavigator</name>
+        <message>
+            <source>◀ Previous day</source>
+            <translation>◀ 前日</translation>
+        </message>
+        <message>
+            <source>Next day ▶</source>
+            <translation>翌日 ▶</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>今日</translation>
+        </message>
+    </context>
+    <context>
+        <name>DayTableModel</name>
+        <message>
+            <source>Task</source>
+            <translation>タスク</translation>
+        </message>
+        <message>
+            <source>Team</source>
+            <translation>チーム</translation>
+        </message>
+        <message>
+            <source>Start</source>
+            <translation>開始</translation>
+        </message>
+        <message>
+            <source>End</source>
+            <translation>終了</translation>
+        </message>
+        <message>
+            <source>Duration</source>
+            <translation>時間</translation>
+        </message>
+        <message>
+            <source>Comment</source>
+            <translation>コメント</translation>
+        </message>
+        <message>
+            <source>running</source>
+            <translation>計測中</translation>
+        </message>
+        <message>
+            <source>Type 9:05, 905 or -15m (15 minutes ago); Enter saves</source>
+            <translation>9:05、905、-15m（15 分前）のように入力し、Enter で保存します</translation>
+        </message>
+        <message>
+            <source>Added here, not sent yet</source>
+            <translation>このコンピューターで追加しました（未送信）</translation>
+        </message>
+        <message>
+            <source>Deleted here, not sent yet</source>
+            <translation>このコンピューターで削除しました（未送信）</translation>
+        </message>
+        <message>
+            <source>Changed here, not sent yet</source>
+            <translation>このコンピューターで変更しました（未送信）</translation>
+        </message>
+    </context>
+    <context>
+        <name>DayTotalsView</name>
+        <message>
+            <source>Day total: %1</source>
+            <translation>この日の合計：%1</translation>
+        </message>
+        <message>
+            <source>(no team)</source>
+            <translation>（チームなし）</translation>
+        </message>
+        <message>
+            <source>By task: %1</source>
+            <translation>タスク別：%1</translation>
+        </message>
+        <message>
+            <source>By team: %1</source>
+            <translation>チーム別：%1</translation>
+        </message>
+    </context>
+    <context>
+        <name>EntriesWindow</name>
+        <message>
+            <source>Entries - TimeCrowd Tray</source>
+            <translation>作業記録 - TimeCrowd Tray</translation>
+        </message>
+        <message>
+            <source>Add entry…</source>
+            <translation>作業記録を追加…</translation>
+        </message>
+        <message>
+            <source>Ctrl+N; or pick a gap on the timeline</source>
+            <translation>追加（Ctrl+N）。タイムラインの空き時間をクリックしても追加できます</translation>
+        </message>
+        <message>
+            <source>Continue</source>
+            <translation>もう一度開始</translation>
+        </message>
+        <message>
+            <source>Start this entry's task again (Ctrl+Enter)</source>
+            <translation>この作業記録のタスクをもう一度開始します（Ctrl+Enter）</translation>
+        </message>
+        <message>
+            <source>Delete</source>
+            <translation>削除</translation>
+        </message>
+        <message>
+            <source>Delete (the Delete key); undo with Ctrl+Z</source>
+            <translation>削除（Delete キー）。Ctrl+Z で元に戻せます</translation>
+        </message>
+        <message>
+            <source>Loading…</source>
+            <translation>読み込み中…</translation>
+        </message>
+        <message>
+            <source>Could not load this day: %1</source>
+            <translation>この日の作業記録を読み込めませんでした：%1</translation>
+        </message>
+        <message>
+            <source>Part of this day could not be loaded: %1</source>
+            <translation>この日の作業記録の一部を読み込めませんでした：%1</translation>
+        </message>
+        <message>
+            <source>No entries on this day. Add one with “Add entry…” (Ctrl+N).</source>
+            <translation>この日の作業記録はありません。［作業記録を追加…］（Ctrl+N）で追加できます。</translation>
+        </message>
+        <message>
+            <source>“%1” is not a time of day.</source>
+            <translation>「%1」という時刻はありません。</translation>
+        </message>
+        <message>
+            <source>“%1” is not a time: type 9:05, 905, or -15m for 15 minutes ago.</source>
+            <translation>「%1」は時刻として読み取れません。9:05、905、-15m（15 分前）のように入力してください。</translation>
+        </message>
+        <message>
+            <source>Comment saved.</source>
+            <translation>コメントを保存しました。</translation>
+        </message>
+        <message>
+            <source>Times saved.</source>
+            <translation>時刻を保存しました。</translation>
+        </message>
+        <message>
+            <source>Save anyway</source>
+            <translation>このまま保存</translation>
+        </message>
+        <message>
+            <source>Task changed.</source>
+            <translation>タスクを変更しました。</translation>
+        </message>
+        <message>
+            <source>Choose a task - TimeCrowd Tray</source>
+            <translation>タスクを選択 - TimeCrowd Tray</translation>
+        </message>
+        <message>
+            <source>Entry added.</source>
+            <translation>作業記録を追加しました。</translation>
+        </message>
+    </context>
+    <context>
+        <name>EntryReports</name>
+        <message>
+            <source>Save anyway</source>
+            <extracomment>show_change(entry, shown): the row shows ``shown`` until the day is loaded again.</extracomment>
+            <translation>このまま保存</translation>
+        </message>
+        <message>
+            <source>Sending…</source>
+            <translation>送信中…</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused this change: %1</source>
+            <translation>TimeCrowd がこの変更を拒否しました：%1</translation>
+        </message>
+        <message>
+            <source>no reason given</source>
+            <translation>理由は示されていません</translation>
+        </message>
+        <message>
+            <source>TimeCrowd can't be reached</source>
+            <translation>TimeCrowd に接続できません</translation>
+        </message>
+        <message>
+            <source>waiting for you to sign in</source>
+            <translation>サインインを待っています</translation>
+        </message>
+        <message>
+            <source>TimeCrowd has not confirmed it yet</source>
+            <translation>TimeCrowd からの確認をまだ受け取っていません</translation>
+        </message>
+        <message>
+            <source>Not sent yet (%1): kept here and sent as you made it, once it can be.</source>
+            <translation>未送信です（%1）。変更はこのコンピューターに保存してあり、送信できるようになったら、そのままの内容で送信します。</translation>
+        </message>
+        <message>
+            <source>Entry deleted.</source>
+            <translation>作業記録を削除しました。</translation>
+        </message>
+        <message>
+            <source>Deleted “%1”.</source>
+            <translation>「%1」を削除しました。</translation>
+        </message>
+        <message>
+            <source>Undo</source>
+            <translation>元に戻す</translation>
+        </message>
+    </context>
+    <context>
+        <name>IdlePrompt</name>
+        <message>
+            <source>Time away</source>
+            <translation>離席時間</translation>
+        </message>
+        <message>
+            <source>Keep</source>
+            <translation>含める</translation>
+        </message>
+        <message>
+            <source>Discard</source>
+            <translation>除く</translation>
+        </message>
+        <message>
+            <source>Discard and continue</source>
+            <translation>除いて再開</translation>
+        </message>
+        <message>
+            <source>Stop at…</source>
+            <translation>時刻を指定して停止…</translation>
+        </message>
+        <message>
+            <source>HH:MM</source>
+            <translation>HH:MM</translation>
+        </message>
+        <message>
+            <source>End at…</source>
+            <translation>時刻を指定して終了…</translation>
+        </message>
+        <message>
+            <source>You stopped the timer at %1. The time away from %2 (%3) is still in that entry: discard it?</source>
+            <translation>%1 にタイマーを停止しました。その作業記録には %2 からの離席時間（%3）が含まれています。除きますか？</translation>
+        </message>
+        <message>
+            <source>The computer slept from %1 for %2 while the timer ran.</source>
+            <translation>タイマーの計測中に、コンピューターがスリープしていました（%1 から %2）。</translation>
+        </message>
+        <message>
+            <source>You were away from %1 for %2 while the timer ran.</source>
+            <translation>タイマーの計測中に離席していました（%1 から %2）。</translation>
+        </message>
+        <message>
+            <source>%1 min</source>
+            <translation>%1 分</translation>
+        </message>
+    </context>
+    <context>
+        <name>IdlePromptHost</name>
+        <message>
+            <source>Type a time such as 12:30.</source>
+            <translation>12:30 のように時刻を入力してください。</translation>
+        </message>
+        <message>
+            <source>That time is before the entry started.</source>
+            <translation>作業記録の開始より前の時刻は指定できません。</translation>
+        </message>
+        <message>
+            <source>That time is after you stopped the timer (%1).</source>
+            <translation>タイマーを停止した %1 より後の時刻は指定できません。</translation>
+        </message>
+        <message>
+            <source>That time is in the future.</source>
+            <translation>未来の時刻は指定できません。</translation>
+        </message>
+        <message>
+            <source>Time away</source>
+            <translation>離席時間</translation>
+        </message>
+        <message>
+            <source>The running entry changed since you left (on the web or another computer): nothing was done.</source>
+            <translation>離席中に、計測中の作業記録が別の場所（Web や別のコンピューター）で変更されたため、何もしていません。</translation>
+        </message>
+        <message>
+            <source>The timer was stopped since you left (on the web or another computer): nothing was done.</source>
+            <translation>離席中に、タイマーが別の場所（Web や別のコンピューター）で停止されたため、何もしていません。</translation>
+        </message>
+        <message>
+            <source>The timer could not be stopped.</source>
+            <translation>タイマーを停止できませんでした。</translation>
+        </message>
+    </context>
+    <context>
         <name>Keyring</name>
         <message>
             <source>Your system keyring is locked. Unlock it (for example by logging in to your desktop or opening your keyring manager), then try again.</source>
-            <translation>システムのキーリングがロックされています。ロックを解除してから（デスクトップにログインする、キーリングの管理ツールを開くなど）、もう一度お試しください。</translation>
+            <translation>システムのキーリングがロックされています。デスクトップへのログインやキーリングの管理ツールなどでロックを解除してから、もう一度お試しください。</translation>
         </message>
         <message>
             <source>Access to the system keyring was refused. Allow TimeCrowd Tray to use it when your system asks, then try again.</source>
-            <translation>システムのキーリングへのアクセスが拒否されました。システムに尋ねられたら TimeCrowd Tray による使用を許可してから、もう一度お試しください。</translation>
+            <translation>システムのキーリングへのアクセスが拒否されました。システムから確認を求められたら TimeCrowd Tray による使用を許可して、もう一度お試しください。</translation>
         </message>
         <message>
             <source>The system keyring could not be used (%1). Try again.</source>
@@ -75,11 +475,14 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
     </context>
     <context>
-        <name>Notifier</name>
+        <name>NoticeBar</name>
         <message>
-            <source>TimeCrowd</source>
-            <translation>TimeCrowd</translation>
+            <source>Dismiss</source>
+            <translation>閉じる</translation>
         </message>
+    </context>
+    <context>
+        <name>Notifier</name>
         <message>
             <source>Sign in needed</source>
             <translation>サインインが必要です</translation>
@@ -99,6 +502,18 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>TimeCrowd did not create the task</source>
             <translation>TimeCrowd でタスクを作成できませんでした</translation>
+        </message>
+        <message>
+            <source>TimeCrowd did not add the entry</source>
+            <translation>TimeCrowd で作業記録を追加できませんでした</translation>
+        </message>
+        <message>
+            <source>TimeCrowd did not change the entry</source>
+            <translation>TimeCrowd で作業記録を変更できませんでした</translation>
+        </message>
+        <message>
+            <source>TimeCrowd did not delete the entry</source>
+            <translation>TimeCrowd で作業記録を削除できませんでした</translation>
         </message>
         <message>
             <source>TimeCrowd refused a change</source>
@@ -166,6 +581,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>タスクを開始 - TimeCrowd Tray</translation>
         </message>
         <message>
+            <source>Search tasks</source>
+            <translation>タスクを検索</translation>
+        </message>
+        <message>
             <source>Search tasks, or type a new task title</source>
             <translation>タスクを検索、または新しいタスク名を入力</translation>
         </message>
@@ -176,6 +595,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>↑↓ choose · Enter start · Esc close</source>
             <translation>↑↓ 選択 · Enter 開始 · Esc 閉じる</translation>
+        </message>
+        <message>
+            <source>Command</source>
+            <translation>コマンド</translation>
         </message>
         <message>
             <source>None of your teams accepts new tasks</source>
@@ -190,6 +613,14 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>↑↓ 選択 · Enter 作成 · Esc 閉じる</translation>
         </message>
         <message>
+            <source>↑↓ choose · Enter open · Esc close</source>
+            <translation>↑↓ 選択 · Enter 開く · Esc 閉じる</translation>
+        </message>
+        <message>
+            <source>↑↓ move · Enter choose · Esc close</source>
+            <translation>↑↓ 移動 · Enter 決定 · Esc 閉じる</translation>
+        </message>
+        <message>
             <source>No task matches · ↓ then Enter to create it · Esc close</source>
             <translation>一致するタスクはありません · ↓ を押して Enter で新しいタスクを作成 · Esc 閉じる</translation>
         </message>
@@ -200,6 +631,161 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>Create “%1”</source>
             <translation>「%1」を作成</translation>
+        </message>
+    </context>
+    <context>
+        <name>PaletteCommands</name>
+        <message>
+            <source>Today…</source>
+            <translation>今日の作業記録…</translation>
+        </message>
+        <message>
+            <source>Open the day's entries: see, fix and add</source>
+            <translation>作業記録の確認・修正・追加</translation>
+        </message>
+        <message>
+            <source>Pending changes (%1)</source>
+            <translation>未送信の変更（%1）</translation>
+        </message>
+        <message>
+            <source>What waits to be sent, and why</source>
+            <translation>送信されていない変更とその理由</translation>
+        </message>
+    </context>
+    <context>
+        <name>PendingWindow</name>
+        <message>
+            <source>Pending changes - TimeCrowd Tray</source>
+            <translation>未送信の変更 - TimeCrowd Tray</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>日時</translation>
+        </message>
+        <message>
+            <source>Change</source>
+            <translation>変更</translation>
+        </message>
+        <message>
+            <source>Why it waits</source>
+            <translation>送信されていない理由</translation>
+        </message>
+        <message>
+            <source>Send now</source>
+            <translation>今すぐ送信</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>閉じる</translation>
+        </message>
+        <message>
+            <source>Changes not sent yet: %1. They are sent in order, with the times you gave, as soon as TimeCrowd answers.</source>
+            <translation>未送信の変更：%1 件。TimeCrowd から応答があり次第、指定した時刻のまま順番に送信します。</translation>
+        </message>
+        <message>
+            <source>Nothing is waiting: every change has been sent.</source>
+            <translation>未送信の変更はありません。すべて送信済みです。</translation>
+        </message>
+    </context>
+    <context>
+        <name>QuitPrompt</name>
+        <message>
+            <source>Sign out</source>
+            <translation>サインアウト</translation>
+        </message>
+        <message>
+            <source>The timer is running: %1. Stop it before signing out?</source>
+            <translation>「%1」を計測中です。サインアウトする前に停止しますか？</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>終了</translation>
+        </message>
+        <message>
+            <source>The timer is running: %1. Stop it before quitting?</source>
+            <translation>「%1」を計測中です。終了する前に停止しますか？</translation>
+        </message>
+        <message>
+            <source>If you keep it running, TimeCrowd goes on counting on the server.</source>
+            <translation>停止しない場合、TimeCrowd のサーバーで計測が続きます。</translation>
+        </message>
+        <message>
+            <source>Stop now</source>
+            <translation>今すぐ停止</translation>
+        </message>
+        <message>
+            <source>Keep running</source>
+            <translation>計測を続ける</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>キャンセル</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReminderNotices</name>
+        <message>
+            <source>You are not tracking time.</source>
+            <translation>計測していません。</translation>
+        </message>
+        <message>
+            <source>Open the palette</source>
+            <translation>タスクパレットを開く</translation>
+        </message>
+        <message>
+            <source>You are not tracking time. Start %1?</source>
+            <translation>計測していません。「%1」を開始しますか？</translation>
+        </message>
+        <message>
+            <source>Start</source>
+            <translation>開始</translation>
+        </message>
+        <message>
+            <source>%1 has been running since %2. Still working on it?</source>
+            <translation>「%1」を %2 から計測しています。まだ作業中ですか？</translation>
+        </message>
+        <message>
+            <source>%1 has been running since %2. End it at %3, when you were last active?</source>
+            <translation>「%1」を %2 から計測しています。最後に操作した %3 で終了しますか？</translation>
+        </message>
+        <message>
+            <source>End at %1</source>
+            <translation>%1 で終了</translation>
+        </message>
+        <message>
+            <source>TimeCrowd</source>
+            <translation>TimeCrowd</translation>
+        </message>
+        <message>
+            <source>OK</source>
+            <translation>OK</translation>
+        </message>
+        <message>
+            <source>The timer changed meanwhile: nothing was done.</source>
+            <translation>その間にタイマーの状態が変わったため、何もしていません。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReminderWindow</name>
+        <message>
+            <source>TimeCrowd</source>
+            <translation>TimeCrowd</translation>
+        </message>
+        <message>
+            <source>In 15 min</source>
+            <translation>15 分後</translation>
+        </message>
+        <message>
+            <source>In 1 hour</source>
+            <translation>1 時間後</translation>
+        </message>
+        <message>
+            <source>Not today</source>
+            <translation>今日は通知しない</translation>
+        </message>
+        <message>
+            <source>Dismiss</source>
+            <translation>閉じる</translation>
         </message>
     </context>
     <context>
@@ -277,12 +863,24 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>開始・停止のショートカットと同じです。別の組み合わせを選んでください。</translation>
         </message>
         <message>
+            <source>%1 was changed elsewhere to “%2” while you were editing it: OK saves your value, Cancel keeps the new one.</source>
+            <translation>編集中に「%1」が別の場所で「%2」に変更されました。［OK］で入力中の値を保存し、［キャンセル］で新しい値のままにします。</translation>
+        </message>
+        <message>
+            <source>Updated from the settings file: %1.</source>
+            <translation>設定ファイルの変更を反映しました：%1。</translation>
+        </message>
+        <message>
+            <source>, </source>
+            <translation>、</translation>
+        </message>
+        <message>
             <source>The server URL must start with https:// (http:// only for 127.0.0.1, ::1 or localhost) and have no user name, password, query or fragment.</source>
             <translation>サーバーの URL は https:// で始めてください（http:// は 127.0.0.1、::1、localhost のみ）。ユーザー名、パスワード、クエリ、フラグメントは含められません。</translation>
         </message>
         <message>
             <source>A global shortcut needs at least one modifier (Ctrl, Alt, Shift or Meta) and a key.</source>
-            <translation>グローバルショートカットには修飾キー（Ctrl、Alt、Shift、Meta）を 1 つ以上とキーが必要です。</translation>
+            <translation>グローバルショートカットには、1 つ以上の修飾キー（Ctrl、Alt、Shift、Meta）とほかのキーが 1 つ必要です。</translation>
         </message>
         <message>
             <source>This value is not valid.</source>
@@ -294,7 +892,15 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>The two shortcuts must be different.</source>
-            <translation>2 つのショートカットには別々のキーを指定してください。</translation>
+            <translation>2 つのショートカットには異なるキーの組み合わせを指定してください。</translation>
+        </message>
+        <message>
+            <source>Off</source>
+            <translation>オフ</translation>
+        </message>
+        <message>
+            <source>On</source>
+            <translation>オン</translation>
         </message>
     </context>
     <context>
@@ -477,7 +1083,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>⏸ queued: started {task}; it will be sent with the time you asked ({at}): {why}</source>
-            <translation>⏸ 未送信：「{task}」の開始。操作した時刻（{at}）で後から送信します。{why}</translation>
+            <translation>⏸ 未送信：「{task}」の開始（{at}）。この時刻のまま後から送信します。{why}</translation>
         </message>
         <message>
             <source>▶ started {task}</source>
@@ -548,6 +1154,66 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>■ 「{task}」を停止しました</translation>
         </message>
         <message>
+            <source>▶ running</source>
+            <translation>▶ 計測中</translation>
+        </message>
+        <message>
+            <source>⏸ not sent yet</source>
+            <translation>⏸ 未送信</translation>
+        </message>
+        <message>
+            <source>{task} {span}</source>
+            <translation>「{task}」{span}</translation>
+        </message>
+        <message>
+            <source>total {total}</source>
+            <translation>合計 {total}</translation>
+        </message>
+        <message>
+            <source>give the task: QUERY or --task ID</source>
+            <translation>タスクを QUERY か --task ID で指定してください。</translation>
+        </message>
+        <message>
+            <source>nothing to change: give --from, --to, --task or --comment</source>
+            <translation>変更する内容がありません。--from、--to、--task、--comment のいずれかを指定してください。</translation>
+        </message>
+        <message>
+            <source>nothing to change: {entry}</source>
+            <translation>{entry} に変更はありません</translation>
+        </message>
+        <message>
+            <source>no entries on {day}</source>
+            <translation>{day} の作業記録はありません</translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray is not running: start it with `timecrowd-tray` (the entries window needs the app)</source>
+            <translation>TimeCrowd Tray が起動していません。「timecrowd-tray」で起動してください（作業記録のウィンドウには起動中のアプリが必要です）。</translation>
+        </message>
+        <message>
+            <source>⏸ queued: add {entry}; it will be sent as you typed it: {why}</source>
+            <translation>⏸ 未送信：{entry} の追加。入力した内容で後から送信します。{why}</translation>
+        </message>
+        <message>
+            <source>⏸ queued: change {entry}; it will be sent as you typed it: {why}</source>
+            <translation>⏸ 未送信：{entry} の変更。入力した内容で後から送信します。{why}</translation>
+        </message>
+        <message>
+            <source>⏸ queued: delete {entry}; it will be sent: {why}</source>
+            <translation>⏸ 未送信：{entry} の削除。後から送信します。{why}</translation>
+        </message>
+        <message>
+            <source>+ added {entry}</source>
+            <translation>+ {entry} を追加しました</translation>
+        </message>
+        <message>
+            <source>✎ changed {entry}</source>
+            <translation>✎ {entry} を変更しました</translation>
+        </message>
+        <message>
+            <source>✕ deleted {entry}</source>
+            <translation>✕ {entry} を削除しました</translation>
+        </message>
+        <message>
             <source>not signed in: sign in from the tray menu or with `timecrowd-tray login`</source>
             <translation>サインインしていません。トレイのメニューか `timecrowd-tray login` でサインインしてください</translation>
         </message>
@@ -573,11 +1239,11 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>cannot look the task up on TimeCrowd now ({reason}); nothing was started</source>
-            <translation>今は TimeCrowd でタスクを検索できません（{reason}）。何も開始していません</translation>
+            <translation>今は TimeCrowd でタスクを検索できません（{reason}）。何も開始していません。</translation>
         </message>
         <message>
             <source>TimeCrowd did not answer within {seconds} s to look the task up; nothing was started</source>
-            <translation>タスクを調べる間に TimeCrowd から {seconds} 秒以内に応答がありませんでした。何も開始していません。</translation>
+            <translation>TimeCrowd から {seconds} 秒以内に応答がなかったため、タスクを検索できませんでした。何も開始していません。</translation>
         </message>
         <message>
             <source>task {id} is not one of your teams' tasks</source>
@@ -602,6 +1268,54 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>the comment is {length} characters long; the limit is {limit} (the timer was not stopped)</source>
             <translation>コメントが {length} 文字あります。上限は {limit} 文字です（タイマーは停止していません）</translation>
+        </message>
+        <message>
+            <source>not a time: {value} (use 9:05, 905 or -15m)</source>
+            <translation>{value} は時刻として読み取れません（9:05、905、-15m のように指定してください）</translation>
+        </message>
+        <message>
+            <source>TimeCrowd did not answer within {seconds} s to look the task up; nothing was done</source>
+            <translation>TimeCrowd から {seconds} 秒以内に応答がなかったため、タスクを検索できませんでした。何もしていません</translation>
+        </message>
+        <message>
+            <source>cannot look the task up on TimeCrowd now ({reason}); nothing was done</source>
+            <translation>今は TimeCrowd でタスクを検索できません（{reason}）。何もしていません</translation>
+        </message>
+        <message>
+            <source>give a QUERY or --task ID</source>
+            <translation>QUERY か --task ID を指定してください</translation>
+        </message>
+        <message>
+            <source>the entries window needs the running app</source>
+            <translation>作業記録のウィンドウには起動中のアプリが必要です</translation>
+        </message>
+        <message>
+            <source>not a date: {value} (use YYYY-MM-DD, today or yesterday)</source>
+            <translation>{value} は日付として読み取れません（YYYY-MM-DD、today、yesterday のいずれかを指定してください）</translation>
+        </message>
+        <message>
+            <source>TimeCrowd did not answer within {seconds} s</source>
+            <translation>TimeCrowd から {seconds} 秒以内に応答がありませんでした</translation>
+        </message>
+        <message>
+            <source>an entry needs --from and --to</source>
+            <translation>作業記録には --from と --to が必要です</translation>
+        </message>
+        <message>
+            <source>there is no entry {id} on TimeCrowd</source>
+            <translation>作業記録 {id} は TimeCrowd にありません</translation>
+        </message>
+        <message>
+            <source>entry {id} cannot be read from TimeCrowd now; nothing was done</source>
+            <translation>今は TimeCrowd から作業記録 {id} を読み込めません。何もしていません</translation>
+        </message>
+        <message>
+            <source>not an entry id: {value}</source>
+            <translation>{value} は作業記録の ID ではありません</translation>
+        </message>
+        <message>
+            <source>local-{id} is not waiting here; if it was sent since, `timecrowd-tray log` lists it by its id</source>
+            <translation>local-{id} という未送信の作業記録はありません。送信済みであれば、「timecrowd-tray log」で表示される ID を指定してください</translation>
         </message>
         <message>
             <source>not signed in</source>
@@ -764,6 +1478,38 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>Ctrl+Alt+T のようなショートカットを指定してください（使わない場合は空の値）</translation>
         </message>
         <message>
+            <source>expected a whole number of minutes (0: off)</source>
+            <translation>分を整数で指定してください（0 でオフ）</translation>
+        </message>
+        <message>
+            <source>expected a whole number of hours (0: off)</source>
+            <translation>時間を整数で指定してください（0 でオフ）</translation>
+        </message>
+        <message>
+            <source>expected between {low} and {high} minutes (0: off)</source>
+            <translation>{low}〜{high} 分の範囲で指定してください（0 でオフ）</translation>
+        </message>
+        <message>
+            <source>expected between {low} and {high} hours (0: off)</source>
+            <translation>{low}〜{high} 時間の範囲で指定してください（0 でオフ）</translation>
+        </message>
+        <message>
+            <source>expected working hours such as 09:00-18:00</source>
+            <translation>勤務時間は 09:00-18:00 のように指定してください</translation>
+        </message>
+        <message>
+            <source>the end of the working hours must come after their start</source>
+            <translation>勤務時間の終わりは始まりより後にしてください</translation>
+        </message>
+        <message>
+            <source>expected days such as mon-fri or mon,wed,fri</source>
+            <translation>勤務日は mon-fri や mon,wed,fri のように指定してください</translation>
+        </message>
+        <message>
+            <source>expected at least one day, such as mon-fri</source>
+            <translation>勤務日を 1 日以上、mon-fri のように指定してください</translation>
+        </message>
+        <message>
             <source>unknown modifier {name}: use Ctrl, Alt, Shift or Meta</source>
             <translation>{name} という修飾キーはありません。Ctrl、Alt、Shift、Meta のいずれかを使ってください</translation>
         </message>
@@ -853,15 +1599,15 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>Your system keyring is locked. Unlock it (log in to your desktop session, or open your keyring manager such as Passwords and Keys and unlock the login keyring), then try again.</source>
-            <translation>システムのキーリングがロックされています。ロックを解除してから（デスクトップにログインする、または「パスワードと鍵」などのキーリングの管理ツールで「ログイン」キーリングのロックを解除する）、もう一度お試しください。</translation>
+            <translation>システムのキーリングがロックされています。デスクトップにログインするか、「パスワードと鍵」などのキーリングの管理ツールで「ログイン」キーリングのロックを解除してから、もう一度お試しください。</translation>
         </message>
         <message>
             <source>Access to the system keyring was refused. Allow TimeCrowd Tray to use the keyring when your system asks, then try again.</source>
-            <translation>システムのキーリングへのアクセスが拒否されました。システムに尋ねられたら TimeCrowd Tray によるキーリングの使用を許可してから、もう一度お試しください。</translation>
+            <translation>システムのキーリングへのアクセスが拒否されました。システムから確認を求められたら TimeCrowd Tray によるキーリングの使用を許可して、もう一度お試しください。</translation>
         </message>
         <message>
             <source>The keyring did not answer within {seconds} s (is it waiting for an unlock prompt?). Unlock your keyring (log in to your desktop session, or open your keyring manager such as Passwords and Keys), or make sure it runs, then try again.</source>
-            <translation>キーリングから {seconds} 秒以内に応答がありませんでした（ロック解除の確認を待っていませんか？）。キーリングのロックを解除するか（デスクトップにログインする、または「パスワードと鍵」などのキーリングの管理ツールを開く）、キーリングが動作していることを確認してから、もう一度お試しください。</translation>
+            <translation>キーリングから {seconds} 秒以内に応答がありませんでした（ロック解除の確認を待っていませんか？）。デスクトップへのログインや「パスワードと鍵」などのキーリングの管理ツールでロックを解除するか、キーリングが動作していることを確認してから、もう一度お試しください。</translation>
         </message>
         <message>
             <source>The system keyring could not be used ({detail}). Try again.</source>
@@ -926,6 +1672,46 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>This is too long to be an access token (more than {limit} characters). Copy only the token itself.</source>
             <translation>アクセストークンにしては長すぎます（{limit} 文字を超えています）。トークンだけをコピーしてください。</translation>
+        </message>
+        <message>
+            <source>kept the time away</source>
+            <translation>離席時間を含めました</translation>
+        </message>
+        <message>
+            <source>TimeCrowd Tray is not running: no away time waits for an answer</source>
+            <translation>TimeCrowd Tray は起動していません。回答を待つ離席時間はありません。</translation>
+        </message>
+        <message>
+            <source>no away time waits for an answer</source>
+            <translation>回答を待つ離席時間はありません。</translation>
+        </message>
+        <message>
+            <source>⏸ queued: the entry ends at {at}, when you left; it will be sent with that time</source>
+            <translation>⏸ 未送信：作業記録は離席した {at} で終了します。その時刻で後から送信します。</translation>
+        </message>
+        <message>
+            <source>the running entry changed since you left (on the web or another computer): nothing was done</source>
+            <translation>離席中に、計測中の作業記録が別の場所で変わりました（Web や別のコンピューター）。何も変更していません。</translation>
+        </message>
+        <message>
+            <source>■ the entry ended at {at}, when you left; ▶ the same task started now</source>
+            <translation>■ 作業記録を離席した {at} で終了しました。▶ 同じタスクを今から開始しました</translation>
+        </message>
+        <message>
+            <source>■ the entry ended at {at}, when you left</source>
+            <translation>■ 作業記録を離席した {at} で終了しました</translation>
+        </message>
+        <message>
+            <source>you stopped the timer after you left: nothing runs to continue; answer keep or discard</source>
+            <translation>離席後にタイマーを停止したため、continue は使えません。keep か discard を指定してください。</translation>
+        </message>
+        <message>
+            <source>the timer was stopped since you left (on the web or another computer): nothing was done</source>
+            <translation>離席中に、タイマーが別の場所で停止されました（Web や別のコンピューター）。何も変更していません。</translation>
+        </message>
+        <message>
+            <source>nothing was done: {reason}</source>
+            <translation>何も変更していません（{reason}）。</translation>
         </message>
         <message>
             <source>TimeCrowd Tray is running but does not answer on its control socket; nothing was done (quit it or kill it, then try again)</source>
@@ -1086,12 +1872,36 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>クライアントシークレット</translation>
         </message>
         <message>
+            <source>Checking the token…</source>
+            <translation>トークンを確認しています…</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>キャンセル</translation>
+        </message>
+        <message>
+            <source>Finish signing in in your browser… (this window waits up to 5 minutes)</source>
+            <translation>ブラウザーでサインインを完了してください…（このウィンドウは最大 5 分間待ちます）</translation>
+        </message>
+        <message>
+            <source>Browser sign-in cancelled.</source>
+            <translation>ブラウザーでのサインインをキャンセルしました。</translation>
+        </message>
+        <message>
             <source>Signed in as %1 (%2)</source>
             <translation>%1 としてサインイン（%2）</translation>
         </message>
         <message>
             <source>Signed in as %1</source>
             <translation>%1 としてサインイン</translation>
+        </message>
+        <message>
+            <source>This access token belongs to %1 (%2). Press “Sign in” to use it.</source>
+            <translation>このアクセストークンは %1 のものです（%2）。［サインイン］を押すと使えます。</translation>
+        </message>
+        <message>
+            <source>This access token belongs to %1. Press “Sign in” to use it.</source>
+            <translation>このアクセストークンは %1 のものです。［サインイン］を押すと使えます。</translation>
         </message>
         <message>
             <source>The server rejected this token. Check that you copied all of it.</source>
@@ -1123,23 +1933,11 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>You can also use the sign-in for this session only.</source>
-            <translation>または、今回のセッションだけサインインを使うこともできます。</translation>
+            <translation>［今回のセッションだけ使う］を押すと、保存せずにサインインすることもできます。</translation>
         </message>
         <message>
-            <source>Checking the token…</source>
-            <translation>トークンを確認しています…</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>キャンセル</translation>
-        </message>
-        <message>
-            <source>Finish signing in in your browser… (this window waits up to 5 minutes)</source>
-            <translation>ブラウザーでサインインを完了してください…（このウィンドウは最大 5 分間待ちます）</translation>
-        </message>
-        <message>
-            <source>Browser sign-in cancelled.</source>
-            <translation>ブラウザーでのサインインをキャンセルしました。</translation>
+            <source>Could not open %1 in a browser. Copy the address into your browser.</source>
+            <translation>%1 をブラウザーで開けませんでした。アドレスをコピーしてブラウザーに貼り付けてください。</translation>
         </message>
         <message>
             <source>The browser did not come back in time. Try again.</source>
@@ -1161,17 +1959,17 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <source>The browser sign-in failed: %1</source>
             <translation>ブラウザーでのサインインに失敗しました：%1</translation>
         </message>
+    </context>
+    <context>
+        <name>Timeline</name>
         <message>
-            <source>This access token belongs to %1 (%2). Press “Sign in” to use it.</source>
-            <translation>このアクセストークンは %1 のものです（%2）。［サインイン］を押すと使えます。</translation>
+            <source>Timeline of the day</source>
+            <extracomment>TimeCrowd's category colours are numbers (1, 2, …): the palette they index, in order.</extracomment>
+            <translation>この日のタイムライン</translation>
         </message>
         <message>
-            <source>This access token belongs to %1. Press “Sign in” to use it.</source>
-            <translation>このアクセストークンは %1 のものです。［サインイン］を押すと使えます。</translation>
-        </message>
-        <message>
-            <source>Could not open %1 in a browser. Copy the address into your browser.</source>
-            <translation>%1 をブラウザーで開けませんでした。アドレスをコピーしてブラウザーに貼り付けてください。</translation>
+            <source>Free %1–%2 (%3): click to add an entry</source>
+            <translation>空き時間 %1〜%2（%3）：クリックすると作業記録を追加できます</translation>
         </message>
     </context>
     <context>
@@ -1229,6 +2027,122 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>TimeCrowd がこのリクエストを拒否しました（HTTP {status}）。</translation>
         </message>
         <message>
+            <source>The end is before the start.</source>
+            <translation>終了が開始より前です。</translation>
+        </message>
+        <message>
+            <source>The end is in the future.</source>
+            <translation>終了が未来の時刻です。</translation>
+        </message>
+        <message>
+            <source>The start is in the future.</source>
+            <translation>開始が未来の時刻です。</translation>
+        </message>
+        <message>
+            <source>An entry can't be longer than 24 hours.</source>
+            <translation>作業記録の長さは 24 時間までです。</translation>
+        </message>
+        <message>
+            <source>This overlaps “{task}” ({start}–{end}).</source>
+            <translation>「{task}」（{start}〜{end}）と重なっています。</translation>
+        </message>
+        <message>
+            <source>This overlaps “{task}” (since {start}, still running).</source>
+            <translation>「{task}」（{start} から計測中）と重なっています。</translation>
+        </message>
+        <message>
+            <source>The running entry “{task}” started at {start}, after this time: edit its start or stop it first.</source>
+            <translation>計測中の作業記録「{task}」はこの時刻より後の {start} に開始されています。先にその開始時刻を修正するか、停止してください。</translation>
+        </message>
+        <message>
+            <source>Nothing to change.</source>
+            <translation>変更する内容がありません。</translation>
+        </message>
+        <message>
+            <source>This entry is not known here yet: reload the day and try again.</source>
+            <translation>この作業記録はまだ読み込まれていません。この日を読み込み直してから、もう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>This entry no longer exists on TimeCrowd (it was deleted elsewhere). Nothing was changed.</source>
+            <translation>この作業記録は TimeCrowd にもうありません（別の場所で削除されました）。何も変更していません。</translation>
+        </message>
+        <message>
+            <source>Not changed: this entry was changed elsewhere meanwhile ({what}). Check it and try again if you still want your change.</source>
+            <translation>変更していません。この作業記録はその間に別の場所で変更されました（{what}）。内容を確認し、それでも変更する場合はもう一度お試しください。</translation>
+        </message>
+        <message>
+            <source>its start</source>
+            <translation>開始時刻</translation>
+        </message>
+        <message>
+            <source>its end</source>
+            <translation>終了時刻</translation>
+        </message>
+        <message>
+            <source>its task</source>
+            <translation>タスク</translation>
+        </message>
+        <message>
+            <source>its comment</source>
+            <translation>コメント</translation>
+        </message>
+        <message>
+            <source>, </source>
+            <translation>、</translation>
+        </message>
+        <message>
+            <source>Not all of this day's entries could be read: {reason}</source>
+            <translation>この日の作業記録の一部を読み込めませんでした（{reason}）。</translation>
+        </message>
+        <message>
+            <source>Add “{task}” {start}–{end}</source>
+            <translation>「{task}」{start}〜{end} を追加</translation>
+        </message>
+        <message>
+            <source>Change “{task}”</source>
+            <translation>「{task}」を変更</translation>
+        </message>
+        <message>
+            <source>Delete “{task}”</source>
+            <translation>「{task}」を削除</translation>
+        </message>
+        <message>
+            <source>Start “{task}” at {time}</source>
+            <translation>{time} に「{task}」を開始</translation>
+        </message>
+        <message>
+            <source>Stop “{task}” at {time}</source>
+            <translation>{time} に「{task}」を停止</translation>
+        </message>
+        <message>
+            <source>Comment on “{task}”</source>
+            <translation>「{task}」にコメント</translation>
+        </message>
+        <message>
+            <source>Create and start “{task}” at {time}</source>
+            <translation>{time} に「{task}」を作成して開始</translation>
+        </message>
+        <message>
+            <source>(an unknown task)</source>
+            <translation>（不明なタスク）</translation>
+        </message>
+        <message>
+            <source>waiting for the network</source>
+            <translation>ネットワークの回復を待っています</translation>
+        </message>
+        <message>
+            <source>waiting for sign-in</source>
+            <translation>サインインを待っています</translation>
+        </message>
+        <message>
+            <source>will be tried again: {reason}</source>
+            <translation>もう一度送信します。{reason}</translation>
+        </message>
+        <message>
+            <source>waiting to be sent</source>
+            <translation>送信を待っています</translation>
+        </message>
+        <message>
             <source>Your action could not be saved on this computer (the disk refused the write), so it was not done. Check the free space and try again.</source>
             <translation>この操作をこのコンピューターに保存できなかったため（ディスクへの書き込みが拒否されました）、実行しませんでした。空き容量を確認して、もう一度お試しください。</translation>
         </message>
@@ -1280,6 +2194,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>サインイン…</translation>
         </message>
         <message>
+            <source>What waits to be sent, and why</source>
+            <translation>送信されていない変更とその理由</translation>
+        </message>
+        <message>
             <source>Settings…</source>
             <translation>設定…</translation>
         </message>
@@ -1316,6 +2234,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>開始…</translation>
         </message>
         <message>
+            <source>Today…</source>
+            <translation>今日の作業記録…</translation>
+        </message>
+        <message>
             <source>Open in TimeCrowd</source>
             <translation>TimeCrowd で開く</translation>
         </message>
@@ -1324,10 +2246,6 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>
                 <numerusform>未送信の変更（%n）</numerusform>
             </translation>
-        </message>
-        <message>
-            <source>Send them now</source>
-            <translation>今すぐ送信</translation>
         </message>
         <message>
             <source>Sign out</source>
@@ -1513,8 +2431,12 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>%1（%2 から）</translation>
         </message>
         <message>
-            <source>Not tracking: click to start the latest task</source>
-            <translation>計測していません：クリックで前回のタスクを開始</translation>
+            <source>Not tracking: click to start “%1”</source>
+            <translation>計測していません：クリックで「%1」を開始</translation>
+        </message>
+        <message>
+            <source>Not tracking: click to choose a task</source>
+            <translation>計測していません：クリックでタスクを選択</translation>
         </message>
         <message>
             <source>Offline</source>

@@ -170,6 +170,9 @@ REJECTED_TERMS = {
     "送信待ちの操作": "未送信の変更",
     "ほかの場所で": "別の場所で",
     "他の場所で": "別の場所で",
+    "エントリー": "作業記録",
+    "コンフリクト": "その間に別の場所で変更されました",
+    "何も行っていません": "何もしていません",
 }
 #: Known exceptions, each (context, source, translation) exactly: texts of contexts another change
 #: owns, to be fixed there (a new text, or another translation, is checked like any other).

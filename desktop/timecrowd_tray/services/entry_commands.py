@@ -208,8 +208,8 @@ class EntryCommands:
         for row in self.service._day_entries.known_spans():
             if row.ref.local_id == local_id:
                 return row
-        return self.c.refused(f"nothing waiting here is local-{local_id} (sent and listed by its id since?): "
-                              "see `timecrowd-tray log`", "not_found")
+        return self.c.refused(f"local-{local_id} is not waiting here; if it was sent since, "
+                              "`timecrowd-tray log` lists it by its id", "not_found")
 
     async def _change(self, request: dict[str, Any], *, delete: bool) -> dict[str, Any]:
         text = str(request.get("entry_id", "")).strip()

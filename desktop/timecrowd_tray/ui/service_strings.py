@@ -63,6 +63,35 @@ def texts() -> list[str]:
         translate("TimerService", "TimeCrowd did not answer in time. Check your connection."),  # API_TIMEOUT
         translate("TimerService", "TimeCrowd's answer was not understood. Check the server address in Settings."),  # API_NOT_UNDERSTOOD  # noqa: E501
         translate("TimerService", "Something went wrong while talking to TimeCrowd."),  # API_FAILED
+        translate("TimerService", "The end is before the start."),  # PROBLEM_STOP_BEFORE_START
+        translate("TimerService", "The end is in the future."),  # PROBLEM_IN_FUTURE
+        translate("TimerService", "The start is in the future."),  # PROBLEM_START_IN_FUTURE
+        translate("TimerService", "An entry can't be longer than 24 hours."),  # PROBLEM_TOO_LONG
+        translate("TimerService", "This overlaps “{task}” ({start}–{end})."),  # PROBLEM_OVERLAP
+        translate("TimerService", "This overlaps “{task}” (since {start}, still running)."),  # PROBLEM_OVERLAP_RUNNING
+        translate("TimerService", "The running entry “{task}” started at {start}, after this time: edit its start or stop it first."),  # START_BEFORE_RUNNING  # noqa: E501
+        translate("TimerService", "Nothing to change."),  # NOTHING_TO_CHANGE
+        translate("TimerService", "This entry is not known here yet: reload the day and try again."),  # ENTRY_NOT_KNOWN
+        translate("TimerService", "This entry no longer exists on TimeCrowd (it was deleted elsewhere). Nothing was changed."),  # ENTRY_GONE  # noqa: E501
+        translate("TimerService", "Not changed: this entry was changed elsewhere meanwhile ({what}). Check it and try again if you still want your change."),  # CONFLICT  # noqa: E501
+        translate("TimerService", "its start"),  # CHANGED_START
+        translate("TimerService", "its end"),  # CHANGED_STOP
+        translate("TimerService", "its task"),  # CHANGED_TASK
+        translate("TimerService", "its comment"),  # CHANGED_COMMENT
+        translate("TimerService", ", "),  # LIST_SEPARATOR
+        translate("TimerService", "Not all of this day's entries could be read: {reason}"),  # DAY_INCOMPLETE
+        translate("TimerService", "Add “{task}” {start}–{end}"),  # PENDING_ADD
+        translate("TimerService", "Change “{task}”"),  # PENDING_EDIT
+        translate("TimerService", "Delete “{task}”"),  # PENDING_DELETE
+        translate("TimerService", "Start “{task}” at {time}"),  # PENDING_START
+        translate("TimerService", "Stop “{task}” at {time}"),  # PENDING_STOP
+        translate("TimerService", "Comment on “{task}”"),  # PENDING_COMMENT
+        translate("TimerService", "Create and start “{task}” at {time}"),  # PENDING_CREATE
+        translate("TimerService", "(an unknown task)"),  # UNKNOWN_TASK
+        translate("TimerService", "waiting for the network"),  # WAITING_NETWORK
+        translate("TimerService", "waiting for sign-in"),  # WAITING_SIGN_IN
+        translate("TimerService", "will be tried again: {reason}"),  # WAITING_RETRY
+        translate("TimerService", "waiting to be sent"),  # WAITING_TURN
         # END generated
     ]
 
