@@ -161,7 +161,9 @@ class DemoApp(ProcessOutput):
                     geometry = self.screen.geometry(window)
                 except (RuntimeError, KeyError):
                     continue
-                if geometry[3] > 100 and not self.screen.window_name(window).endswith("TimeCrowd Tray"):
+                # The menu has no title of its own: Qt names it " — TimeCrowd Tray" (the display name alone).
+                title = self.screen.window_name(window).removesuffix("TimeCrowd Tray").strip(" —-")
+                if geometry[3] > 100 and not title:
                     return geometry
             return None
         return wait_for(find, timeout, "the tray menu to open")

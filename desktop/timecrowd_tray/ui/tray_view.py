@@ -396,7 +396,7 @@ class TrayView(QObject):
 
     def _registration_known(self, registered: bool | None, reason: str) -> None:
         if registered:
-            log.info("tray: the icon is registered with the StatusNotifierWatcher: nothing to do")
+            log.info("tray: icon registered with the StatusNotifierWatcher already: nothing to do")
             self._adopt_tray()
             return
         # Not registered (the panel came after the icon, or restarted), or no watcher any more:
