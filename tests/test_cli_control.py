@@ -195,6 +195,20 @@ def app(emulator, runtime_dir, tmp_path, qapp, qtbot, qloop):
     wait_for(qtbot, client.aclose())
 
 
+def test_clock_of_prints_the_time_in_the_zone_the_answer_carries(monkeypatch):
+    """The app writes every time in the account's zone; the shell prints it as it is, whatever the machine's."""
+    from timecrowd_tray.cli.control import clock_of
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assert clock_of("2025-10-21T09:16:00+09:00") == "09:16"
+        assert clock_of("") == "" and clock_of("soon") == ""
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 def test_status_json_from_the_running_app(app, qtbot):
     doc = status_json(run_cli("status", "--json", qtbot=qtbot))
     assert doc == {"state": "idle", "task": None, "started_at": None, "elapsed_seconds": None,
@@ -419,7 +433,11 @@ def test_a_stop_typed_offline_without_the_app_is_queued_then_sent_with_its_time(
     stopped = run_cli(*api, "stop")
     assert stopped.returncode == EXIT_QUEUED, (stopped.stdout, stopped.stderr)
     assert stopped.stdout.startswith("⏸ queued: stopped 週次定例ミーティング")
-    assert time.strftime("%H:%M", time.localtime(typed))[:4] in stopped.stdout
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    # the time it will carry, in the account's zone (Asia/Tokyo) as `log` shows it, not the machine's
+    assert datetime.fromtimestamp(typed, ZoneInfo("Asia/Tokyo")).strftime("%H:%M")[:4] in stopped.stdout
     assert running_entry(state) is not None  # nothing reached the server
     state.faults.clear()
     again = run_cli(*api, "stop")  # the next command sends what waits first

@@ -71,6 +71,8 @@ def test_add_log_edit_delete_through_the_app(app, emulator, qtbot):  # noqa: F81
 
     backwards = run_cli("edit", str(entry["id"]), "--to", "8:00", qtbot=qtbot)
     assert backwards.returncode == EXIT_ERROR and "The end is before the start." in backwards.stderr
+    empty = run_cli("edit", str(entry["id"]), "--to", "9:00", qtbot=qtbot)
+    assert empty.returncode == EXIT_ERROR and "The entry has no length: its end is its start." in empty.stderr
     unreadable = run_cli("edit", str(entry["id"]), "--from", "9:77", qtbot=qtbot)
     assert unreadable.returncode == EXIT_USAGE and "9:77" in unreadable.stderr
     assert state.entry(entry["id"])["started_at"] == ts(9)
@@ -93,6 +95,9 @@ def test_an_overlap_is_refused_naming_the_other_unless_insisted(app, emulator, q
     insisted = run_cli("add", "Deploy", "--from", "9:30", "--to", "10:30", "--date", DAY, "--allow-overlap",
                        qtbot=qtbot)
     assert insisted.returncode == EXIT_OK, insisted.stderr
+    assert len(made(state, task)) == 2
+    empty = run_cli("add", "Deploy", "--from", "11:00", "--to", "11:00", "--date", DAY, qtbot=qtbot)
+    assert empty.returncode == EXIT_ERROR and "The entry has no length: its end is its start." in empty.stderr
     assert len(made(state, task)) == 2
     future = run_cli("add", "Deploy", "--from", "9:30", "--to", "10:30", "--date", "2999-01-01", qtbot=qtbot)
     assert future.returncode == EXIT_ERROR and "in the future" in future.stderr
@@ -134,6 +139,23 @@ def test_a_backdated_start(app, emulator, qtbot):  # noqa: F811 - fixtures
     assert entry is not None and abs(entry["started_at"] - (typed - 900)) <= 3
     bad = run_cli("start", "週次", "--at", "soon", qtbot=qtbot)
     assert bad.returncode == EXIT_USAGE and "soon" in bad.stderr
+
+
+def test_a_queued_backdated_start_shows_its_time_in_the_accounts_zone_as_log_does(app, emulator, qtbot):  # noqa: F811
+    """A user in Tokyo on a machine set to UTC saw 00:16 on the queued line and 09:16 in `log`: one zone now."""
+    from zoneinfo import ZoneInfo
+
+    emulator.state.faults.fail_next(503, count=10_000)
+    typed = time.time()
+    result = run_cli("start", "Deploy", "--at", "-15m", qtbot=qtbot, env={"TZ": "UTC"})
+    assert result.returncode == EXIT_QUEUED, (result.stdout, result.stderr)
+    shown = re.search(r"\((\d\d:\d\d)\)", result.stdout)
+    assert shown is not None, result.stdout
+    expected = {datetime.fromtimestamp(typed - 900 + d, ZoneInfo("Asia/Tokyo")).strftime("%H:%M") for d in (0, 5)}
+    assert shown.group(1) in expected  # the account's zone (Asia/Tokyo), not the machine's (UTC)
+    log = run_cli("log", qtbot=qtbot, env={"TZ": "UTC"})
+    assert f"{shown.group(1)}–…" in log.stdout, log.stdout
+    emulator.state.faults.clear()
 
 
 def test_today_needs_the_app(runtime_dir):  # noqa: F811 - fixtures

@@ -29,6 +29,12 @@ def test_stop_before_start_is_blocking():
     assert codes(problems) == ["stop_before_start"] and problems[0].blocking
 
 
+def test_an_entry_with_no_length_is_blocking():
+    problems = check_times(at(9), at(9), now=NOW, others=[entry(5, at(8), at(10))])
+    assert codes(problems) == ["empty"] and problems[0].blocking  # and no overlap: it has no span at all
+    assert check_times(at(9), at(9) + timedelta(seconds=1), now=NOW, others=[]) == []
+
+
 def test_an_end_in_the_future_is_blocking_a_running_start_too():
     assert codes(check_times(at(13), at(15), now=NOW, others=[])) == ["in_future"]
     assert codes(check_times(at(15), None, now=NOW, others=[])) == ["in_future"]

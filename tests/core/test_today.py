@@ -18,12 +18,14 @@ def jst(h: int, m: int = 0, day: int = 21) -> datetime:
 
 def test_user_timezone():
     assert user_timezone(ME) == TOKYO
-    assert user_timezone(None) == UTC
+    assert user_timezone(None, machine=TOKYO) == TOKYO  # not known: the machine's zone
+    assert user_timezone(ME, machine=UTC) == TOKYO       # known: the account's, whatever the machine's
     offset_only = User(id=1, time_zone="Tokyo", time_zone_name="Nowhere/Land", utc_offset="+09:00")
     assert user_timezone(offset_only).utcoffset(None) == timedelta(hours=9)
     assert user_timezone(User(id=1, time_zone_name="", time_zone="", utc_offset="-05:30")).utcoffset(None) \
         == -timedelta(hours=5, minutes=30)
-    assert user_timezone(User(id=1, time_zone_name="bad", time_zone="bad", utc_offset="bad")) == UTC
+    assert user_timezone(User(id=1, time_zone_name="bad", time_zone="bad", utc_offset="bad"), TOKYO) == TOKYO
+    assert user_timezone(None).utcoffset(None) == datetime.now().astimezone().utcoffset()  # the machine's
 
 
 def test_day_bounds_in_the_user_zone_not_utc():

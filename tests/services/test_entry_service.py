@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from timecrowd_tray.api import errors
 from timecrowd_tray.core.timer import Phase
@@ -77,6 +77,7 @@ def test_times_that_break_a_rule_are_refused_before_anything_is_written(tmp_path
             task = fresh_task(h)
             before = len(h.state.requests)
             cases = [((jst(13), jst(12)), "The end is before the start."),
+                     ((jst(12), jst(12)), "The entry has no length: its end is its start."),
                      ((jst(13), jst(15)), "The end is in the future."),
                      ((jst(9, day=19), jst(10, day=20)), "An entry can't be longer than 24 hours.")]
             for (start, stop), message in cases:
@@ -87,6 +88,25 @@ def test_times_that_break_a_rule_are_refused_before_anything_is_written(tmp_path
             assert h.svc._outbox.count(h.svc._account) == 0 and len(h.state.requests) == before
             insisted = h.svc.request_add(task, jst(12), jst(12, 30), allow_overlap=True)
             assert (await h.svc.outcome(insisted, 5)).kind == "done"
+
+    run(main)
+
+
+def test_an_entry_across_midnight_is_in_both_days_and_each_day_counts_its_part(tmp_path):
+    from timecrowd_tray.core.day import day_totals
+
+    async def main():
+        async with service_harness(tmp_path) as h:
+            task = fresh_task(h)
+            result = h.svc.request_add(task, jst(23, 30, day=19), jst(1, day=20), allow_overlap=True)
+            assert (await h.svc.outcome(result, 5)).kind == "done"
+            [made] = entries_of_task(h.state, h.me, task.id)
+            now = jst(14)
+            for day, seconds in ((date(2025, 10, 19), 1800), (date(2025, 10, 20), 3600)):
+                load = await h.svc.load_day(day)
+                assert made["id"] in [e.ref.entry_id for e in load.entries], day
+                totals = day_totals([e for e in load.entries if e.ref.entry_id == made["id"]], now=now, day=day)
+                assert totals.total == seconds, day
 
     run(main)
 
@@ -184,6 +204,20 @@ def test_an_edit_sends_only_the_changed_fields(tmp_path):
             patch = requests_to(h.state, "PATCH", "/api/v1/time_entries/1108")[-1]
             assert patch[2] == {"time_entry": {"stopped_at": str(int(jst(12, 40).timestamp())),
                                                "time_trackable_id": str(other.id)}}
+
+    run(main)
+
+
+def test_an_edit_that_leaves_no_length_is_refused_before_anything_is_sent(tmp_path):
+    async def main():
+        async with service_harness(tmp_path) as h:
+            entry = _row(await h.svc.load_day(DAY), 1108)
+            before = len(h.state.requests)
+            result = h.svc.request_edit(entry, stopped_at=entry.started_at)
+            assert (result.code, result.refusal) == ("invalid_times", "The entry has no length: its end is its start.")
+            moved = h.svc.request_edit(entry, started_at=entry.stopped_at)
+            assert moved.code == "invalid_times"
+            assert h.svc._outbox.count(h.svc._account) == 0 and len(h.state.requests) == before
 
     run(main)
 
@@ -291,7 +325,11 @@ def test_the_running_entrys_start_and_comment_can_be_edited(tmp_path):
     run(main)
 
 
-def test_problem_text_names_the_other_entry():
+def test_problem_text_names_the_other_entry(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")  # the machine's zone, used while the account's is not known
+    time.tzset()
     from timecrowd_tray.core.entry_rules import EntryProblem
     from timecrowd_tray.core.models import Task, TimeEntry
     from timecrowd_tray.services.timer_service import TimerService
@@ -302,5 +340,6 @@ def test_problem_text_names_the_other_entry():
     service._entry_actions = EntryActions(service, None, None, clock=lambda: 0.0)  # type: ignore[arg-type]
     service._user = None
     text = service.problem_text(EntryProblem("overlap", False, other))
-    assert text == "This overlaps “Docs” (00:00–01:00)."  # UTC when the user is not known
-    assert timedelta(0) == timedelta(0)
+    assert text == "This overlaps “Docs” (00:00–01:00)."  # the machine's zone when the user is not known
+    monkeypatch.undo()
+    time.tzset()

@@ -112,6 +112,7 @@ class FakeEntries:
         if problem.code == "overlap":
             return f"This overlaps “{problem.other.task.title}”."
         return {"stop_before_start": "The end is before the start.", "in_future": "The end is in the future.",
+                "empty": "The entry has no length: its end is its start.",
                 "too_long": "An entry can't be longer than 24 hours."}[problem.code]
 
     def _result(self, name: str, args: Any) -> ActionResult:

@@ -66,7 +66,8 @@ def test_the_day_is_shown_with_times_durations_comments_and_totals(win, fake):
     assert [cell(win, r, cols.TASK) for r in range(3)] == ["週次定例ミーティング", "ログイン画面の改修", "Code review"]
     assert cell(win, 0, cols.START) == "9:00" and cell(win, 0, cols.END) == "9:30"
     assert cell(win, 1, cols.DURATION) == "2:30" and cell(win, 1, cols.COMMENT) == "サインイン画面"
-    assert cell(win, 2, cols.END) == "running" and cell(win, 2, cols.DURATION) == "1:00:00"
+    # one format for every row and the totals: H:MM (live seconds only in the menu's header)
+    assert cell(win, 2, cols.END) == "running" and cell(win, 2, cols.DURATION) == "1:00"
     assert cell(win, 0, cols.TEAM) == "株式会社デモ"
     assert win.totals_view.total_label.text() == "Day total: 4:00"
     assert "ログイン画面の改修 2:30" in win.totals_view.by_task_label.text()
@@ -77,7 +78,7 @@ def test_the_day_is_shown_with_times_durations_comments_and_totals(win, fake):
 def test_the_running_entry_ticks(qtbot, win, fake):
     fake.advance(65)
     qtbot.waitUntil(lambda: win.totals_view.total_label.text() == "Day total: 4:01", timeout=3000)
-    assert cell(win, 2, cols.DURATION) == "1:01:05"
+    assert cell(win, 2, cols.DURATION) == "1:01"  # the running row ticks each minute, as the total does
 
 
 def test_paging_cancels_the_older_loads_and_shows_the_last_day(qtbot, win, fake):
@@ -126,6 +127,8 @@ def test_unreadable_time_and_end_before_start_are_refused_in_words_before_anythi
     assert fake.calls == [] and win.notice.label.text() == "The end is before the start."
     type_into(qtbot, win, 1, cols.END, "14:30")
     assert fake.calls == [] and win.notice.label.text() == "The end is in the future."
+    type_into(qtbot, win, 1, cols.END, cell(win, 1, cols.START))
+    assert fake.calls == [] and win.notice.label.text() == "The entry has no length: its end is its start."
 
 
 def test_an_overlap_is_said_and_sent_only_when_the_user_insists(qtbot, win, fake):
@@ -332,11 +335,42 @@ def test_switching_does_not_ask_when_comment_on_stop_is_off(qtbot, app_under_tes
     assert shown == []
 
 
+def test_an_entry_across_midnight_shows_on_both_days_clipped_in_the_timeline_and_totals(qtbot, aloop):
+    yesterday = TODAY - timedelta(days=1)
+    model = FakeEntries(now=at(TODAY, 1))
+    crossing = entry(201, LOGIN, at(yesterday, 23, 30), None)  # running since 23:30 yesterday
+    model.days[TODAY] = [crossing]
+    model.days[yesterday] = [crossing]
+    window = EntriesWindow(model, now=lambda: model.now, start_task=lambda task: None)
+    try:
+        window.resize(860, 520)
+        window.open(TODAY)
+        qtbot.waitUntil(lambda: window.table_model.rowCount() == 1, timeout=5000)
+        assert cell(window, 0, cols.START) == "23:30 (10/20)" and cell(window, 0, cols.END) == "running"
+        assert window.totals_view.total_label.text() == "Day total: 1:00"  # today's part only
+        midnight = at(TODAY, 0)
+        timeline = window.timeline
+        assert timeline._view[0] == midnight  # noqa: SLF001 - the strip starts at the day's start
+        assert timeline.bar_rect(crossing).left() == timeline.x_of(midnight)
+        window.navigator.prev_button.click()
+        qtbot.waitUntil(lambda: window.table_model.day == yesterday and window.table_model.rowCount() == 1,
+                        timeout=5000)
+        assert cell(window, 0, cols.START) == "23:30"
+        assert window.totals_view.total_label.text() == "Day total: 0:30"  # yesterday's part: up to midnight
+        assert timeline._view[1] == midnight  # noqa: SLF001 - the strip ends at the day's end
+        assert timeline.bar_rect(crossing).right() == timeline.x_of(midnight)
+        assert timeline.x_of(midnight) < timeline.width()
+    finally:
+        window.shutdown()
+        window.deleteLater()
+        flush_deletes()
+
+
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_a_picture_of_the_window_for_the_readme(qtbot, aloop, qapp, fake, language):
     """A day with a gap and a running entry, in each language: artifacts/screenshots/<language>/entries-window.png.
 
-    (docs/screenshots/entries-<language>.png are copies.) The window must render its rows and totals.
+    Copied to docs/screenshots/entries-<language>.png (the README's). The window must render its rows and totals.
     """
     from pathlib import Path
 
@@ -358,6 +392,10 @@ def test_a_picture_of_the_window_for_the_readme(qtbot, aloop, qapp, fake, langua
         out.parent.mkdir(parents=True, exist_ok=True)
         assert window.grab().save(str(out))
         assert window.totals_view.total_label.text() != ""
+        import shutil
+
+        docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / f"entries-{language}.png"
+        shutil.copyfile(out, docs)  # the README's picture, refreshed with the window
     finally:
         window.shutdown()
         window.deleteLater()

@@ -110,11 +110,15 @@ def describe_task(task: dict[str, Any] | None) -> str:
 
 
 def clock_of(iso: str | None) -> str:
-    """``HH:MM`` (local time) of an ISO 8601 moment, "" when there is none."""
+    """``HH:MM`` of an ISO 8601 moment in its own offset, "" when there is none.
+
+    Never the machine's zone: the answers carry their times in the zone the shell prints and
+    reads them in (the account's, else the machine's: ``core.today.user_timezone``).
+    """
     if not iso:
         return ""
     try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%H:%M")
+        return datetime.fromisoformat(iso).strftime("%H:%M")
     except ValueError:
         return ""
 

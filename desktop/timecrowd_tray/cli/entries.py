@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
 from typing import Any
 
 from . import EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_QUEUED, EXIT_UNREACHABLE, EXIT_USAGE
-from .control import APP_CODES, WAITING, NoApp, answer_of, app_result, ask_app, describe_task
+from .control import APP_CODES, WAITING, NoApp, answer_of, app_result, ask_app, clock_of, describe_task
 from .i18n import N_, relay, tr
 from .output import err, out
 
@@ -87,19 +86,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 # -- output --------------------------------------------------------------------------
 
-def _clock(iso: str | None) -> str:
-    """``HH:MM`` of an ISO 8601 moment in its own offset (the account's zone)."""
-    if not iso:
-        return ""
-    try:
-        return datetime.fromisoformat(iso).strftime("%H:%M")
-    except ValueError:
-        return ""
-
-
 def _span(entry: dict[str, Any]) -> str:
-    end = _clock(entry.get("stopped_at")) if entry.get("stopped_at") else "…"
-    return f"{_clock(entry.get('started_at'))}–{end}"
+    end = clock_of(entry.get("stopped_at")) if entry.get("stopped_at") else "…"
+    return f"{clock_of(entry.get('started_at'))}–{end}"
 
 
 def _hms(seconds: Any) -> str:

@@ -21,7 +21,7 @@ def format_hms(seconds: float) -> str:
 
 
 def format_hm(seconds: float) -> str:
-    """``H:MM``: totals (today's total, the icon where it has room)."""
+    """``H:MM``: totals (today's total, the icon where it has room) and the entries window's durations."""
     total = _whole_seconds(seconds)
     hours, rest = divmod(total, 3600)
     return f"{hours}:{rest // 60:02d}"

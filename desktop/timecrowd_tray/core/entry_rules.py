@@ -1,6 +1,7 @@
 """The rules an entry's times must follow before anything is sent, as problems to tell the user.
 
 * ``stop_before_start``: the end is before the start (blocking);
+* ``empty``: the end is the start, an entry of no length (blocking);
 * ``in_future``: the end, or the start of a running entry, is after ``now`` (blocking;
   ``FUTURE_SLACK`` seconds of clock drift tolerated);
 * ``too_long``: longer than 24 hours (blocking);
@@ -19,7 +20,7 @@ from typing import Any, Literal, Protocol
 MAX_DURATION = timedelta(hours=24)
 FUTURE_SLACK = timedelta(seconds=60)
 
-ProblemCode = Literal["stop_before_start", "in_future", "too_long", "overlap"]
+ProblemCode = Literal["stop_before_start", "empty", "in_future", "too_long", "overlap"]
 
 
 class Span(Protocol):
@@ -58,6 +59,8 @@ def check_times(started_at: datetime, stopped_at: datetime | None, *, now: datet
     problems: list[EntryProblem] = []
     if stopped_at is not None and stopped_at < started_at:
         problems.append(EntryProblem("stop_before_start", True))
+    elif stopped_at is not None and stopped_at == started_at:
+        problems.append(EntryProblem("empty", True))
     if (stopped_at if stopped_at is not None else started_at) > now + FUTURE_SLACK:
         problems.append(EntryProblem("in_future", True))
     if stopped_at is not None and stopped_at - started_at > MAX_DURATION:

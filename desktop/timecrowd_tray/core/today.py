@@ -17,10 +17,17 @@ from .models import User
 _OFFSET = re.compile(r"^([+-])(\d{1,2}):?(\d{2})$")
 
 
-def user_timezone(user: User | None) -> tzinfo:
-    """The account's zone: its IANA name, else its fixed UTC offset, else UTC."""
+def user_timezone(user: User | None, machine: tzinfo | None = None) -> tzinfo:
+    """The one zone every time is shown and read in, by the app and the shell alike.
+
+    The rule: the account's zone when it is known (its IANA name, else its fixed UTC
+    offset: what TimeCrowd's web shows), else the machine's (``machine``, by default its
+    current UTC offset). An ``HH:MM`` typed (``--from``, ``--to``, ``--at``, a cell of the
+    entries window) is read in the zone it is printed in; the shell's answers carry their
+    times in it (ISO 8601 with its offset) and are printed as they are.
+    """
     if user is None:
-        return UTC
+        return _machine(machine)
     for name in (user.time_zone_name, user.time_zone):
         if name and "/" in name or name in ("UTC", "Etc/UTC"):
             try:
@@ -31,7 +38,11 @@ def user_timezone(user: User | None) -> tzinfo:
     if match:
         sign = -1 if match.group(1) == "-" else 1
         return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
-    return UTC
+    return _machine(machine)
+
+
+def _machine(machine: tzinfo | None) -> tzinfo:
+    return machine if machine is not None else (datetime.now(UTC).astimezone().tzinfo or UTC)
 
 
 def day_bounds(now: datetime, tz: tzinfo) -> tuple[datetime, datetime]:

@@ -29,6 +29,7 @@ from ..core.fuzzy import best_task_match
 from ..core.models import Task
 from ..core.status import status_document
 from ..core.timer import TimerState
+from ..core.today import user_timezone
 from . import idle_commands
 from .action_result import ActionResult
 from .entry_commands import ENTRY_OPS, EntryCommands, NoWindow
@@ -183,7 +184,8 @@ class Commands:
         outcome = await self.service.outcome(result, self.settle_timeout)
         answer: dict[str, Any] = {"ok": outcome.kind != "refused", "outcome": outcome.kind, "action": action}
         if result.acted_at is not None:
-            answer["acted_at"] = datetime.fromtimestamp(result.acted_at, UTC).astimezone().isoformat()
+            zone = user_timezone(self.service.user)  # the zone the shell prints and reads times in
+            answer["acted_at"] = datetime.fromtimestamp(result.acted_at, UTC).astimezone(zone).isoformat()
         task = started or result.started
         if task is not None:
             answer["task"] = self._task_doc(task)

@@ -1,7 +1,7 @@
 """Adding, editing and deleting entries (and a backdated start): refused at once with the rule broken, or recorded.
 
 The times are checked before anything is written (:mod:`..core.entry_rules`):
-an end before the start, in the future, over 24 hours are refused
+an end before the start or at it (no length), in the future, over 24 hours are refused
 (``invalid_times``); an overlap with another entry known here is refused
 (``overlap``, naming it) unless the user insists (``allow_overlap``). Then the
 intent goes to the outbox like a start or a stop (:mod:`.actions` records it),
@@ -55,6 +55,8 @@ class EntryActions:
     def problem_text(self, problem: EntryProblem, *, running: bool = False) -> str:
         if problem.code == "stop_before_start":
             return M.tr(M.PROBLEM_STOP_BEFORE_START)
+        if problem.code == "empty":
+            return M.tr(M.PROBLEM_EMPTY)
         if problem.code == "in_future":
             return M.tr(M.PROBLEM_START_IN_FUTURE if running else M.PROBLEM_IN_FUTURE)
         if problem.code == "too_long":

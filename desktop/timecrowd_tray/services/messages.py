@@ -52,6 +52,7 @@ API_NOT_UNDERSTOOD = "TimeCrowd's answer was not understood. Check the server ad
 API_FAILED = "Something went wrong while talking to TimeCrowd."
 # Entries: the rules checked before anything is sent (core/entry_rules.py), and what the replay says.
 PROBLEM_STOP_BEFORE_START = "The end is before the start."
+PROBLEM_EMPTY = "The entry has no length: its end is its start."
 PROBLEM_IN_FUTURE = "The end is in the future."
 PROBLEM_START_IN_FUTURE = "The start is in the future."
 PROBLEM_TOO_LONG = "An entry can't be longer than 24 hours."

@@ -7,7 +7,9 @@ cells are editable in place; an edit is not written into the row: it is announce
 asks the service, which shows the change once it has it. Times are the user's wall clock (the
 account's time zone); a time on another day than the one shown carries its date.
 
-The running entry's end says "running" and its duration ticks (:meth:`DayTableModel.tick`).
+Every duration is ``H:MM`` (:func:`~timecrowd_tray.core.durations.format_hm`), as the day's
+totals are; the running entry's end says "running" and its duration ticks each minute
+(:meth:`DayTableModel.tick`); its live seconds are the menu header's (``H:MM:SS``).
 A pending change of ours says so in the task cell's tooltip and in an italic font.
 """
 
@@ -20,7 +22,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from ..core.durations import format_hm, format_hms
+from ..core.durations import format_hm
 
 TASK, TEAM, START, END, DURATION, COMMENT = range(6)
 EDITABLE = (START, END, COMMENT)
@@ -144,8 +146,7 @@ class DayTableModel(QAbstractTableModel):
                 return self.tr("running")
             return clock_text(entry.stopped_at, self.tz, self.day)
         if column == DURATION:
-            seconds = entry.duration(self._now())
-            return format_hms(seconds) if entry.stopped_at is None else format_hm(seconds)
+            return format_hm(entry.duration(self._now()))
         return " ".join((entry.comment or "").split())
 
     def _edit_text(self, entry: Any, column: int) -> str:
