@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from timecrowd_tray.core import reminders as R
 from timecrowd_tray.core.settings import SCHEMA
 from timecrowd_tray.platform.idle.base import PresenceEvent, PresenceKind
 from timecrowd_tray.services.reminders import Reminders
 
-from services.test_idle_watch import watching
+from services.test_idle_watch import machine_in_utc, tokyo_clock, watching  # noqa: F401 - a fixture
 from services.timer_harness import emulator_task, run, service_harness
 
 JST = timezone(timedelta(hours=9))  # FIXED_NOW is a Tuesday, 14:00 in Tokyo
@@ -20,11 +22,11 @@ def settings(**over):
     return values.__getitem__
 
 
-async def reminding(h, **over):
+async def reminding(h, zone=JST, **over):
     watch, source = await watching(h, interval=3600)
     shown, forgotten = [], []
     rem = Reminders(h.svc, watch, settings(**over), on_remind=shown.append, on_forgotten=forgotten.append,
-                    clock=h.clock, zone=JST)
+                    clock=h.clock, zone=zone)
     rem.start()
     return rem, watch, source, shown, forgotten
 
@@ -160,6 +162,21 @@ def test_not_today_waits_for_the_next_working_day(tmp_path):
             assert due is not None and datetime.fromtimestamp(due, JST).strftime("%a %H:%M") == "Wed 09:00"
             h.clock.advance(due - h.clock())
             assert await rem.fire() and len(shown) == 2
+            rem.close()
+            await watch.aclose()
+
+    run(main)
+
+
+@pytest.mark.usefixtures("machine_in_utc")
+def test_working_hours_are_the_accounts_when_the_machine_is_elsewhere(tmp_path):
+    """14:16 on a Tuesday in Tokyo is within 09:00-18:00; it is 05:16 on this machine, which is not."""
+    async def main():
+        async with service_harness(tmp_path) as h:
+            rem, watch, source, shown, _ = await reminding(h, zone=None, remind_hours="09:00-18:00")
+            h.clock.advance(16 * 60)
+            assert tokyo_clock(h.clock()) == "14:16"
+            assert await rem.fire() and len(shown) == 1
             rem.close()
             await watch.aclose()
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
 from timecrowd_tray.core.idle import Choice
 from timecrowd_tray.core.timer import Phase
 from timecrowd_tray.platform.idle.base import IdleSource, PresenceEvent, PresenceKind
@@ -9,6 +16,26 @@ from timecrowd_tray.services import events as ev
 from timecrowd_tray.services.idle_watch import IdleWatch
 
 from services.timer_harness import emulator_task, run, service_harness
+
+TOKYO = ZoneInfo("Asia/Tokyo")  # the emulator's demo account
+
+
+@pytest.fixture
+def machine_in_utc():
+    """The computer's clock in UTC, the account's in Tokyo: every time must follow the account's."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def tokyo_clock(ts: float) -> str:
+    return datetime.fromtimestamp(ts, TOKYO).strftime("%H:%M")
 
 
 class FakeIdle(IdleSource):
@@ -205,5 +232,50 @@ def test_a_discard_kept_offline_survives_a_crash_and_is_sent_once_with_the_time_
             assert h.state.entry(entry_id)["stopped_at"] == int(left)
             stops = [r for r in h.state.requests if r[0] == "PATCH" and r[1].endswith(f"/{entry_id}/stop")]
             assert len(stops) <= 1
+
+    run(main)
+
+
+@pytest.mark.usefixtures("machine_in_utc")
+def test_a_typed_stop_time_is_read_in_the_accounts_zone_not_the_machines(tmp_path):
+    async def main():
+        async with service_harness(tmp_path) as h:
+            h.svc.start(emulator_task(h.state, "Code review"))
+            await h.synced()
+            entry_id = h.svc.state.entry_id
+            watch, source = await watching(h, interval=3600)
+            left = await away(h, watch, source, 30 * 60)
+            typed = tokyo_clock(left + 600)                  # 14:10 in Tokyo, 05:10 on this machine
+            answer = watch.answer(Choice.STOP_AT, typed)
+            assert answer.code == "stopped" and answer.at is not None
+            assert datetime.fromtimestamp(answer.at, TOKYO).strftime("%H:%M") == typed
+            assert abs(answer.at - (left + 600)) < 60
+            await h.synced()
+            assert abs(h.state.entry(entry_id)["stopped_at"] - (left + 600)) < 60
+            await watch.aclose()
+
+    run(main)
+
+
+@pytest.mark.usefixtures("machine_in_utc")
+def test_the_shells_idle_fields_carry_the_accounts_offset(tmp_path):
+    from types import SimpleNamespace
+
+    from timecrowd_tray.services.commands import Commands
+
+    async def main():
+        async with service_harness(tmp_path) as h:
+            h.svc.start(emulator_task(h.state, "Code review"))
+            await h.synced()
+            watch, source = await watching(h, interval=3600)
+            left = await away(h, watch, source, 30 * 60)
+            commands = Commands(h.svc, SimpleNamespace(idle_watch=watch))
+            since = commands.status()["idle"]["since"]
+            assert since == watch.status()["since"] == datetime.fromtimestamp(left, UTC).astimezone(TOKYO).isoformat()
+            answer = await commands.handle({"cmd": "idle", "answer": "discard"})
+            assert answer is not None and answer["ok"] and answer["action"] == "discarded"
+            assert answer["at"] == datetime.fromtimestamp(left, UTC).astimezone(TOKYO).isoformat()
+            assert answer["at"].endswith("+09:00")
+            await watch.aclose()
 
     run(main)

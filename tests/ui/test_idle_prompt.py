@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from timecrowd_tray.platform.idle.base import IdleSource
@@ -9,6 +10,7 @@ from timecrowd_tray.services.commands import Commands
 from timecrowd_tray.ui.away_setup import AwayFeature
 
 from .conftest import run_async
+from services.test_idle_watch import machine_in_utc, tokyo_clock  # noqa: F401 - a fixture
 
 
 class FakeIdle(IdleSource):
@@ -99,9 +101,7 @@ def test_stop_at_a_typed_time_or_says_why_not(qtbot, app_under_test):
     prompt.time_edit.setText("99:99")
     prompt.stop_at.click()
     assert prompt.note.isVisible() and feature.host.prompt is prompt
-    from datetime import datetime
-
-    prompt.time_edit.setText(datetime.fromtimestamp(left + 600).strftime("%H:%M"))
+    prompt.time_edit.setText(tokyo_clock(left + 600))     # the account's zone, as the prompt shows times
     prompt.stop_at.click()
     qtbot.waitUntil(lambda: app.emulator.entry(entry_id)["stopped_at"] is not None, timeout=5000)
     assert abs(app.emulator.entry(entry_id)["stopped_at"] - (left + 600)) < 60
@@ -165,11 +165,9 @@ def test_a_stop_from_the_tray_keeps_the_prompt_and_says_so_and_discard_trims_the
     assert feature.host.prompt is prompt and prompt.isVisible()
     assert "You stopped the timer" in prompt.message.text() and "web" not in prompt.message.text()
     assert not prompt.continue_.isVisibleTo(prompt) and prompt.stop_at.text() == "End at…"
-    from datetime import datetime
-
     stopped = app.clock()
     app.clock.advance(600)
-    prompt.time_edit.setText(datetime.fromtimestamp(stopped + 300).strftime("%H:%M"))
+    prompt.time_edit.setText(tokyo_clock(stopped + 300))
     prompt.stop_at.click()                            # after the stop: said, nothing done
     assert prompt.note.isVisible() and "after you stopped" in prompt.note.text()
     prompt.discard.click()
@@ -225,4 +223,37 @@ def test_a_reminder_starts_the_task_it_named_even_when_the_latest_changed_since(
     feature.notices.window.buttons["act"].click()
     qtbot.waitUntil(lambda: app.running() is not None, timeout=5000)
     assert app.running()["task_id"] == named.id
+    run_async(qtbot, feature.aclose())
+
+
+@pytest.mark.usefixtures("machine_in_utc")
+def test_the_prompt_shows_and_reads_the_accounts_time_on_a_machine_elsewhere(qtbot, app_under_test):
+    app = app_under_test
+    feature, source = away_feature(qtbot, app)
+    entry_id = start_running(qtbot, app)
+    left = go_away(qtbot, app, feature, source, 30 * 60)
+    prompt = feature.host.prompt
+    assert tokyo_clock(left) in prompt.message.text()       # 14:20 in Tokyo, not 05:20 on this machine
+    assert prompt.time_edit.text() == tokyo_clock(left)
+    prompt.time_edit.setText(tokyo_clock(left + 600))        # "Stop at 14:30" means 14:30 in Tokyo
+    prompt.stop_at.click()
+    qtbot.waitUntil(lambda: app.emulator.entry(entry_id)["stopped_at"] is not None, timeout=5000)
+    assert abs(app.emulator.entry(entry_id)["stopped_at"] - (left + 600)) < 60
+    run_async(qtbot, feature.aclose())
+
+
+@pytest.mark.usefixtures("machine_in_utc")
+def test_a_forgotten_timer_notice_shows_the_accounts_times(qtbot, app_under_test):
+    from timecrowd_tray.core.idle import EntryKey
+    from timecrowd_tray.services.reminders import Forgotten
+
+    app = app_under_test
+    feature, _ = away_feature(qtbot, app)
+    task = app.service.recent_tasks[0]
+    started, last_active = app.clock() - 11 * 3600, app.clock() - 3600
+    feature.notices.forgotten(Forgotten(EntryKey(1, None, task.id, started), task, started, last_active))
+    text = feature.notices.window.label.text()
+    assert f"since {tokyo_clock(started)}" in text and f"at {tokyo_clock(last_active)}" in text
+    assert feature.notices.window.buttons["act"].text() == f"End at {tokyo_clock(last_active)}"
+    feature.notices.choose("dismiss")
     run_async(qtbot, feature.aclose())

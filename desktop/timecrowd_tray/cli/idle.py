@@ -1,7 +1,8 @@
 """``timecrowd-tray idle keep|discard|continue``: answer the running app's away prompt from a shell.
 
 For a status bar or a desktop shortcut (``status --json`` shows ``"idle":
-{"since", "seconds"}`` while the prompt waits). Exit codes: 0 done, 6 queued
+{"since", "seconds"}`` while the prompt waits; times in the account's zone,
+with its offset, and printed as they are). Exit codes: 0 done, 6 queued
 (the stop is kept and sent later, ending when you left), 1 when no away time
 waits for an answer or the entry changed meanwhile, 5 when no app runs.
 """

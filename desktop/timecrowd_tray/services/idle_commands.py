@@ -5,6 +5,9 @@ each use: the shell without the app (``cli.local_engine``) has none, and says so
 
     {"cmd": "idle", "answer": "keep"|"discard"|"continue"}
     -> {"ok": true, "outcome": "done"|"queued", "action": "kept"|"discarded"|"continued", "at": "...", ...}
+
+Times (``at``, ``status``'s ``idle.since``) are ISO 8601 in the account's zone
+(``core.today.user_timezone``), with its offset, like every time the shell is told.
     -> {"ok": false, "outcome": "refused", "code": "no_idle"|"changed"|..., "error": "..."}
 """
 
@@ -64,5 +67,5 @@ async def handle(commands: Commands, request: dict[str, Any]) -> dict[str, Any]:
         combined = replace(combined, intents=combined.intents + result.start.intents)
     doc = await commands.answer(combined, action)
     if result.at is not None:
-        doc["at"] = datetime.fromtimestamp(result.at, UTC).astimezone().isoformat()
+        doc["at"] = watch.iso(result.at)  # in the account's zone, as every time the shell is told
     return doc

@@ -36,6 +36,7 @@ from ..core import idle as I
 from ..core.idle import Choice, EntryKey, IdleState, Pending
 from ..core.models import Task
 from ..core.timer import ActionKind, EntryRef, TimerState
+from ..core.today import user_timezone
 from ..platform.idle.base import IdleSource, NullIdleSource, PresenceEvent, PresenceKind, PresenceSource
 from ..platform.idle.clock_jump import ClockJumpDetector
 from .action_result import ActionResult
@@ -95,7 +96,8 @@ def running_key(state: TimerState) -> EntryKey | None:
 
 
 class IdleWatch:
-    """See the module docstring. ``threshold_minutes`` is read at each use (the ``idle_minutes`` setting)."""
+    """See the module docstring. ``threshold_minutes`` is read at each use (the ``idle_minutes`` setting);
+    ``zone`` fixes the zone of :attr:`zone` (by default the signed-in account's, read at each use)."""
 
     def __init__(self, service: WatchedService, threshold_minutes: Callable[[], float], *,
                  idle_source: Callable[[], Awaitable[IdleSource]] | None = None,
@@ -109,7 +111,7 @@ class IdleWatch:
         self._make_presence = presence
         self._clock = clock
         self.interval = interval
-        self.zone = zone
+        self._zone = zone
         self.source: IdleSource = NullIdleSource("not started")
         self.presence: list[PresenceSource] = []
         self._jump = ClockJumpDetector(wall=clock, mono=mono)
@@ -170,6 +172,11 @@ class IdleWatch:
         """Not away, locked or asleep, as far as the watcher knows."""
         return not (self.state.away or self.state.locked or self.state.asleep)
 
+    @property
+    def zone(self) -> tzinfo:
+        """The zone the away times are told and typed in: the signed-in account's (``core.today.user_timezone``)."""
+        return self._zone or user_timezone(self.service.state.user)
+
     def shown_time(self, now: float) -> float:
         """The time the running timer is shown at (when they left, while a prompt waits)."""
         return I.shown_time(self.state, now)
@@ -179,11 +186,14 @@ class IdleWatch:
         pending = self.state.pending
         if pending is None:
             return None
-        since = datetime.fromtimestamp(pending.left_at, UTC).astimezone(self.zone)
-        doc: dict[str, Any] = {"since": since.isoformat(), "seconds": int(pending.seconds)}
+        doc: dict[str, Any] = {"since": self.iso(pending.left_at), "seconds": int(pending.seconds)}
         if pending.stopped_at is not None:  # stopped here meanwhile: the away time is in the stopped entry
-            doc["stopped_at"] = datetime.fromtimestamp(pending.stopped_at, UTC).astimezone(self.zone).isoformat()
+            doc["stopped_at"] = self.iso(pending.stopped_at)
         return doc
+
+    def iso(self, at: float) -> str:
+        """``at`` (unix seconds) as the shell carries it: ISO 8601 in :attr:`zone`, with its offset."""
+        return datetime.fromtimestamp(at, UTC).astimezone(self.zone).isoformat()
 
     def add_listener(self, callback: Callable[[Pending | None], None]) -> Callable[[], None]:
         """``callback(pending)`` when a decision becomes pending, widens or goes (None)."""
@@ -361,7 +371,7 @@ class IdleWatch:
         now = self._clock()
         typed_at: float | None = None
         if choice is Choice.STOP_AT:
-            typed_at = I.typed_time(typed or "", now, self.zone or datetime.now().astimezone().tzinfo or UTC)
+            typed_at = I.typed_time(typed or "", now, self.zone)
             if typed_at is None:
                 return IdleAnswer("bad_time")
         decision = I.decide(pending, choice, running_key(self.service.state), now, typed_at)

@@ -5,6 +5,11 @@ the moment a reminder is due (never a periodic one); when it fires and the user
 seems away, one look a minute until they are back or the day's hours end. A
 forgotten timer is looked for at the idle watcher's checks (which run while
 tracking anyway) and at each return: no wake-up of its own.
+
+Working hours (``remind_hours``, ``remind_days``) and "today" are read in the
+account's zone when it is known, else the machine's, like every time the app
+shows and reads (``core.today.user_timezone``): 09:00-18:00 means what the
+tray and the entries window call 09:00.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any, Protocol
 
 from ..core import reminders as R
@@ -22,6 +27,7 @@ from ..core.idle import EntryKey
 from ..core.models import Task
 from ..core.reminders import ReminderConfig, ReminderState, Snooze
 from ..core.timer import TimerState
+from ..core.today import user_timezone
 from .action_result import ActionResult
 from .idle_watch import IdleWatch, running_key
 
@@ -82,7 +88,9 @@ class Reminders:
 
     @property
     def zone(self) -> tzinfo:
-        return self._zone or datetime.now().astimezone().tzinfo  # type: ignore[return-value]
+        """The zone of the working hours, the days and the times told: the signed-in account's
+        (``core.today.user_timezone``, read at each use), unless the caller fixed one."""
+        return self._zone or user_timezone(self.service.state.user)
 
     def config(self) -> ReminderConfig:
         try:

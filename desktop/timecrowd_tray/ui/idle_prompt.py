@@ -10,13 +10,17 @@ tray shows the running time counted to when they left (``shown_until``).
 A stop made here while it waits (the tray, the shell, a switch) keeps the
 prompt, saying so: the stopped entry still holds the away time, and Discard (or
 End at…) moves its end back; Discard and continue has nothing to continue.
+
+Its times ("You left at 14:05") are the account's zone, and so is a time typed
+in "Stop at…" (the watcher's ``zone``: ``core.today.user_timezone``), as in
+the tray and the entries window, whatever the computer's zone.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -36,8 +40,9 @@ from .comment_dialog import place_near, take_focus
 log = logging.getLogger(__name__)
 
 
-def _clock(ts: float) -> str:
-    return datetime.fromtimestamp(ts).astimezone().strftime("%H:%M")
+def clock_text(ts: float, zone: tzinfo) -> str:
+    """``ts`` (unix seconds) as ``HH:MM`` in ``zone``: the account's (``IdleWatch.zone``), as every time shown."""
+    return datetime.fromtimestamp(ts, zone).strftime("%H:%M")
 
 
 class IdlePrompt(QDialog):
@@ -45,8 +50,10 @@ class IdlePrompt(QDialog):
 
     answered = Signal(str, str)
 
-    def __init__(self, pending: Pending, task_title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, pending: Pending, task_title: str, zone: tzinfo, parent: QWidget | None = None) -> None:
+        """``zone``: the one the times are shown in, and a typed ``HH:MM`` is read in (by the watcher)."""
         super().__init__(parent)
+        self.zone = zone
         self.setObjectName("idlePrompt")
         self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.WindowStaysOnTopHint)
         self.setWindowTitle(self.tr("Time away"))
@@ -88,20 +95,20 @@ class IdlePrompt(QDialog):
 
     def show_pending(self, pending: Pending) -> None:
         length = self.tr("%1 min").replace("%1", str(max(1, round(pending.seconds / 60))))
-        left = _clock(pending.left_at)
+        left = clock_text(pending.left_at, self.zone)
         stopped = pending.stopped_at is not None
         self.continue_.setVisible(not stopped)
         self.stop_at.setText(self.tr("End at…") if stopped else self.tr("Stop at…"))
         if pending.stopped_at is not None:
             text = self.tr("You stopped the timer at %1. The time away from %2 (%3) is still in that entry: "
-                           "discard it?").replace("%1", _clock(pending.stopped_at)).replace("%3", length)
+                           "discard it?").replace("%1", clock_text(pending.stopped_at, self.zone)).replace("%3", length)
         elif pending.reason is AwayReason.SLEEP:
             text = self.tr("The computer slept from %1 for %2 while the timer ran.").replace("%1", left)
         else:
             text = self.tr("You were away from %1 for %2 while the timer ran.").replace("%1", left)
         self.message.setText(text.replace("%2", left if stopped else length))
         if not self.time_edit.text():
-            self.time_edit.setText(_clock(pending.left_at))
+            self.time_edit.setText(left)
 
     def say(self, text: str) -> None:
         self.note.setText(text)
@@ -146,11 +153,12 @@ class IdlePromptHost(QObject):
             self._close_prompt()
             return
         if self.prompt is None:
-            prompt = self.prompt = IdlePrompt(pending, self._task_title())
+            prompt = self.prompt = IdlePrompt(pending, self._task_title(), self.watch.zone)
             prompt.answered.connect(self.answer)
             prompt.popup(self._anchor())
             self.prompt_shown.emit(prompt)
         else:
+            self.prompt.zone = self.watch.zone  # the account may have changed its zone meanwhile
             self.prompt.show_pending(pending)
             self.prompt.show()
 
@@ -172,7 +180,7 @@ class IdlePromptHost(QObject):
             pending = self.watch.pending
             if pending is not None and pending.stopped_at is not None:
                 self.prompt.say(self.tr("That time is after you stopped the timer (%1).")
-                                .replace("%1", _clock(pending.stopped_at)))
+                                .replace("%1", clock_text(pending.stopped_at, self.watch.zone)))
             else:
                 self.prompt.say(self.tr("That time is in the future."))
         elif code == "changed":
@@ -185,7 +193,7 @@ class IdlePromptHost(QObject):
             reason = result.result.refusal if result.result is not None else ""
             self._tell(self.tr("Time away"), reason or self.tr("The timer could not be stopped."))
         elif code in ("stopped", "continued", "trimmed") and result.at is not None:
-            log.info("idle: the entry ends at %s (%s)", _clock(result.at), code)
+            log.info("idle: the entry ends at %s (%s)", clock_text(result.at, self.watch.zone), code)
         return result
 
     def shown_time(self, now: float) -> float:

@@ -7,13 +7,13 @@ window beside it carries the offer (start the latest task; end the forgotten
 timer at the time the user was last active) and the snoozes (15 min, 1 hour,
 rest of the day). It never takes the focus. With no recent task to offer, the
 button opens the task palette, through the tray controller as the shortcut does.
+Its times ("running since 09:12") are in the reminders' ``zone``: the account's.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -23,6 +23,7 @@ from ..core.models import Task
 from ..core.reminders import Snooze
 from ..services.reminders import Forgotten
 from .comment_dialog import place_near
+from .idle_prompt import clock_text
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +84,14 @@ class ReminderNotices(QObject):
         self._show("remind", task, text, action, snoozes=True)
 
     def forgotten(self, offer: Forgotten) -> None:
-        started = datetime.fromtimestamp(offer.started_at).astimezone().strftime("%H:%M")
+        zone = self.reminders.zone  # the account's, as every time shown
+        started = clock_text(offer.started_at, zone)
         if offer.end_at is None:
             text = self.tr("%1 has been running since %2. Still working on it?").replace("%1", offer.task.title) \
                 .replace("%2", started)
             self._show("forgotten", offer, text, "", snoozes=False)
             return
-        end = datetime.fromtimestamp(offer.end_at).astimezone().strftime("%H:%M")
+        end = clock_text(offer.end_at, zone)
         text = self.tr("%1 has been running since %2. End it at %3, when you were last active?") \
             .replace("%1", offer.task.title).replace("%2", started).replace("%3", end)
         self._show("forgotten", offer, text, self.tr("End at %1").replace("%1", end), snoozes=False)
