@@ -30,7 +30,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-GREEN = "#0f9d76"   # timecrowd_tray.ui.icon_painter.ACCENT (not imported: the baseline imports no app code)
+GREEN = "#0f9d76"   # timecrowd_tray.ui.running_icon.ACCENT (not imported: the baseline imports no app code)
 GREY = "#808080"
 APP_NAME = "bare-tray"  # the WM_CLASS class of the docked icon's window
 FLOOR_NAME = "stack-floor"

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from timecrowd_tray.cli import EXIT_OK, EXIT_USAGE, control, i18n, main as cli_main
+from timecrowd_tray.cli import EXIT_OK, EXIT_USAGE, control, i18n, i18n_language, main as cli_main
 from timecrowd_tray.core import status
 from timecrowd_tray.core.settings import SCHEMA
 from timecrowd_tray.emulator import DEMO_TOKEN, EmulatorServer, EmulatorState
@@ -81,12 +81,13 @@ def test_the_language_setting_wins_and_system_follows_the_locale(settings, monke
     ({}, "en"),
 ])
 def test_system_language(environ, expected):
-    assert i18n.system_language(environ) == expected
+    assert i18n_language.system_language(environ) == expected
 
 
 def test_system_is_the_language_the_app_shows():
     """The same answer as the app's (Qt's system locale, ui.i18n.resolve_language)."""
-    code = ("from timecrowd_tray.ui.i18n import resolve_language; from timecrowd_tray.cli.i18n import system_language; "
+    code = ("from timecrowd_tray.ui.i18n import resolve_language; "
+            "from timecrowd_tray.cli.i18n_language import system_language; "
             "print(resolve_language('system'), system_language())")
     for environ in ({"LANGUAGE": "de", "LANG": "ja_JP.UTF-8"}, {"LANGUAGE": "fr:ja", "LANG": "en_US.UTF-8"},
                     {"LC_ALL": "en_GB.UTF-8", "LC_MESSAGES": "ja_JP.UTF-8"}, {"LC_MESSAGES": "ja_JP.eucJP"},
@@ -102,12 +103,12 @@ def test_the_settings_file_is_read_as_qt_writes_it(tmp_path):
     for key, value in (("hotkey.toggle", "Ctrl+Alt+Shift+T"), ("language", "ja"), ("poll_interval", "45")):
         written.setValue(key, value)
     written.sync()
-    assert i18n.ini_value(conf, "language") == "ja"
-    assert i18n.ini_value(conf, "hotkey.toggle") == "Ctrl+Alt+Shift+T"
-    assert i18n.ini_value(conf, "autostart") is None
-    assert i18n.ini_value(tmp_path / "none.conf", "language") is None
+    assert i18n_language.ini_value(conf, "language") == "ja"
+    assert i18n_language.ini_value(conf, "hotkey.toggle") == "Ctrl+Alt+Shift+T"
+    assert i18n_language.ini_value(conf, "autostart") is None
+    assert i18n_language.ini_value(tmp_path / "none.conf", "language") is None
     conf.write_bytes(b"\x00\xff garbage [[[\nlanguage=ja\n")  # damaged: what can be read still counts
-    assert i18n.ini_value(conf, "language") == "ja"
+    assert i18n_language.ini_value(conf, "language") == "ja"
 
 
 def child(code: str, env: dict[str, str]) -> str:
@@ -122,8 +123,8 @@ def test_without_qt_the_shell_reads_the_same_file_qt_does(tmp_path):
     env.pop("LANGUAGE", None)
     location = child("from timecrowd_tray.platform.settings_store import SettingsStore as S; s = S(); "
                      "s.set('language', 'ja'); print(s.location)", env)
-    seen = child("import sys; from timecrowd_tray.cli import i18n; "
-                 "print(i18n.settings_file(), i18n.language(), i18n.tr('signed out'), "
+    seen = child("import sys; from timecrowd_tray.cli import i18n, i18n_language; "
+                 "print(i18n_language.settings_file(), i18n.language(), i18n.tr('signed out'), "
                  "'PySide6.QtCore' in sys.modules)", env)
     assert seen == f"{location} ja サインインしていません False"
 
@@ -495,5 +496,6 @@ def test_every_message_the_shell_relays_has_a_japanese_text(japanese):
             translated = i18n.relay(text)
             if translated == text or not JAPANESE.search(translated):
                 untranslated.append(f"{relative}: {text!r}")
-    assert not untranslated, ("messages the shell would print in English (add them to cli/i18n.py FROM_BELOW, "
-                              "translate them in the Shell context):\n" + "\n".join(untranslated))
+    assert not untranslated, ("messages the shell would print in English (add them to "
+                              "cli/i18n_from_below.py FROM_BELOW, translate them in the Shell context):\n"
+                              + "\n".join(untranslated))

@@ -132,7 +132,9 @@ def run_app(args: argparse.Namespace) -> int:
         install_from_env(app)
 
     # 1. The icon, as early as possible: what ran at the server's last answer, else "loading".
-    from .ui.icon_painter import IconPainter, IconSpec, Look, panel_is_dark
+    from .ui.icon_painter import IconPainter
+    from .ui.icon_spec import IconSpec, Look
+    from .ui.panel_shade import panel_is_dark
 
     painter = IconPainter()
     started_at = None if demo else _peek_running(api_base)

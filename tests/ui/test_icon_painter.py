@@ -10,7 +10,9 @@ from PySide6.QtGui import QColor, QImage
 
 from timecrowd_tray.core.models import Task, User
 from timecrowd_tray.core.timer import Phase, TimerState
-from timecrowd_tray.ui.icon_painter import HIDPI_MAX, SIZES, Badge, IconPainter, IconSpec, Look, spec_for
+from timecrowd_tray.ui.icon_engine import SIZES
+from timecrowd_tray.ui.icon_painter import HIDPI_MAX, IconPainter
+from timecrowd_tray.ui.icon_spec import Badge, IconSpec, Look, spec_for
 
 NOW = datetime(2025, 10, 21, 5, 0, tzinfo=UTC)
 TASK = Task(id=1, title="Code review", team_id=14, team_name="株式会社デモ")

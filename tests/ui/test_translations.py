@@ -232,20 +232,20 @@ def test_the_listed_issues_are_fixed():
 # -- the shell's texts (the Shell context, cli/i18n.py) ---------------------------------------------------
 
 def test_the_shell_texts_for_lupdate_are_generated_from_the_code():
-    from timecrowd_tray.cli import i18n
+    from timecrowd_tray.cli import i18n_listing as listing
 
-    source = i18n.LISTING.read_text(encoding="utf-8")
-    assert i18n.current_lines(source) == i18n.generated_lines(), \
+    source = listing.LISTING.read_text(encoding="utf-8")
+    assert listing.current_lines(source) == listing.generated_lines(), \
         "out of date: run python -m timecrowd_tray.cli.i18n (then scripts/translations.sh)"
     shell = {m.findtext("source"): m for c, m in messages_of(JA_TS) if c == "Shell"}
-    missing = [t for t in i18n.shell_texts() if t not in shell]
+    missing = [t for t in listing.shell_texts() if t not in shell]
     assert not missing, "shell texts without a Japanese translation:\n" + "\n".join(map(repr, missing))
-    assert len(i18n.shell_texts()) > 100
+    assert len(listing.shell_texts()) > 100
 
 
 def test_the_shell_reads_the_compiled_catalog_as_qt_does():
-    """cli.i18n.read_qm (no Qt) gives what QTranslator gives, for every message of both catalogs."""
-    from timecrowd_tray.cli.i18n import read_qm
+    """cli.i18n_catalog.read_qm (no Qt) gives what QTranslator gives, for every message of both catalogs."""
+    from timecrowd_tray.cli.i18n_catalog import read_qm
 
     for language in ("ja", "en"):
         translator = QTranslator()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QSystemTrayIcon
 
 from timecrowd_tray.core.timer import Phase
 from timecrowd_tray.services import events as ev
-from timecrowd_tray.ui.icon_painter import Badge, Look
+from timecrowd_tray.ui.icon_spec import Badge, Look
 
 from .conftest import flush_deletes, ime_commit, run_async
 

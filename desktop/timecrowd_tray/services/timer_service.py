@@ -1,13 +1,15 @@
-"""The timer service: the engine's front door, and what ties its parts together.
+"""The timer service: the engine's one front door, over all its parts.
 
 No Qt here: the UI drives it from a qasync loop, the tests from ``asyncio.run``.
 Everything runs on the loop's thread; nothing blocks it but small SQLite writes.
 
 What is done here: the state and its listeners (every change goes through one
 method), who is signed in (:meth:`TimerService.sign_in`, online or offline from
-the cache; :meth:`~TimerService.sign_out`; a 401), when to poll (a
-:class:`~.poller.Poller`), and every public call of the tray, the shell and the
-tests. Each behaviour behind those calls has a module of its own::
+the cache; :meth:`~TimerService.sign_out`; a 401), and every public call of the
+tray, the shell and the tests, some of them through mixins of this one class:
+:mod:`.action_facade` (the actions), :mod:`.poll_facade` (when to poll: a
+:class:`~.poller.Poller`), :mod:`.entries_facade` (a day's entries). Each
+behaviour behind those calls has a module of its own::
 
     actions         an action refused at once, or recorded in the outbox and shown
     intent_codec    what an outbox row holds for each kind of action
@@ -28,8 +30,7 @@ it), as RUNNING not yet confirmed (``loaded`` False), before the keyring and the
 server have answered; :meth:`sign_in` keeps it, and the first poll confirms or
 corrects it quietly (nothing "changed elsewhere" is announced for it).
 
-Over 450 lines: the public API (some forty documented calls and properties) is
-all here, and sign-in stays next to the fields it sets, which every part reads.
+Sign-in stays here, next to the fields it sets, which every part reads.
 """
 
 from __future__ import annotations
@@ -48,10 +49,10 @@ from ..api import errors
 from ..api.client import TimeCrowdClient
 from ..core import timer as T
 from ..core.models import Task, TimeEntry, User
-from ..core.timer import EntryRef, PendingAction, TimerState
+from ..core.timer import PendingAction, TimerState
 from . import intent_codec as codec, messages as M, paths
-from .action_result import ActionResult, Outcome, StoppedEntry
-from .actions import COMMENT_MAX_CHARS, Actions, CommentTooLong
+from .action_facade import ActionFacade
+from .actions import Actions
 from .day_entries import DayEntries
 from .entries_facade import DayFacade
 from .entry_actions import EntryActions
@@ -64,6 +65,7 @@ from .events import (
 )
 from .outbox import Outbox
 from .outbox_rows import Intent
+from .poll_facade import PollFacade
 from .poller import Poller
 from .recent_tasks import RecentTasks
 from .replay import UNDECIDED_HOLD
@@ -75,7 +77,7 @@ from .task_cache import TaskCache
 log = logging.getLogger(__name__)
 
 
-class TimerService(DayFacade):
+class TimerService(ActionFacade, PollFacade, DayFacade):
     """The heart of the app. See the module docstring for the flow.
 
     Comments are trimmed (leading/trailing whitespace, including the ideographic
@@ -95,8 +97,6 @@ class TimerService(DayFacade):
     (30 s: two wake-ups a minute while idle, with the poll; a poll that finds
     the clock jumped notices it too).
     """
-
-    COMMENT_MAX_CHARS = COMMENT_MAX_CHARS
 
     def __init__(self, data_dir: Path | None = None, *, clock: Callable[[], float] = time.time,
                  poll_interval: float = 30.0, rng: Callable[[], float] = random.random,
@@ -404,48 +404,6 @@ class TimerService(DayFacade):
         task.add_done_callback(self._background.discard)
         return task
 
-    # -- polling --------------------------------------------------------------------
-
-    async def refresh(self) -> bool:
-        """One poll now (joins the one in flight). True when the server answered."""
-        if self._poller is None or self._client is None:
-            return False
-        return (await self._poller.poll_now()).ok
-
-    def request_refresh(self, max_age: float = 5.0) -> None:
-        """The menu opened: poll in the background if the last answer is older than ``max_age``."""
-        if self._poller is None or not self._active or self._poller.in_flight or self._poller.held:
-            return
-        last = self._poller.last_success
-        if last is None or self._mono() - last > max_age:
-            self._poller.wake()
-
-    def set_poll_interval(self, seconds: float) -> None:
-        self._poll_interval = float(seconds)
-        if self._poller is not None:
-            self._poller.set_interval(seconds)
-
-    def notify_network_changed(self, online: bool) -> None:
-        """From the platform (QNetworkInformation): online -> poll and replay now."""
-        if not online:
-            self._set_online(False)
-            return
-        self._wake_all()
-
-    def notify_resumed(self) -> None:
-        """The computer woke up (if the platform knows; the poller also detects it)."""
-        self._wake_all()
-
-    def _wake_all(self) -> None:
-        if self._poller is not None and self._active:
-            self._poller.reset_backoff()
-            self._poller.wake()
-        self._sender.wake()
-
-    def _on_resume(self) -> None:
-        self._sender.wake()
-        self._recent.schedule_refresh()
-
     def _server_answered(self, entry: TimeEntry | None) -> None:
         """A poll answered: the cached running entry shown until now is confirmed or corrected."""
         if self._preview is not None:
@@ -468,75 +426,7 @@ class TimerService(DayFacade):
         moment = now if now is not None else datetime.fromtimestamp(self._clock(), tz=UTC)
         return self._day_entries.today_total(moment)  # as the entries window counts: day_entries.py
 
-    # -- actions (synchronous: they never wait for the network; see :mod:`.actions`) ----------
-
-    def request_start(self, task: Task, *, at: datetime | None = None, allow_overlap: bool = False) -> ActionResult:
-        """Start ``task`` (stopping what runs first). A no-op when it runs already. ``at``: backdated."""
-        if at is not None:
-            return self._entry_actions.start_at(task, at, allow_overlap=allow_overlap)
-        return self._actions.start(task)
-
-    def request_stop(self) -> ActionResult:
-        """Stop what runs (or starts). A no-op when nothing runs."""
-        return self._actions.stop()
-
-    def request_stop_at(self, at: float) -> ActionResult:
-        """Stop what runs as of ``at`` (unix seconds, before now): the time away left out (:mod:`.idle_watch`)."""
-        return self._actions.stop(at=at)
-
-    def request_toggle(self) -> ActionResult:
-        """Running: stop. Otherwise start the most recent task (also while loading: see
-        :meth:`.actions.Actions.toggle`)."""
-        return self._actions.toggle()
-
-    def request_comment(self, ref: EntryRef | int, text: str, *, after: int | None = None) -> ActionResult:
-        """Comment an entry (``ref`` from :class:`StoppedEntry` or ``state.ref``; an int is an entry id);
-        ``after``: the stop it comes with (refused with it)."""
-        return self._actions.comment(ref, text, after=after)
-
-    def request_create_task(self, title: str, team_id: int, category_id: int | None = None) -> ActionResult:
-        """Create a task titled ``title`` and start it (stopping what runs first)."""
-        return self._actions.create_task(title, team_id, category_id)
-
-    # The UI's short forms: what was stopped (None: nothing was, or it was refused: an event says why).
-
-    def start(self, task: Task) -> StoppedEntry | None:
-        """Start ``task`` (stopping what runs first). Returns what it stopped, if anything."""
-        return self.request_start(task).stopped
-
-    def stop(self) -> StoppedEntry | None:
-        """Stop what runs (or starts). None when nothing runs."""
-        return self.request_stop().stopped
-
-    def toggle(self) -> StoppedEntry | None:
-        """Running: stop. Otherwise start the most recent task (see :meth:`request_toggle`)."""
-        return self.request_toggle().stopped
-
-    def create_task(self, title: str, team_id: int, category_id: int | None = None) -> StoppedEntry | None:
-        """Create a task titled ``title`` and start it; returns what it stopped, if anything."""
-        return self.request_create_task(title, team_id, category_id).stopped
-
-    def comment(self, ref: EntryRef | int, text: str) -> bool:
-        """Comment an entry; False when the text is empty or it was not recorded.
-
-        Raises :class:`CommentTooLong` over :attr:`COMMENT_MAX_CHARS`.
-        """
-        result = self.request_comment(ref, text)
-        if result.code == "too_long":
-            content = (text or "").strip()
-            raise CommentTooLong(result.refusal or "", limit=self.COMMENT_MAX_CHARS, length=len(content))
-        return result.recorded
-
-    # -- what became of an action ------------------------------------------------------
-
-    async def outcome(self, result: ActionResult, timeout: float) -> Outcome:
-        """Wait (at most ``timeout`` seconds) for the server's word on ``result``'s intents
-        (see :meth:`.sender.Sender.outcome`)."""
-        return await self._sender.outcome(result, timeout)
-
-    async def wait_until_synced(self, timeout: float | None = None) -> bool:
-        """Wait until the outbox of this account is empty. False on timeout."""
-        return await self._sender.wait_until_synced(timeout)
+    # -- the outbox's intents, as the state shows them ------------------------------------
 
     def _team_name(self, team_id: Any) -> str:
         if self._user is not None:

@@ -2,7 +2,7 @@
 
 lupdate reads ui/ and app.py, not cli/: the lines of :func:`texts` are *generated*
 from the texts the shell marks (``tr("...")`` and ``N_("...")`` in cli/*.py and
-core/status.py, and ``cli.i18n.FROM_BELOW``) by ``python -m timecrowd_tray.cli.i18n``;
+core/status.py, and ``cli.i18n_from_below.FROM_BELOW``) by ``python -m timecrowd_tray.cli.i18n``;
 run it after changing one of them, then ``scripts/translations.sh``. A test fails
 while the list is out of date. Nothing imports this module: at run time the shell
 reads the compiled catalog itself (:mod:`timecrowd_tray.cli.i18n`).

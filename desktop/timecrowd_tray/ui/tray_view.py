@@ -51,9 +51,12 @@ from .. import APP_NAME
 from ..core.durations import format_hms
 from ..core.labels import team_and_category
 from ..core.timer import Phase, TimerState
-from .icon_painter import PANEL_ENV, IconPainter, IconSpec, panel_is_dark, spec_for
+from ..core.today import user_timezone
+from .icon_painter import IconPainter
+from .icon_spec import IconSpec, spec_for
 from .menu import TrayMenu
 from .no_tray_notice import NoTrayNotice
+from .panel_shade import PANEL_ENV, panel_is_dark
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +262,7 @@ class TrayView(QObject):
             extra = team_and_category(s.task)
             if extra:
                 lines.append(extra)
-            since = s.started_at.astimezone().strftime("%H:%M") if s.started_at else ""
+            since = s.started_at.astimezone(user_timezone(s.user)).strftime("%H:%M") if s.started_at else ""
             elapsed = format_hms(s.elapsed(now))
             lines.append(tr("%1 (since %2)").replace("%1", elapsed).replace("%2", since) if since else elapsed)
         else:
