@@ -1170,6 +1170,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>合計 {total}</translation>
         </message>
         <message>
+            <source>⚠ the entries listed may be incomplete or out of date: they are what was read earlier, with the changes not sent yet on top</source>
+            <translation>⚠ 表示した作業記録は、不足していたり古かったりする可能性があります。以前に読み込んだ内容に未送信の変更を反映したものです。</translation>
+        </message>
+        <message>
             <source>give the task: QUERY or --task ID</source>
             <translation>タスクを QUERY か --task ID で指定してください。</translation>
         </message>
@@ -2029,6 +2033,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>The end is before the start.</source>
             <translation>終了が開始より前です。</translation>
+        </message>
+        <message>
+            <source>The entry has no length: its end is its start.</source>
+            <translation>終了が開始と同じ時刻で、作業記録の長さがありません。</translation>
         </message>
         <message>
             <source>The end is in the future.</source>

@@ -276,13 +276,15 @@ class _Api:
 
     def doc(self, entry, *, state: str | None = None) -> dict[str, Any]:
         from ..core.status import status_document
+        from ..core.today import user_timezone
 
         names = {t.id: t.name for t in (self._user.teams if self._user else ())}
         if entry is None:
             return status_document(state=state or "idle", source="api")
         task = entry.task
         return status_document(state=state or "running", task=task, team=names.get(task.team_id or entry.team_id, ""),
-                               started_at=entry.started_at, now=datetime.now(UTC), source="api")
+                               started_at=entry.started_at, now=datetime.now(UTC), source="api",
+                               zone=user_timezone(self._user))  # the account's, as `log` prints
 
 
 def _run_api(args: argparse.Namespace, body) -> int:

@@ -162,6 +162,9 @@ def _log(args: argparse.Namespace) -> int:
         out(tr("total {total}", total=_hms(answer.get("total_seconds"))))
     if not answer.get("complete"):
         err(relay(str(answer.get("error") or ""), sentence=True))
+        # what is listed is what was read before (as last confirmed), with the changes not sent yet
+        err(tr("⚠ the entries listed may be incomplete or out of date: they are what was read earlier, "
+               "with the changes not sent yet on top"))
         return EXIT_UNREACHABLE
     return EXIT_OK
 

@@ -7,35 +7,40 @@ read by ``timecrowd-tray status``; the schema is in the README::
      "task": {"id": 1, "title": "...", "team": "..."} | null,
      "started_at": "2025-10-21T09:00:00+09:00" | null,
      "elapsed_seconds": 2530 | null, "pending": 0, "source": "app"|"api"}
+
+Its times are in the zone every time is shown in (``core.today.user_timezone``: the
+account's, else the machine's), as ``log --json`` writes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from .durations import format_hms
+from .today import user_timezone
 
 STATES = ("running", "idle", "signed_out", "offline")
 
 
-def _iso(moment: datetime | None) -> str | None:
+def _iso(moment: datetime | None, zone: tzinfo) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat()
+    return moment.astimezone(zone).isoformat()
 
 
 def status_document(*, state: str, task: Any = None, team: str = "", started_at: datetime | None = None,
                     now: datetime | None = None, pending: int = 0, source: str,
-                    idle: dict[str, Any] | None = None) -> dict[str, Any]:
+                    idle: dict[str, Any] | None = None, zone: tzinfo | None = None) -> dict[str, Any]:
     """The ``status --json`` document (see docs/controls.md).
 
     ``task`` is a :class:`~timecrowd_tray.core.models.Task` (or None): id,
     title and team (its team's name, or ``team`` when the task does not carry one).
-    ``elapsed_seconds`` is whole seconds since ``started_at``.
+    ``elapsed_seconds`` is whole seconds since ``started_at``. ``zone`` is the one the
+    times are written in: ``user_timezone(user)`` (None: no account known, the machine's).
     """
     if state not in STATES:
         raise ValueError(f"unknown state {state!r}")
@@ -49,7 +54,7 @@ def status_document(*, state: str, task: Any = None, team: str = "", started_at:
     return {
         "state": state,
         "task": task_doc,
-        "started_at": _iso(started_at) if task is not None else None,
+        "started_at": _iso(started_at, zone or user_timezone(None)) if task is not None else None,
         "elapsed_seconds": elapsed,
         "pending": int(pending),
         "source": source,

@@ -133,7 +133,8 @@ class Commands:
         shown_at, away = idle_commands.status_fields(self)  # while a prompt waits: counted to when they left
         return status_document(state=kind, task=task, team=team_name(state, task),
                                started_at=state.started_at if task is not None else None,
-                               now=shown_at, pending=state.pending_count, source=self.source, idle=away)
+                               now=shown_at, pending=state.pending_count, source=self.source, idle=away,
+                               zone=user_timezone(state.user))  # the account's zone, as `log` writes
 
     async def _status(self) -> dict[str, Any]:
         if self._phase() == "loading":

@@ -6,7 +6,10 @@ until a short page, each page bounded), keeps the entries that overlap the day,
 takes the running entry from the timer's state (fresher than any list), and
 overlays what still waits in the outbox: adds and starts shown, edits, stops and
 comments applied, deletes marked. A page that fails leaves ``complete`` False with
-the reason; what was read before (this run) is shown meanwhile.
+the reason; what was read before (this run) is shown meanwhile, as the server last
+confirmed it: the entries read are kept with the latest ones (``RecentTasks.seen``),
+which hear of every add, edit and delete the server confirms (the sender), so an entry
+deleted here is not shown again, an edited one only with its new values.
 
 :meth:`DayEntries.pending_changes` lists what waits in the outbox, and why.
 """
@@ -98,7 +101,11 @@ class DayEntries:
 
     def __init__(self, host: TimerService) -> None:
         self._host = host
-        self.seen: dict[int, TimeEntry] = {}  # entries read by a load (this run), for overlaps and offline
+
+    @property
+    def seen(self) -> dict[int, TimeEntry]:
+        """The entries read this run (day loads, the latest entries), as the server last confirmed them."""
+        return self._host._recent.seen
 
     # -- reading a day -----------------------------------------------------------------------
 
@@ -128,14 +135,13 @@ class DayEntries:
 
     async def load(self, day: date) -> DayLoad:
         found, error = await self._read(day)
-        for entry in found:
-            self.seen[entry.id] = entry
+        found = self._host._recent.read(found)  # a page read before a delete was confirmed: not that one
         user = self._host.user
         tz = user_timezone(user)
         lo, hi = day_bounds(day, tz)
         by_id: dict[int, TimeEntry] = {e.id: e for e in found}
         if error is not None:  # offline or a failed page: what this run read before fills in
-            for entry in (*self._host._recent.entries.values(), *self.seen.values()):
+            for entry in self.seen.values():
                 by_id.setdefault(entry.id, entry)
         running = self._host.state.server_entry
         if running is not None:

@@ -9,7 +9,10 @@
   (:class:`~.events.RecentTasksChanged`).
 * **Latest entries** (:attr:`RecentTasks.entries`): my entries of that read,
   plus those the server has answered since; today's total and the ids a start
-  must never take for its own come from them.
+  must never take for its own come from them. :attr:`RecentTasks.seen` holds every
+  entry of mine read this run (a day's pages too: what a day read offline shows).
+  Both hear of what the server confirms (:meth:`RecentTasks.saw`, :meth:`RecentTasks.gone`):
+  an entry deleted here is never listed again, an edited one only with its new values.
 * **Finding a task**: :meth:`RecentTasks.search` (the server's suggestions) and
   :meth:`RecentTasks.find` (by id: the recent tasks, then my teams' task lists).
 """
@@ -69,6 +72,8 @@ class RecentTasks:
         self.data: CacheData = cache.load()  # what the file holds (account, server, user, tasks)
         self.tasks: list[Task] = list(self.data.tasks)
         self.entries: dict[int, TimeEntry] = {}
+        self.seen: dict[int, TimeEntry] = {}  # every entry of mine read this run, as last confirmed
+        self.deleted: set[int] = set()  # the ids whose delete the server confirmed (ids are never reused)
         self.entries_fresh = False  # self.entries was read from the server since signing in
         self.refresh_task: asyncio.Task[None] | None = None
         self._again = False
@@ -86,7 +91,7 @@ class RecentTasks:
         self.entries_fresh = False
         if self.data.account != account:
             self.tasks = []
-            self.entries = {}
+            self.forget_entries()
         self.data = CacheData(account, api_base, user, tuple(self.tasks))
 
     def restoring(self, account: str) -> None:
@@ -100,10 +105,27 @@ class RecentTasks:
 
     def forget_entries(self) -> None:
         self.entries = {}
+        self.seen = {}
+        self.deleted = set()
 
     def saw(self, entry: TimeEntry) -> None:
-        """The server answered with ``entry``."""
+        """The server answered with ``entry`` (an add, an edit, a stop confirmed; a poll)."""
+        if entry.id in self.deleted:
+            return  # an answer read before the delete was confirmed
         self.entries[entry.id] = entry
+        self.seen[entry.id] = entry
+
+    def read(self, entries: list[TimeEntry]) -> list[TimeEntry]:
+        """``entries`` were read from the server (a day's page): kept in :attr:`seen`; those still there."""
+        alive = [e for e in entries if e.id not in self.deleted]
+        self.seen.update((e.id, e) for e in alive)
+        return alive
+
+    def gone(self, entry_id: int) -> None:
+        """The server confirmed the delete of ``entry_id``: not in today's total, nor in any list, any more."""
+        self.deleted.add(entry_id)
+        self.entries.pop(entry_id, None)
+        self.seen.pop(entry_id, None)
 
     def background(self) -> list[asyncio.Task[None] | asyncio.Task[list[Task]] | None]:
         """Its tasks in flight (for the service to cancel when it stops)."""
@@ -143,7 +165,7 @@ class RecentTasks:
             return
         if client is not host._client:
             return
-        mine = [e for e in entries if e.user_id in (None, user.id)]
+        mine = self.read([e for e in entries if e.user_id in (None, user.id)])
         self.entries = {e.id: e for e in mine}
         self.entries_fresh = True
         state = host.state

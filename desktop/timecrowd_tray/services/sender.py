@@ -231,14 +231,21 @@ class Sender:
         if intent.kind is ActionKind.STOP:
             self._recent.schedule_refresh()
         if intent.kind is ActionKind.DELETE:
-            ref = codec.target(intent.payload)
-            gone = ref.entry_id if ref is not None and ref.entry_id is not None else (
-                self._outbox.resolve(ref.local_id) if ref is not None and ref.local_id is not None else None)
+            gone = self._target_id(intent)
             if gone is not None:
-                self._recent.entries.pop(gone, None)  # not in today's total any more
+                self._recent.gone(gone)  # not in today's total, nor in a day read offline, any more
         if intent.kind in DAY_KINDS:
             self._recent.schedule_refresh()
             host._emit(DayChanged(self._day_of(entry)))
+
+    def _target_id(self, intent: Intent) -> int | None:
+        """The server id of the entry ``intent`` changes (None: unknown, or an add never sent)."""
+        ref = codec.target(intent.payload)
+        if ref is None:
+            return None
+        if ref.entry_id is not None:
+            return ref.entry_id
+        return self._outbox.resolve(ref.local_id) if ref.local_id is not None else None
 
     def _day_of(self, entry: Any) -> Any:
         """The user's calendar day of ``entry``'s start (None when unknown)."""
@@ -261,6 +268,10 @@ class Sender:
         # A conflict or a missing entry keeps its intent's kind ("edit", "delete"): the message says which.
         kind = outcome.kind if outcome.kind == "superseded" else intent.kind.value
         host._emit(IntentRejected(outcome.message, kind, task, outcome.status))
+        if outcome.kind == "not_found" and intent.kind in (ActionKind.EDIT, ActionKind.DELETE):
+            missing = self._target_id(intent)
+            if missing is not None:
+                self._recent.gone(missing)  # the server says it is gone: not listed offline any more
         if intent.kind in DAY_KINDS:
             host._emit(DayChanged(None))
         if intent.kind is ActionKind.STOP and host._account is not None:

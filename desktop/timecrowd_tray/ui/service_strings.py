@@ -64,6 +64,7 @@ def texts() -> list[str]:
         translate("TimerService", "TimeCrowd's answer was not understood. Check the server address in Settings."),  # API_NOT_UNDERSTOOD  # noqa: E501
         translate("TimerService", "Something went wrong while talking to TimeCrowd."),  # API_FAILED
         translate("TimerService", "The end is before the start."),  # PROBLEM_STOP_BEFORE_START
+        translate("TimerService", "The entry has no length: its end is its start."),  # PROBLEM_EMPTY
         translate("TimerService", "The end is in the future."),  # PROBLEM_IN_FUTURE
         translate("TimerService", "The start is in the future."),  # PROBLEM_START_IN_FUTURE
         translate("TimerService", "An entry can't be longer than 24 hours."),  # PROBLEM_TOO_LONG

@@ -84,6 +84,7 @@ def texts() -> list[str]:
         translate("Shell", "⏸ not sent yet"),
         translate("Shell", "{task} {span}"),
         translate("Shell", "total {total}"),
+        translate("Shell", "⚠ the entries listed may be incomplete or out of date: they are what was read earlier, with the changes not sent yet on top"),  # noqa: E501
         translate("Shell", "give the task: QUERY or --task ID"),
         translate("Shell", "nothing to change: give --from, --to, --task or --comment"),
         translate("Shell", "nothing to change: {entry}"),
