@@ -2,7 +2,7 @@
 
 A small window (always on top) with the way to get a tray on GNOME, and the
 shortcut and the shell command that work meanwhile; its buttons open the task
-palette, quit, or close it. :class:`~timecrowd_tray.ui.tray_view.TrayView`
+palette, quit, or close it. :class:`~timecrowd_tray.ui.tray_presence.TrayPresence`
 shows it, and closes it once a tray appears and the icon is docked.
 """
 

@@ -17,7 +17,7 @@ def panel_is_dark() -> bool:
     own setting. GNOME's and Unity's top bars are dark whatever the theme.
     Elsewhere (KDE, Xfce...) the desktop theme's colours as Qt has them (a dark
     window colour means a dark theme, panel included); on X11 the tray view
-    (:mod:`.tray_view`) then looks at the panel's real pixels once the icon is docked.
+    then looks at the panel's real pixels once the icon is docked (:mod:`.panel_pixels`).
     """
     forced = os.environ.get(PANEL_ENV, "").strip().lower()
     if forced in ("light", "dark"):

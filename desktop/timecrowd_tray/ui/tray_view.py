@@ -16,51 +16,44 @@ where the platform delivers the tooltip event (Qt's own X11 tray; a
 StatusNotifierItem host reads the text Qt stored, up to a minute old). The
 menu header is always live.
 
-X11 work-arounds: Qt's X11 tray icon is a widget (``QSystemTrayIconSys``).
-Its tooltip event refreshes the text and starts the one-second timer; the
-panel under it is sampled once for its colour (an XEmbed tray says nothing of
-it); and :meth:`TrayView.paint_now` paints a new icon at once after a click.
+The tooltip's words are :mod:`.tray_tooltip`'s. X11 work-arounds
+(:mod:`.x11_tray_window`): Qt's X11 tray icon is a widget
+(``QSystemTrayIconSys``). Its tooltip event refreshes the text and starts the
+one-second timer; the panel under it is sampled once for its colour (an
+XEmbed tray says nothing of it); and :meth:`TrayView.paint_now` paints a new
+icon at once after a click.
 
-Without a system tray (GNOME without the AppIndicator extension) the view
-says so once (:class:`.no_tray_notice.NoTrayNotice`, standard error and the
-log), and the icon docks by itself once a tray appears (Qt docks an icon whose
-``show()`` was called when a tray host arrives). The view notices at once on
-X11 (the icon's window is shown) and checks every 30 seconds otherwise. The
-notice's buttons are :attr:`TrayView.palette_requested` and
-:attr:`TrayView.quit_requested`.
-
-The tooltip's texts keep the translation context ``TrayController`` (where they
-were translated) through this module's :func:`tr`.
+Whether a tray shows the icon at all (none yet, one that comes late or
+restarts) is :mod:`.tray_presence`'s watch; the view creates the icon again
+when it asks (:meth:`TrayView.replace_icon`). The no-tray notice's buttons
+are :attr:`TrayView.palette_requested` and :attr:`TrayView.quit_requested`.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QHelpEvent, QIcon
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QToolTip, QWidget
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QSystemTrayIcon, QToolTip
 
-from .. import APP_NAME
-from ..core.durations import format_hms
-from ..core.labels import team_and_category
 from ..core.timer import Phase, TimerState
-from ..core.today import user_timezone
+from . import tray_tooltip
 from .icon_painter import IconPainter
 from .icon_spec import IconSpec, spec_for
 from .menu import TrayMenu
 from .no_tray_notice import NoTrayNotice
-from .panel_shade import PANEL_ENV, panel_is_dark
+from .panel_shade import panel_is_dark
+from .tray_presence import TrayPresence
+from .x11_tray_window import X11TrayWindow
 
 log = logging.getLogger(__name__)
 
-TRAY_CHECK_MS = 30_000
 # A panel that draws the menu itself (StatusNotifierItem + dbusmenu) may never say it closed it
 # (libdbusmenu-gtk3 sends no "closed"): without news from it (an opening, a hovered item), the
 # menu is taken as closed after this long, and its live texts stop ticking.
@@ -68,13 +61,8 @@ REMOTE_MENU_QUIET_S = 2.0
 MINUTE_SLACK_MS = 20  # land just after the minute turns, never just before
 
 
-def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
-    """``text`` in the user's language (context ``TrayController``: see the module docstring)."""
-    return QCoreApplication.translate("TrayController", text, disambiguation, n)
-
-
 class TrayView(QObject):
-    """Owns the QSystemTrayIcon: shows the state on it, and watches for a tray when there is none."""
+    """Owns the QSystemTrayIcon, showing the timer's state on it."""
 
     palette_requested = Signal()  # the no-tray notice's "Start a task…"
     quit_requested = Signal()     # the no-tray notice's "Quit"
@@ -90,9 +78,7 @@ class TrayView(QObject):
         self.clock = clock
         self.state: TimerState = TimerState(phase=Phase.LOADING)
         self.painter = painter or IconPainter()
-        self._shortcut = shortcut  # the toggle shortcut, named by the no-tray notice
         self._latest_title = latest_title  # the task a click starts when idle, named by the tooltip
-        self._announce_no_tray = announce_no_tray
         self._spec: IconSpec | None = None
         self._dark_panel = panel_is_dark()
         self._template = sys.platform == "darwin"
@@ -101,10 +87,8 @@ class TrayView(QObject):
         self.tray = tray_icon if tray_icon is not None else QSystemTrayIcon()
         self.tray.setParent(self)
         self.tray.activated.connect(self.activated.emit)
-        self.sni_watch: Any = None  # StatusNotifierWatch, on Linux with a session bus
         self.icon_generation = 0     # how many times the icon was created again
         self.menu: TrayMenu | None = None
-        self._tray_available: bool | None = None  # known since show(); None before (asked then)
 
         self.minute_timer = QTimer(self)
         self.minute_timer.setSingleShot(True)
@@ -113,17 +97,20 @@ class TrayView(QObject):
         self.second_timer = QTimer(self)
         self.second_timer.setInterval(1000)
         self.second_timer.timeout.connect(self._on_second)
-        self.tray_watch = QTimer(self)
-        self.tray_watch.setInterval(TRAY_CHECK_MS)
-        self.tray_watch.timeout.connect(self._check_tray)
 
-        self.no_tray_notice: NoTrayNotice | None = None
-        self._tray_sys: QWidget | None = None
+        self.x11_window = X11TrayWindow(self)
+        self.x11_window.tooltip_asked.connect(self._on_tooltip_asked)
+        self.x11_window.panel_sampled.connect(self._on_panel_sampled)
+        self.presence = TrayPresence(icon=lambda: self.tray, replace_icon=self.replace_icon,
+                                     hook_window=self.x11_window.hook, shortcut=shortcut,
+                                     announce_no_tray=announce_no_tray,
+                                     on_palette=lambda: self.palette_requested.emit(),
+                                     on_quit=lambda: self.quit_requested.emit(), parent=self)
+        self.tray_watch = self.presence.tray_watch  # its 30 s check, while there is no tray
+
         self._tooltip_pos: QPoint | None = None
         self._menu_open = False
         self._menu_news_at = 0.0  # monotonic: the last sign of life of an open menu
-        self._panel_sampled = False
-        self._watching_app = False
 
         hints = QGuiApplication.styleHints()
         if hasattr(hints, "colorSchemeChanged"):
@@ -146,36 +133,23 @@ class TrayView(QObject):
         """Put the icon up (first thing at start-up), or say there is no tray."""
         self.render()
         self.tray.show()
-        self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
-        self._watch_panels()
-        if self._tray_available:
-            self._hook_tooltip()
-        else:
-            self._no_tray()
+        self.presence.start()
 
     def tray_available(self) -> bool:
         """Whether a system tray shows the icon (as last found: no X round trip per question)."""
-        if self._tray_available is None:
-            self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
-        return self._tray_available
+        return self.presence.tray_available()
+
+    @property
+    def no_tray_notice(self) -> NoTrayNotice | None:
+        """The no-tray notice while it shows, else None."""
+        return self.presence.no_tray_notice
 
     def shutdown(self) -> None:
         """Stop every timer, take the icon and its menu down, and let go of the icons (before quitting)."""
-        for timer in (self.minute_timer, self.second_timer, self.tray_watch):
+        for timer in (self.minute_timer, self.second_timer):
             timer.stop()
-        if self.sni_watch is not None:
-            self.sni_watch.close()
-            self.sni_watch = None
-        if self.no_tray_notice is not None:
-            self.no_tray_notice.close()
-        if self._tray_sys is not None:
-            self._tray_sys.removeEventFilter(self)
-            self._tray_sys = None
-        if self._watching_app:
-            self._watching_app = False
-            app = QApplication.instance()
-            if app is not None:
-                app.removeEventFilter(self)
+        self.presence.close()
+        self.x11_window.release()
         self.tray.hide()
         self.tray.setContextMenu(None)
         # Let go of the icons now (their engines are Python objects): not in some later garbage
@@ -249,33 +223,8 @@ class TrayView(QObject):
             self.render()
 
     def tooltip_text(self, now: datetime) -> str:
-        s = self.state
-        if s.phase is Phase.SIGNED_OUT:
-            lines = [APP_NAME, tr("Signed out: click to sign in")]
-            if s.signed_out_reason:
-                lines.append(s.signed_out_reason)
-            return "\n".join(lines)
-        if s.phase is Phase.LOADING:
-            lines = [APP_NAME, tr("Loading your timer…")]
-        elif s.is_running and s.task is not None:
-            lines = [s.task.title]
-            extra = team_and_category(s.task)
-            if extra:
-                lines.append(extra)
-            since = s.started_at.astimezone(user_timezone(s.user)).strftime("%H:%M") if s.started_at else ""
-            elapsed = format_hms(s.elapsed(now))
-            lines.append(tr("%1 (since %2)").replace("%1", elapsed).replace("%2", since) if since else elapsed)
-        else:
-            latest = self._latest_title()
-            lines = [APP_NAME, tr("Not tracking: click to start “%1”").replace("%1", latest) if latest
-                     else tr("Not tracking: click to choose a task")]
-        if s.offline:
-            lines.append(tr("Offline"))
-        if s.pending_count:
-            lines.append(tr("%n change(s) waiting to be sent", "", s.pending_count))
-        if s.last_error:
-            lines.append(s.last_error)
-        return "\n".join(lines)
+        """The tooltip for the state shown, at ``now``."""
+        return tray_tooltip.tooltip_text(self.state, now, self._latest_title)
 
     # -- the menu ---------------------------------------------------------------------------------
 
@@ -300,124 +249,23 @@ class TrayView(QObject):
 
     # -- X11: the tooltip, the panel's colour, painting at once -----------------------------------
 
-    def _hook_tooltip(self) -> None:
-        """Qt's X11 tray is a widget: refresh the tooltip when it is asked for, and tick while shown."""
-        if self._tray_sys is not None:
-            return
-        for widget in QApplication.topLevelWidgets():
-            if widget.metaObject().className() == "QSystemTrayIconSys":
-                self._tray_sys = widget
-                widget.installEventFilter(self)
-                log.debug("tooltip hooked on the X11 tray icon window")
-                return
+    def _on_tooltip_asked(self, pos: QPoint | None) -> None:
+        """The X11 icon's tooltip is about to show: fresh text, ticking while it shows."""
+        self.tray.setToolTip(self.tooltip_text(self.now()))
+        if pos is not None:
+            self._tooltip_pos = pos
+            self._live()
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if self._watching_app and event.type() == QEvent.Type.Show and isinstance(obj, QWidget) \
-                and obj.metaObject().className() == "QSystemTrayIconSys":
-            QTimer.singleShot(0, self, self._check_tray)  # a tray host appeared: Qt docked the icon
-        if obj is self._tray_sys:
-            if event.type() == QEvent.Type.ToolTip:
-                self.tray.setToolTip(self.tooltip_text(self.now()))
-                if isinstance(event, QHelpEvent):
-                    self._tooltip_pos = event.globalPos()
-                    self._live()
-            elif event.type() == QEvent.Type.Paint and not self._panel_sampled:
-                self._panel_sampled = True
-                QTimer.singleShot(0, self, self._sample_panel)
-        return super().eventFilter(obj, event)
-
-    def _sample_panel(self) -> None:
-        """An X11 tray (XEmbed) says nothing of its colour: look at the panel's pixels above the icon.
-
-        The docked window is taller than the icon (22x30 in a 32 px panel), and its top
-        rows show the panel itself, sampled once at its first paint. Only when nothing more authoritative decided it
-        (``$TIMECROWD_TRAY_PANEL``, GNOME's always dark bar).
-        """
-        if self._tray_sys is None or os.environ.get(PANEL_ENV) or "GNOME" in os.environ.get(
-                "XDG_CURRENT_DESKTOP", "").upper():
-            return
-        widget = self._tray_sys
-        screen = widget.screen()
-        if screen is None:
-            return
-        # The window's own pixels: the server fills them with the panel (ParentRelative background).
-        image = screen.grabWindow(int(widget.winId()), 0, 0, widget.width(), 2).toImage()
-        if image.isNull() or image.width() == 0:
-            return
-        samples = [image.pixelColor(x, y) for y in range(image.height()) for x in range(image.width())]
-        luma = sum(0.299 * c.redF() + 0.587 * c.greenF() + 0.114 * c.blueF() for c in samples) / len(samples)
-        dark = luma < 0.5
-        log.debug("tray panel sampled: luminance %.2f -> %s panel", luma, "dark" if dark else "light")
+    def _on_panel_sampled(self, dark: bool) -> None:
         if dark != self._dark_panel:
             self._dark_panel = dark
             self.render()
 
     def paint_now(self) -> None:
         """After a click: paint the new icon now where Qt lets us (X11), before anything else runs."""
-        if self._tray_sys is not None and self._tray_sys.isVisible():
-            self._tray_sys.repaint()
+        self.x11_window.repaint_now()
 
-    # -- no tray ---------------------------------------------------------------------------------
-
-    def _no_tray(self) -> None:
-        shortcut = str(self._shortcut() or "")
-        notice = NoTrayNotice(shortcut, lambda: self.palette_requested.emit(), lambda: self.quit_requested.emit())
-        text = notice.message(shortcut)
-        log.warning("no system tray available: %s", text.replace("\n\n", " "))
-        print(f"{APP_NAME}: {text}", file=sys.stderr, flush=True)
-        if self._announce_no_tray:
-            self.no_tray_notice = notice
-            notice.destroyed.connect(lambda *_: setattr(self, "no_tray_notice", None))
-            notice.show()
-        else:
-            notice.deleteLater()
-        # Qt docks the icon by itself when a tray host appears (its X11 icon window is then shown):
-        # watch for that window, and check every 30 s for the other kinds of tray.
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-            self._watching_app = True
-        self.tray_watch.start()
-
-    # -- panels that come, go and restart -------------------------------------------------------
-
-    def _watch_panels(self) -> None:
-        """On Linux, follow the StatusNotifierWatcher: Qt registers the icon with it only once."""
-        if self.sni_watch is not None or not sys.platform.startswith("linux") or \
-                QGuiApplication.platformName() in ("offscreen", "minimal"):
-            return
-        from ..platform.tray.sni_watch import StatusNotifierWatch, session_bus_configured
-
-        if not session_bus_configured():
-            return
-        self.sni_watch = StatusNotifierWatch(self)
-        self.sni_watch.changed.connect(self._on_panel_changed)
-
-    def _on_panel_changed(self, reason: str) -> None:
-        log.info("tray: %s; checking the icon's registration", reason)
-        self.sni_watch.check_registered(lambda ok, why=reason: self._registration_known(ok, why))
-
-    def _registration_known(self, registered: bool | None, reason: str) -> None:
-        if registered:
-            log.info("tray: icon registered with the StatusNotifierWatcher already: nothing to do")
-            self._adopt_tray()
-            return
-        # Not registered (the panel came after the icon, or restarted), or no watcher any more:
-        # a new icon registers with the watcher there is, else docks in an XEmbed tray if any.
-        self.replace_icon(reason)
-        if self.sni_watch is not None:
-            self.sni_watch.check_registered(self._report_registration)
-
-    def _report_registration(self, registered: bool | None) -> None:
-        if registered:
-            log.info("tray: icon registered with the StatusNotifierWatcher (StatusNotifierItem)")
-        elif registered is None:
-            log.info("tray: no StatusNotifierWatcher; the icon %s",
-                     "docks in the XEmbed tray" if QSystemTrayIcon.isSystemTrayAvailable()
-                     else "waits for a tray to appear")
-        else:
-            log.info("tray: the icon is not registered yet; it is created again when a panel registers")
-        self._adopt_tray()
+    # -- the icon, created again ----------------------------------------------------------------
 
     def replace_icon(self, reason: str) -> QSystemTrayIcon:
         """Create the icon again, with the same picture, tooltip and menu (Qt chooses StatusNotifierItem
@@ -426,9 +274,7 @@ class TrayView(QObject):
         old.activated.disconnect(self.activated.emit)
         old.hide()
         old.setContextMenu(None)
-        if self._tray_sys is not None:
-            self._tray_sys.removeEventFilter(self)
-            self._tray_sys = None
+        self.x11_window.release()
         new = QSystemTrayIcon(self)
         new.setIcon(old.icon())
         new.setToolTip(old.toolTip())
@@ -443,48 +289,6 @@ class TrayView(QObject):
         log.info("tray: icon created again (%s)", reason)
         self.icon_replaced.emit(new)
         return new
-
-    def _adopt_tray(self) -> None:
-        """The icon shows somewhere now (or not): the no-tray notice and the tooltip hook follow."""
-        available = QSystemTrayIcon.isSystemTrayAvailable()
-        if available != self._tray_available:
-            log.info("tray: a system tray is %s", "available" if available else "gone")
-        self._tray_available = available
-        if available:
-            self._hook_tooltip()
-            if self.no_tray_notice is not None:
-                self.no_tray_notice.close()
-
-    def _check_tray(self) -> None:
-        if self.sni_watch is not None and self.sni_watch.connected and \
-                QSystemTrayIcon.isSystemTrayAvailable() and not self._tray_sys_visible():
-            # A StatusNotifierWatcher is there, but is our icon registered with it? (Qt says "available"
-            # for the watcher alone, even when the icon was created before it and never registered.)
-            self.sni_watch.check_registered(lambda ok: self._registration_known(ok, "a system tray appeared"))
-            self._stop_tray_watch()
-            return
-        self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
-        if self._tray_available:
-            self._stop_tray_watch()
-            log.info("a system tray is available now: the icon is docked (XEmbed)")
-            if not self.tray.isVisible():
-                self.tray.show()
-            self._hook_tooltip()
-            if self.no_tray_notice is not None:
-                self.no_tray_notice.close()
-
-    def _stop_tray_watch(self) -> None:
-        self.tray_watch.stop()
-        if self._watching_app:
-            self._watching_app = False
-            app = QApplication.instance()
-            if app is not None:
-                app.removeEventFilter(self)
-
-    def _tray_sys_visible(self) -> bool:
-        """Whether the icon is docked as an XEmbed window (Qt's QSystemTrayIconSys) that shows."""
-        return any(w.metaObject().className() == "QSystemTrayIconSys" and w.isVisible()
-                   for w in QApplication.topLevelWidgets())
 
     # -- tests and diagnostics ------------------------------------------------------------------------
 

@@ -1,0 +1,192 @@
+"""Whether the tray icon shows on a tray, followed as trays come, go or restart.
+
+Without a system tray (GNOME without the AppIndicator extension)
+:class:`TrayPresence` says so once (:class:`.no_tray_notice.NoTrayNotice`,
+standard error, the log), and the icon docks by itself once a tray appears
+(Qt docks an icon whose ``show()`` was called when a tray host arrives). It
+notices at once on X11 (the icon's window is shown) and checks every 30
+seconds otherwise.
+
+On Linux it follows the StatusNotifierWatcher
+(:mod:`timecrowd_tray.platform.tray.sni_watch`): Qt registers an icon with it
+only when the icon is created, so a panel that comes after the app, or
+restarts, gets a new icon (the tray view's ``replace_icon``).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from .. import APP_NAME
+from .no_tray_notice import NoTrayNotice
+from .x11_tray_window import is_tray_window, tray_window_shown
+
+log = logging.getLogger(__name__)
+
+TRAY_CHECK_MS = 30_000
+
+
+class TrayPresence(QObject):
+    """Follows whether a tray shows the icon, for the tray view that owns the icon."""
+
+    def __init__(self, *, icon: Callable[[], QSystemTrayIcon], replace_icon: Callable[[str], object],
+                 hook_window: Callable[[], None], shortcut: Callable[[], str], announce_no_tray: bool,
+                 on_palette: Callable[[], None], on_quit: Callable[[], None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._icon = icon                  # the icon up now (created again by replace_icon)
+        self._replace_icon = replace_icon
+        self._hook_window = hook_window    # the X11 tray window's hook, once the icon is docked
+        self._shortcut = shortcut          # the toggle shortcut, named by the no-tray notice
+        self._announce_no_tray = announce_no_tray
+        self._on_palette = on_palette      # the no-tray notice's "Start a task…"
+        self._on_quit = on_quit            # the no-tray notice's "Quit"
+        self.sni_watch: Any = None  # StatusNotifierWatch, on Linux with a session bus
+        self.no_tray_notice: NoTrayNotice | None = None
+        self._tray_available: bool | None = None  # known since start(); None before (asked then)
+        self._watching_app = False
+        self.tray_watch = QTimer(self)
+        self.tray_watch.setInterval(TRAY_CHECK_MS)
+        self.tray_watch.timeout.connect(self._check_tray)
+
+    def start(self) -> None:
+        """Once the icon was shown: hook its window where it docked, or say there is no tray."""
+        self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self._watch_panels()
+        if self._tray_available:
+            self._hook_window()
+        else:
+            self._no_tray()
+
+    def tray_available(self) -> bool:
+        """Whether a system tray shows the icon (as last found: no X round trip per question)."""
+        if self._tray_available is None:
+            self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        return self._tray_available
+
+    def close(self) -> None:
+        """Stop watching for trays, closing the no-tray notice (before quitting)."""
+        self.tray_watch.stop()
+        if self.sni_watch is not None:
+            self.sni_watch.close()
+            self.sni_watch = None
+        if self.no_tray_notice is not None:
+            self.no_tray_notice.close()
+        self._stop_watching_app()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if self._watching_app and event.type() == QEvent.Type.Show and is_tray_window(obj):
+            QTimer.singleShot(0, self, self._check_tray)  # a tray host appeared: Qt docked the icon
+        return super().eventFilter(obj, event)
+
+    # -- no tray ---------------------------------------------------------------------------------
+
+    def _no_tray(self) -> None:
+        shortcut = str(self._shortcut() or "")
+        notice = NoTrayNotice(shortcut, lambda: self._on_palette(), lambda: self._on_quit())
+        text = notice.message(shortcut)
+        log.warning("no system tray available: %s", text.replace("\n\n", " "))
+        print(f"{APP_NAME}: {text}", file=sys.stderr, flush=True)
+        if self._announce_no_tray:
+            self.no_tray_notice = notice
+            notice.destroyed.connect(lambda *_: setattr(self, "no_tray_notice", None))
+            notice.show()
+        else:
+            notice.deleteLater()
+        # Qt docks the icon by itself when a tray host appears (its X11 icon window is then shown):
+        # watch for that window, and check every 30 s for the other kinds of tray.
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+            self._watching_app = True
+        self.tray_watch.start()
+
+    # -- panels that come, go and restart -------------------------------------------------------
+
+    def _watch_panels(self) -> None:
+        """On Linux, follow the StatusNotifierWatcher: Qt registers the icon with it only once."""
+        if self.sni_watch is not None or not sys.platform.startswith("linux") or \
+                QGuiApplication.platformName() in ("offscreen", "minimal"):
+            return
+        from ..platform.tray.sni_watch import StatusNotifierWatch, session_bus_configured
+
+        if not session_bus_configured():
+            return
+        self.sni_watch = StatusNotifierWatch(self)
+        self.sni_watch.changed.connect(self._on_panel_changed)
+
+    def _on_panel_changed(self, reason: str) -> None:
+        log.info("tray: %s; checking the icon's registration", reason)
+        self.sni_watch.check_registered(lambda ok, why=reason: self._registration_known(ok, why))
+
+    def _registration_known(self, registered: bool | None, reason: str) -> None:
+        if registered:
+            log.info("tray: icon registered with the StatusNotifierWatcher already: nothing to do")
+            self._adopt_tray()
+            return
+        # Not registered (the panel came after the icon, or restarted), or no watcher any more:
+        # a new icon registers with the watcher there is, else docks in an XEmbed tray if any.
+        self._replace_icon(reason)
+        if self.sni_watch is not None:
+            self.sni_watch.check_registered(self._report_registration)
+
+    def _report_registration(self, registered: bool | None) -> None:
+        if registered:
+            log.info("tray: icon registered with the StatusNotifierWatcher (StatusNotifierItem)")
+        elif registered is None:
+            log.info("tray: no StatusNotifierWatcher; the icon %s",
+                     "docks in the XEmbed tray" if QSystemTrayIcon.isSystemTrayAvailable()
+                     else "waits for a tray to appear")
+        else:
+            log.info("tray: the icon is not registered yet; it is created again when a panel registers")
+        self._adopt_tray()
+
+    def _adopt_tray(self) -> None:
+        """The icon shows somewhere now (or not): the no-tray notice and the window hook follow."""
+        available = QSystemTrayIcon.isSystemTrayAvailable()
+        if available != self._tray_available:
+            log.info("tray: a system tray is %s", "available" if available else "gone")
+        self._tray_available = available
+        if available:
+            self._tray_found()
+
+    def _check_tray(self) -> None:
+        if self.sni_watch is not None and self.sni_watch.connected and \
+                QSystemTrayIcon.isSystemTrayAvailable() and not tray_window_shown():
+            # A StatusNotifierWatcher is there, but is our icon registered with it? (Qt says "available"
+            # for the watcher alone, even when the icon was created before it and never registered.)
+            self.sni_watch.check_registered(lambda ok: self._registration_known(ok, "a system tray appeared"))
+            self._stop_tray_watch()
+            return
+        self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        if self._tray_available:
+            self._stop_tray_watch()
+            log.info("a system tray is available now: the icon is docked (XEmbed)")
+            icon = self._icon()
+            if not icon.isVisible():
+                icon.show()
+            self._tray_found()
+
+    def _tray_found(self) -> None:
+        """A tray shows the icon: hook its window (X11), take the no-tray notice down."""
+        self._hook_window()
+        if self.no_tray_notice is not None:
+            self.no_tray_notice.close()
+
+    def _stop_tray_watch(self) -> None:
+        self.tray_watch.stop()
+        self._stop_watching_app()
+
+    def _stop_watching_app(self) -> None:
+        if self._watching_app:
+            self._watching_app = False
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
