@@ -648,7 +648,8 @@ def test_status_document_schema():
     start = datetime(2025, 10, 21, 9, 0, tzinfo=timezone(timedelta(hours=9)))
     task = Task(id=7, title="週次定例ミーティング", team_id=14, team_name="株式会社デモ")
     doc = status.status_document(state="running", task=task, started_at=start,
-                             now=start + timedelta(minutes=42, seconds=10, microseconds=900), source="app")
+                             now=start + timedelta(minutes=42, seconds=10, microseconds=900), source="app",
+                             zone=start.tzinfo)  # the account's zone (the machine's may be UTC)
     assert doc == {
         "state": "running",
         "task": {"id": 7, "title": "週次定例ミーティング", "team": "株式会社デモ"},
