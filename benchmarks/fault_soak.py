@@ -113,7 +113,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -341,6 +341,8 @@ def shown_task(doc: dict[str, Any] | None) -> int | None:
 
 
 STATUS_KEYS = {"state", "task", "started_at", "elapsed_seconds", "pending", "source"}
+#: The demo account's zone (the emulator's JST): the shell prints clock times in the account's zone.
+ACCOUNT_ZONE = timezone(timedelta(hours=9))
 QUEUED_LINE = re.compile(r"^⏸ queued: (started|stopped)(?: (.*?))?; it will be sent with the time you asked "
                          r"\((\d\d:\d\d)\): (.+)$")
 
@@ -860,7 +862,7 @@ class Soak:
                         a.problems.append(f"queued a start of an unknown task: {line!r}")
                 else:
                     self.check_stopped(a, m.group(2) or "")
-                clocks = {datetime.fromtimestamp(x).strftime("%H:%M") for x in (r.t, r.t_end)}
+                clocks = {datetime.fromtimestamp(x, ACCOUNT_ZONE).strftime("%H:%M") for x in (r.t, r.t_end)}
                 if m.group(3) not in clocks:
                     a.problems.append(f"queued with the time {m.group(3)}, the user acted at {sorted(clocks)}")
         elif r.code in (1, 3, 4):
