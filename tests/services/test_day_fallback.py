@@ -111,3 +111,20 @@ def test_an_entry_the_server_says_is_gone_is_not_listed_offline(tmp_path):
             assert not offline.complete and [e.ref.entry_id for e in offline.entries] == [1106]
 
     run(main)
+
+
+def test_the_entries_kept_for_offline_lists_are_bounded(monkeypatch):
+    """An app running for months keeps at most SEEN_MAX entries of the run, the newest."""
+    from datetime import UTC, datetime, timedelta
+
+    from timecrowd_tray.core.models import Task, TimeEntry
+    from timecrowd_tray.services import recent_tasks
+
+    monkeypatch.setattr(recent_tasks, "SEEN_MAX", 10)
+    holder = recent_tasks.RecentTasks.__new__(recent_tasks.RecentTasks)
+    holder.entries, holder.seen, holder.deleted = {}, {}, set()
+    task = Task(id=1, title="t", team_id=1)
+    start = datetime(2025, 10, 1, tzinfo=UTC)
+    for i in range(25):
+        holder.saw(TimeEntry(id=i, task=task, started_at=start + timedelta(hours=i)))
+    assert sorted(holder.seen) == list(range(15, 25))

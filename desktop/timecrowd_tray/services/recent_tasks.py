@@ -34,6 +34,7 @@ from .task_cache import MENU_COUNT, CacheData, TaskCache, distinct_recent_tasks,
 log = logging.getLogger(__name__)
 
 RECENT_FETCH = 100        # entries read for recent tasks and today's total
+SEEN_MAX = 400            # entries of this run kept for offline lists (about a month of busy days): newest kept
 
 
 class RecentTasksHost(Protocol):
@@ -114,12 +115,20 @@ class RecentTasks:
             return  # an answer read before the delete was confirmed
         self.entries[entry.id] = entry
         self.seen[entry.id] = entry
+        self._bound_seen()
 
     def read(self, entries: list[TimeEntry]) -> list[TimeEntry]:
         """``entries`` were read from the server (a day's page): kept in :attr:`seen`; those still there."""
         alive = [e for e in entries if e.id not in self.deleted]
         self.seen.update((e.id, e) for e in alive)
+        self._bound_seen()
         return alive
+
+    def _bound_seen(self) -> None:
+        # An app left running for months must not grow with every entry it ever read: the oldest go first.
+        if len(self.seen) > SEEN_MAX:
+            newest = sorted(self.seen.values(), key=lambda e: e.started_at, reverse=True)[:SEEN_MAX]
+            self.seen = {e.id: e for e in newest}
 
     def gone(self, entry_id: int) -> None:
         """The server confirmed the delete of ``entry_id``: not in today's total, nor in any list, any more."""
