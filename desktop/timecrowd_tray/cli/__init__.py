@@ -22,6 +22,7 @@ EXIT_AUTH = 3           # not signed in, or the token was rejected
 EXIT_UNREACHABLE = 4    # the server (or the keyring) could not be reached
 EXIT_NOT_RUNNING = 5    # a command that needs the running app found none
 EXIT_QUEUED = 6         # accepted and kept, not on the server yet: sent later with the time it was asked
+EXIT_CLOSED_PIPE = 141  # stdout was closed early (`| head`): 128 + SIGPIPE, as a shell reports `yes | head`
 
 _COMMAND_MODULES = ("auth", "config", "control", "entries", "idle")
 
@@ -84,6 +85,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..services.keyring_process import serve
 
         return serve()
+    try:
+        return _run(arguments)
+    except BrokenPipeError:
+        return _closed_stdout()
+
+
+def _closed_stdout() -> int:
+    """The reader of stdout went away (``timecrowd-tray log | head -2``): end quietly, as CLI tools do.
+
+    What the command did stands (an action was carried out before its line was printed). stdout is
+    pointed at devnull so the interpreter's last flush at exit does not raise again.
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_CLOSED_PIPE
+
+
+def _run(arguments: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)

@@ -70,7 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     start.add_argument("query", nargs="*", metavar="QUERY", help="words of the task's title")
     start.add_argument("--task", type=int, metavar="ID", dest="task_id", help="the task's id")
     start.add_argument("--at", metavar="TIME", help="backdated: the time it started (HH:MM, 905, or -15m)")
-    start.add_argument("--allow-overlap", action="store_true", help=argparse.SUPPRESS)
+    start.add_argument("--allow-overlap", action="store_true",
+                       help="with --at: start even when the time overlaps another entry")
     start.set_defaults(handler=_start)
 
     stop = subparsers.add_parser("stop", help="stop the running timer",
@@ -147,6 +148,14 @@ def _report_action(action: str | None, before: dict[str, Any] | None, after: dic
                       task=describe_task(task), at=at, why=why)
         else:
             line = tr("▶ started {task}", task=describe_task(task))
+    elif action == "moved_start":
+        moved = describe_task(task)
+        since = clock_of((answer.get("entry") or {}).get("started_at"))
+        if queued:
+            line = tr("⏸ queued: {task} is already running; its start will be moved to {since}: {why}",
+                      task=moved, since=since, why=why)
+        else:
+            line = tr("▶ {task} was already running: its start is now {since}", task=moved, since=since)
     elif action == "already_running":
         line = tr("▶ already running {task}", task=describe_task(after.get("task")))
     elif action == "stopped":
@@ -199,12 +208,46 @@ def ask_app(request: dict[str, Any]) -> dict[str, Any] | int:
     return answer
 
 
+#: What TimeCrowd refused, by the answer's action ({task}: the task's title, {reason}: the server's words).
+_REFUSED_OF_TASK = {
+    "started": N_("TimeCrowd refused the start of “{task}”: {reason}"),
+    "switched": N_("TimeCrowd refused the start of “{task}”: {reason}"),
+    "stopped": N_("TimeCrowd refused the stop of “{task}”: {reason}"),
+    "moved_start": N_("TimeCrowd refused the new start time of “{task}”: {reason}"),
+}
+_REFUSED = {
+    "started": N_("TimeCrowd refused the start: {reason}"),
+    "switched": N_("TimeCrowd refused the start: {reason}"),
+    "stopped": N_("TimeCrowd refused the stop: {reason}"),
+    "moved_start": N_("TimeCrowd refused the new start time: {reason}"),
+    "added": N_("TimeCrowd refused the new entry: {reason}"),
+    "edited": N_("TimeCrowd refused the change to the entry: {reason}"),
+    "deleted": N_("TimeCrowd refused the deletion of the entry: {reason}"),
+}
+#: How to insist on a start that overlaps another entry.
+OVERLAP_HINT = N_("(use --allow-overlap to start anyway)")
+
+
+def refusal_line(answer: dict[str, Any]) -> str:
+    """The line for a refused answer: what TimeCrowd refused, then its words verbatim (an answer with an
+    ``action`` was sent and refused there); the service's own reason as it is otherwise."""
+    error = answer.get("error")
+    reason = relay(str(error)) if error else ""
+    action = str(answer.get("action") or "")
+    if action in _REFUSED:
+        task = answer.get("task") or (answer.get("stopped") or {}).get("task")
+        title = (task or {}).get("title")
+        if title and action in _REFUSED_OF_TASK:
+            return tr(_REFUSED_OF_TASK[action], task=title, reason=reason)
+        return tr(_REFUSED[action], reason=reason)
+    return relay(str(error), sentence=True) if error else tr("the running app refused the command")
+
+
 def app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: bool = False) -> int:
     """Print what the app says happened; the exit code: done 0, queued 6, refused by its reason."""
     doc = answer.get("status")
     if not answer.get("ok"):
-        error = answer.get("error")
-        err(relay(str(error), sentence=True) if error else tr("the running app refused the command"))
+        err(refusal_line(answer))
         return APP_CODES.get(str(answer.get("code")), EXIT_ERROR)
     if status_only:
         if isinstance(doc, dict):
@@ -311,7 +354,12 @@ def _start(args: argparse.Namespace) -> int:
     request = {"cmd": "start", "query": query, "task_id": args.task_id}
     if args.at:
         request.update(at=args.at, allow_overlap=args.allow_overlap)
-    return _via_app_or_engine(args, request)
+    answer = answer_of(args, request)
+    if isinstance(answer, int):
+        return answer
+    if not answer.get("ok") and answer.get("code") == "overlap" and answer.get("error"):
+        answer = {**answer, "error": f"{relay(str(answer['error']), sentence=True)} {tr(OVERLAP_HINT)}"}
+    return app_result(answer)
 
 
 def _stop(args: argparse.Namespace) -> int:

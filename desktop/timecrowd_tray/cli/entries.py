@@ -21,7 +21,7 @@ import json
 from typing import Any
 
 from . import EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_QUEUED, EXIT_UNREACHABLE, EXIT_USAGE
-from .control import APP_CODES, WAITING, NoApp, answer_of, app_result, ask_app, clock_of, describe_task
+from .control import APP_CODES, WAITING, NoApp, answer_of, app_result, ask_app, clock_of, describe_task, refusal_line
 from .i18n import N_, relay, tr
 from .output import err, out
 
@@ -120,8 +120,7 @@ def _result(answer: dict[str, Any] | int, as_json: bool) -> int:
     if as_json:
         out(json.dumps({k: v for k, v in answer.items() if k != "status"}, ensure_ascii=False))
     if not answer.get("ok"):
-        error = answer.get("error")
-        err(relay(str(error), sentence=True) if error else tr("the running app refused the command"))
+        err(refusal_line(answer))
         return APP_CODES.get(str(answer.get("code")), EXIT_ERROR)
     queued = answer.get("outcome") == "queued"
     if not as_json:

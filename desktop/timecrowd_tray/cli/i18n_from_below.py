@@ -47,6 +47,8 @@ FROM_BELOW: tuple[str, ...] = (
     N_("entry {id} cannot be read from TimeCrowd now; nothing was done"),
     N_("not an entry id: {value}"),
     N_("local-{id} is not waiting here; if it was sent since, `timecrowd-tray log` lists it by its id"),
+    N_("the running entry is not known here yet; move its start with `timecrowd-tray edit ID --from HH:MM` "
+       "(`timecrowd-tray log` shows its ID)"),
     # ui/controls.py and ui/sign_in_flow.py: the running app's answers
     N_("not signed in"),
     N_("unknown command {command}"),

@@ -284,6 +284,12 @@ def detect_backend() -> Any:
     return best[1]()
 
 
+#: What the errors say (lowercased) when no Secret Service provider runs on the session bus.
+_NO_SECRET_SERVICE = ("not provided by any .service files", "secretservicenotavailable",
+                      "org.freedesktop.dbus.error.serviceunknown", "secret service is not available",
+                      "could not connect to the session bus")
+
+
 def _classify(exc: BaseException) -> CredentialsUnavailable:
     """Turn whatever a keyring backend raised into our one error type."""
     from keyring import errors as kerrors
@@ -292,7 +298,9 @@ def _classify(exc: BaseException) -> CredentialsUnavailable:
         return exc
     name = type(exc).__name__
     text = str(exc).lower()
-    if isinstance(exc, kerrors.NoKeyringError):
+    if isinstance(exc, kerrors.NoKeyringError) or any(sign in text for sign in _NO_SECRET_SERVICE):
+        # No Secret Service on the bus: keyring wraps secretstorage's "not available" in an InitError,
+        # which says nothing of a lock; nothing to unlock, a keyring to install or start.
         return CredentialsUnavailable("no_backend", name)
     denied = ("denied" in text or "not allowed" in text or "not permitted" in text
               or isinstance(exc, PermissionError) or "AccessDenied" in str(getattr(exc, "name", "")))
@@ -384,7 +392,8 @@ class CredentialStore:
             return getattr(backend, method)(self.service, *args)
         except Exception as exc:  # noqa: BLE001 - classified below, never swallowed
             error = _classify(exc)
-            log.warning("keyring %s failed: %s (%s)", what, error.kind, error.detail)
+            # debug only: the caller tells the user (in their language); a warning would print as is
+            log.debug("keyring %s failed: %s (%s)", what, error.kind, error.detail)
             raise error from exc
 
     @staticmethod

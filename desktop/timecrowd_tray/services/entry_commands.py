@@ -18,6 +18,7 @@ sent yet (``id`` null): a script can fix or drop it before it is sent.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,12 @@ def entry_ref_text(ref: EntryRef) -> str:
 
 if TYPE_CHECKING:
     from .commands import Commands
+
+
+def as_answered(entry: DayEntry, answer: dict[str, Any]) -> DayEntry:
+    """``entry`` as the answer leaves it: confirmed by the server (nothing pending) when done, its change
+    still waiting when queued (the answer is read after the outbox row is cleared, not before)."""
+    return replace(entry, pending=None if answer.get("outcome") == "done" else entry.pending)
 
 ENTRY_OPS = frozenset({"log", "add", "edit", "delete", "today"})
 #: How long a command may read the server (a day, an entry) before it answers "unreachable".
@@ -121,7 +128,7 @@ class EntryCommands:
     async def _answer(self, result: Any, action: str, entry: DayEntry | None) -> dict[str, Any]:
         answer = await self.c.answer(result, action, started=None)
         if entry is not None and answer.get("ok"):
-            answer["entry"] = self.entry_doc(entry)
+            answer["entry"] = self.entry_doc(as_answered(entry, answer))
         return answer
 
     # -- commands --------------------------------------------------------------------------
@@ -174,9 +181,8 @@ class EntryCommands:
         if answer.get("ok") and result.recorded:
             made = self.service._outbox.resolve(result.intents[0])
             entry = DayEntry(EntryRef(made, result.intents[0]), task, started, stopped,
-                             (comment or "").strip() or None if isinstance(comment, str) else None,
-                             "add" if made is None else None)
-            answer["entry"] = self.entry_doc(entry)
+                             (comment or "").strip() or None if isinstance(comment, str) else None, "add")
+            answer["entry"] = self.entry_doc(as_answered(entry, answer))
         return answer
 
     async def _find(self, entry_id: int) -> DayEntry | dict[str, Any]:
@@ -223,7 +229,7 @@ class EntryCommands:
         if isinstance(entry, dict):
             return entry
         if delete:
-            return await self._answer(self.service.request_delete(entry), "deleted", entry)
+            return await self._answer(self.service.request_delete(entry), "deleted", replace(entry, pending="delete"))
         now = self._now()
         day = entry.started_at.astimezone(now.tzinfo).date()
         started = parse_clock(str(request["from"]), day=day, now=now) if request.get("from") else None
@@ -256,8 +262,27 @@ class EntryCommands:
             return task
         state = self.service.state
         if state.is_running and state.task is not None and state.task.id == task.id:
-            return {"ok": True, "outcome": "done", "action": "already_running", "status": self.c.status()}
+            return await self._move_running_start(at)
         before = self.c.status() if state.is_running else None
         result = self.service.request_start(task, at=at, allow_overlap=bool(request.get("allow_overlap")))
         return await self.c.answer(result, "switched" if before else "started", stopped=before, started=task)
 
+
+    async def _move_running_start(self, at: datetime) -> dict[str, Any]:
+        """``start TASK --at T`` while TASK runs: "I started at T", so the running entry's start moves there
+        (the edit path: its rules, its outbox, its answer), never a silent "already running"."""
+        ref = self.service.state.ref
+        running = next((row for row in self.service._day_entries.known_spans()
+                        if row.is_running and ref is not None
+                        and row.ref.matches(ref.entry_id, ref.local_id)), None)
+        if running is None:
+            return self.c.refused("the running entry is not known here yet; move its start with "
+                                  "`timecrowd-tray edit ID --from HH:MM` (`timecrowd-tray log` shows its ID)",
+                                  "not_found")
+        result = self.service.request_edit(running, started_at=at)
+        if not result.recorded and not result.refused:
+            return {"ok": True, "outcome": "done", "action": "already_running", "status": self.c.status()}
+        answer = await self._answer(result, "moved_start", replace(running, started_at=at, pending="edit"))
+        if answer.get("ok"):
+            answer["task"] = self.c._task_doc(running.task)
+        return answer

@@ -103,10 +103,10 @@ class OutOfProcessCredentialStore(CredentialStore):
             return answer.get("value")
         kind = answer.get("kind")
         error = CredentialsUnavailable(
-            kind if kind in ("no_backend", "locked", "denied") else "other",
+            kind if kind in ("no_backend", "locked", "denied", "timeout") else "other",
             str(answer.get("detail") or ""),
             user_message=answer.get("user_message") if isinstance(answer.get("user_message"), str) else None)
-        log.warning("keyring %s failed: %s (%s)", what, error.kind, error.detail)
+        log.debug("keyring %s failed: %s (%s)", what, error.kind, error.detail)  # the caller tells the user
         raise error
 
 
