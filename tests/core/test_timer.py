@@ -276,3 +276,12 @@ def test_signed_out_by_the_server_still_counts_what_the_outbox_keeps():
                                                       task=Task(id=3, title="x", team_id=1)))
     out = T.signed_out(state, "expired")
     assert out.phase is T.Phase.SIGNED_OUT and out.pending_count == 1 and out.task is None
+
+
+def test_a_comment_given_with_its_stop_counts_as_one_action_with_it():
+    s = T.action_requested(running_state(entry(9, A, at(0))), stop(1, EntryRef(9), 10, A))
+    with_comment = PendingAction(ref=2, kind=ActionKind.COMMENT, at=at(10), target=EntryRef(9), after=1)
+    s = T.action_requested(s, with_comment)
+    assert len(s.pending) == 2 and s.pending_count == 1   # `stop --comment` offline: one change waits
+    later = PendingAction(ref=3, kind=ActionKind.COMMENT, at=at(20), target=EntryRef(9))
+    assert T.action_requested(s, later).pending_count == 2  # a comment of its own is an action of its own

@@ -91,6 +91,7 @@ class PendingAction:
     task: Task | None = None       # START/CREATE: the task to run; STOP: the task being stopped
     target: EntryRef | None = None  # STOP/COMMENT/EDIT/DELETE: the entry it applies to
     started_at: datetime | None = None  # EDIT: the new start it gives its entry (None: unchanged)
+    after: int | None = None       # COMMENT: the outbox row of the stop it came with (one action with it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +166,15 @@ def _view_of(entry: TimeEntry | None) -> _View | None:
     return _View(entry.task, entry.started_at, entry.id, None, entry.html_url, entry.comment)
 
 
+def action_count(pending: tuple[PendingAction, ...]) -> int:
+    """The user's actions among ``pending``: a comment given with its stop (``stop --comment``) is part of it."""
+    refs = {p.ref for p in pending}
+    return sum(1 for p in pending if p.after is None or p.after not in refs)
+
+
 def _project(state: TimerState) -> TimerState:
     base: dict[str, Any] = dict(task=None, started_at=None, stopped_at=None, entry_id=None, local_ref=None,
-                html_url=None, comment=None, pending_count=len(state.pending))
+                html_url=None, comment=None, pending_count=action_count(state.pending))
     if state.user is None:
         return replace(state, phase=Phase.SIGNED_OUT, **base)
     view = _view_of(state.server_entry)
@@ -218,7 +225,7 @@ def signed_out(state: TimerState, reason: str | None = None) -> TimerState:
     """Back to SIGNED_OUT: everything account-specific forgotten but how many of the account's
     actions the outbox still keeps (``pending_count``: a 401 right after a click must not say
     "nothing pending" while the click waits there to be sent after the next sign-in)."""
-    return replace(initial(reason), offline=state.offline, pending_count=len(state.pending))
+    return replace(initial(reason), offline=state.offline, pending_count=action_count(state.pending))
 
 
 def signing_in(state: TimerState) -> TimerState:

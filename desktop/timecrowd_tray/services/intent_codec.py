@@ -270,4 +270,5 @@ def pending_action(intent: Intent, *, resolve: Callable[[int], int | None],
             ref = EntryRef(resolved, ref.local_id)
     new_start = changes(intent.payload).started_at if intent.kind is ActionKind.EDIT else None
     return PendingAction(intent.id, intent.kind, at, task=task(intent.payload), target=ref,
-                         started_at=datetime.fromtimestamp(new_start, tz=UTC) if new_start is not None else None)
+                         started_at=datetime.fromtimestamp(new_start, tz=UTC) if new_start is not None else None,
+                         after=comes_after(intent.payload))
