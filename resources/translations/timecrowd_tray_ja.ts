@@ -250,12 +250,16 @@
             <translation>読み込み中…</translation>
         </message>
         <message>
+            <source>Part of this day could not be loaded.</source>
+            <translation>この日の作業記録の一部を読み込めませんでした。</translation>
+        </message>
+        <message>
             <source>Could not load this day: %1</source>
             <translation>この日の作業記録を読み込めませんでした：%1</translation>
         </message>
         <message>
-            <source>Part of this day could not be loaded: %1</source>
-            <translation>この日の作業記録の一部を読み込めませんでした：%1</translation>
+            <source>Could not load this day.</source>
+            <translation>この日の作業記録を読み込めませんでした。</translation>
         </message>
         <message>
             <source>No entries on this day. Add one with “Add entry…” (Ctrl+N).</source>
@@ -594,7 +598,7 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>↑↓ choose · Enter start · Esc close</source>
-            <translation>↑↓ 選択 · Enter 開始 · Esc 閉じる</translation>
+            <translation>↑↓ で選択 · Enter で開始 · Esc で閉じる</translation>
         </message>
         <message>
             <source>Command</source>
@@ -610,23 +614,23 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>↑↓ choose · Enter create · Esc close</source>
-            <translation>↑↓ 選択 · Enter 作成 · Esc 閉じる</translation>
+            <translation>↑↓ で選択 · Enter で作成 · Esc で閉じる</translation>
         </message>
         <message>
             <source>↑↓ choose · Enter open · Esc close</source>
-            <translation>↑↓ 選択 · Enter 開く · Esc 閉じる</translation>
+            <translation>↑↓ で選択 · Enter で開く · Esc で閉じる</translation>
         </message>
         <message>
             <source>↑↓ move · Enter choose · Esc close</source>
-            <translation>↑↓ 移動 · Enter 決定 · Esc 閉じる</translation>
+            <translation>↑↓ で移動 · Enter で決定 · Esc で閉じる</translation>
         </message>
         <message>
             <source>No task matches · ↓ then Enter to create it · Esc close</source>
-            <translation>一致するタスクはありません · ↓ を押して Enter で新しいタスクを作成 · Esc 閉じる</translation>
+            <translation>一致するタスクはありません · ↓ を押して Enter で新しいタスクを作成 · Esc で閉じる</translation>
         </message>
         <message>
             <source>No task matches · Esc close</source>
-            <translation>一致するタスクはありません · Esc 閉じる</translation>
+            <translation>一致するタスクはありません · Esc で閉じる</translation>
         </message>
         <message>
             <source>Create “%1”</source>
@@ -1134,6 +1138,54 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>{reason}（サーバー：{api_base}）</translation>
         </message>
         <message>
+            <source>(use --allow-overlap to start anyway)</source>
+            <translation>（それでも開始するには --allow-overlap を付けてください）</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused the start of “{task}”: {reason}</source>
+            <translation>TimeCrowd が「{task}」の開始を拒否しました：{reason}</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused the stop of “{task}”: {reason}</source>
+            <translation>TimeCrowd が「{task}」の停止を拒否しました：{reason}</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused the new start time of “{task}”: {reason}</source>
+            <translation>TimeCrowd が「{task}」の開始時刻の変更を拒否しました：{reason}</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused the start: {reason}</source>
+            <translation>TimeCrowd が開始を拒否しました：{reason}</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused the stop: {reason}</source>
+            <translation>TimeCrowd が停止を拒否しました：{reason}</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused the new start time: {reason}</source>
+            <translation>TimeCrowd が開始時刻の変更を拒否しました：{reason}</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused the new entry: {reason}</source>
+            <translation>TimeCrowd が作業記録の追加を拒否しました：{reason}</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused the change to the entry: {reason}</source>
+            <translation>TimeCrowd が作業記録の変更を拒否しました：{reason}</translation>
+        </message>
+        <message>
+            <source>TimeCrowd refused the deletion of the entry: {reason}</source>
+            <translation>TimeCrowd が作業記録の削除を拒否しました：{reason}</translation>
+        </message>
+        <message>
+            <source>⏸ queued: {task} is already running; its start will be moved to {since}: {why}</source>
+            <translation>⏸ 未送信：「{task}」はすでに計測中です。開始時刻を {since} に変更します：{why}</translation>
+        </message>
+        <message>
+            <source>▶ {task} was already running: its start is now {since}</source>
+            <translation>▶ 「{task}」はすでに計測中でした。開始時刻を {since} に変更しました</translation>
+        </message>
+        <message>
             <source>⏸ queued: stopped {task}; it will be sent with the time you asked ({at}): {why}</source>
             <translation>⏸ 未送信：「{task}」の停止。操作した時刻（{at}）で後から送信します。{why}</translation>
         </message>
@@ -1322,6 +1374,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>local-{id} という未送信の作業記録はありません。送信済みであれば、「timecrowd-tray log」で表示される ID を指定してください</translation>
         </message>
         <message>
+            <source>the running entry is not known here yet; move its start with `timecrowd-tray edit ID --from HH:MM` (`timecrowd-tray log` shows its ID)</source>
+            <translation>計測中の作業記録をまだ読み込めていません。`timecrowd-tray edit ID --from HH:MM` で開始時刻を変更してください（ID は `timecrowd-tray log` で確認できます）</translation>
+        </message>
+        <message>
             <source>not signed in</source>
             <translation>サインインしていません</translation>
         </message>
@@ -1483,19 +1539,19 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         </message>
         <message>
             <source>expected a whole number of minutes (0: off)</source>
-            <translation>分を整数で指定してください（0 でオフ）</translation>
+            <translation>分を整数で指定してください。0 にするとオフになります</translation>
         </message>
         <message>
             <source>expected a whole number of hours (0: off)</source>
-            <translation>時間を整数で指定してください（0 でオフ）</translation>
+            <translation>時間を整数で指定してください。0 にするとオフになります</translation>
         </message>
         <message>
             <source>expected between {low} and {high} minutes (0: off)</source>
-            <translation>{low}〜{high} 分の範囲で指定してください（0 でオフ）</translation>
+            <translation>{low}〜{high} 分の範囲で指定してください。0 にするとオフになります</translation>
         </message>
         <message>
             <source>expected between {low} and {high} hours (0: off)</source>
-            <translation>{low}〜{high} 時間の範囲で指定してください（0 でオフ）</translation>
+            <translation>{low}〜{high} 時間の範囲で指定してください。0 にするとオフになります</translation>
         </message>
         <message>
             <source>expected working hours such as 09:00-18:00</source>

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
-from timecrowd_tray.ui import entries_table as cols, entries_window as window_mod
+from timecrowd_tray.ui import day_freshness as freshness_mod, entries_table as cols, entries_window as window_mod
 from timecrowd_tray.ui.entries_window import EntriesWindow
 
 from .conftest import flush_deletes, ime_commit
-from .entries_fake import LOGIN, REVIEW, TRIAGE, FakeEntries, a_day, at, entry
+from .entries_fake import LOGIN, REVIEW, TRIAGE, FakeDayLoad, FakeEntries, a_day, at, entry
 
 TODAY = date(2025, 10, 21)
 
@@ -425,3 +426,172 @@ def test_the_date_picker_reads_as_each_language_writes_a_date(qtbot, aloop, qapp
         translations.apply("en")
         for translator in translations._installed:  # noqa: SLF001
             QCoreApplication.removeTranslator(translator)
+
+
+# -- the day stays fresh by itself: timer changes, an incomplete load ------------------------------------
+
+
+class LiveFake(FakeEntries):
+    """The fake with the service's state listeners and a queue of loads to give (else the day as it is)."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.state = SimpleNamespace(phase="idle", task=None, started_at=None, stopped_at=None, entry_id=None,
+                                     local_ref=None, server_entry=None, pending_count=0, offline=False)
+        self.state_listeners = []
+        self.answers = []  # FakeDayLoad or an exception, given (in order) before the day as it is
+
+    def add_listener(self, callback):
+        self.state_listeners.append(callback)
+        return lambda: self.state_listeners.remove(callback)
+
+    def set_state(self, **changes):
+        self.state = replace_ns(self.state, **changes)
+        for listener in list(self.state_listeners):
+            listener(self.state)
+
+    async def load_day(self, day):
+        if self.answers:
+            self.loads.append(day)
+            await asyncio.sleep(0)
+            answer = self.answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+        return await super().load_day(day)
+
+    def emit(self, event):
+        for listener in list(self.listeners):
+            listener(event)
+
+
+def replace_ns(ns, **changes):
+    return SimpleNamespace(**{**vars(ns), **changes})
+
+
+@pytest.fixture
+def live(qtbot, aloop, monkeypatch):
+    monkeypatch.setattr(freshness_mod, "DEBOUNCE_MS", 10)
+    model = LiveFake(now=at(TODAY, 14))
+    model.days[TODAY] = a_day(TODAY, running=False)
+    window = EntriesWindow(model, now=lambda: model.now, start_task=lambda task: None)
+    window.open()
+    qtbot.waitUntil(lambda: window.table_model.rowCount() == 2, timeout=5000)
+    yield model, window
+    window.shutdown()
+    window.deleteLater()
+    flush_deletes()
+
+
+def test_a_start_made_through_the_engine_shows_in_the_open_window(qtbot, live):
+    model, window = live
+    # `timecrowd-tray start` goes through the app's engine: only its state says so (no DayChanged)
+    model.days[TODAY] = [*a_day(TODAY, running=False), entry(104, REVIEW, at(TODAY, 14), None)]
+    model.set_state(phase="starting", task=REVIEW, started_at=at(TODAY, 14), local_ref=9)
+    qtbot.waitUntil(lambda: window.table_model.rowCount() == 3, timeout=3000)
+    loads = len(model.loads)
+    model.set_state(offline=True)  # not a timer change: the day is not read again
+    qtbot.wait(50)
+    assert len(model.loads) == loads
+    model.days[TODAY] = a_day(TODAY, running=False)
+    model.set_state(phase="idle", task=None, started_at=None, local_ref=None)  # and the stop
+    qtbot.waitUntil(lambda: window.table_model.rowCount() == 2, timeout=3000)
+
+
+def test_a_burst_of_timer_changes_reads_the_day_once(qtbot, live):
+    model, window = live
+    loads = len(model.loads)
+    model.set_state(phase="starting", task=REVIEW, started_at=at(TODAY, 14), local_ref=9)
+    model.set_state(phase="running", entry_id=104)
+    model.set_state(pending_count=0, server_entry="104")
+    qtbot.waitUntil(lambda: len(model.loads) > loads, timeout=3000)
+    qtbot.wait(50)
+    assert len(model.loads) == loads + 1
+
+
+def test_a_timer_change_on_another_day_does_not_reload(qtbot, live):
+    model, window = live
+    window.show_day(TODAY - timedelta(days=3))
+    qtbot.waitUntil(lambda: window.day == TODAY - timedelta(days=3) and not window.navigator.status_label.text(),
+                    timeout=3000)
+    loads = len(model.loads)
+    model.set_state(phase="running", task=REVIEW, started_at=at(TODAY, 14), entry_id=104)
+    qtbot.wait(60)
+    assert len(model.loads) == loads
+
+
+@pytest.mark.parametrize("name", ["StartedElsewhere", "StoppedElsewhere", "SwitchedElsewhere", "SyncedPending"])
+def test_a_change_seen_elsewhere_or_confirmed_reloads_the_day(qtbot, live, name):
+    from timecrowd_tray.services import events
+
+    model, window = live
+    model.days[TODAY] = [entry(101, LOGIN, at(TODAY, 9), at(TODAY, 10))]
+    running = SimpleNamespace(started_at=at(TODAY, 13), task=REVIEW)
+    event = {"StartedElsewhere": lambda: events.StartedElsewhere(running),
+             "StoppedElsewhere": lambda: events.StoppedElsewhere(REVIEW, running),
+             "SwitchedElsewhere": lambda: events.SwitchedElsewhere(running, LOGIN),
+             "SyncedPending": lambda: events.SyncedPending(1)}[name]()
+    model.emit(event)
+    qtbot.waitUntil(lambda: window.table_model.rowCount() == 1, timeout=3000)
+
+
+SERVICE_SENTENCE = "この日の作業記録の一部を読み込めませんでした（Service Unavailable）。"
+
+
+def test_an_incomplete_day_says_the_services_sentence_once(qtbot, live):
+    model, window = live
+    model.answers = [FakeDayLoad(TODAY, [], complete=False, error=SERVICE_SENTENCE)]
+    window.reload()
+    qtbot.waitUntil(lambda: window.load_error is not None, timeout=3000)
+    assert window.navigator.status_label.text() == SERVICE_SENTENCE
+    model.answers = [FakeDayLoad(TODAY, [], complete=False, error=None)]
+    window.reload()
+    qtbot.waitUntil(lambda: window.navigator.status_label.text() == "Part of this day could not be loaded.",
+                    timeout=3000)
+
+
+def test_a_failed_load_says_one_sentence(qtbot, live):
+    from timecrowd_tray.api import errors
+
+    model, window = live
+    model.answers = [errors.ServerError("Service Unavailable", status=503)]
+    window.reload()
+    qtbot.waitUntil(lambda: window.navigator.status_label.text().startswith("Could not load this day"),
+                    timeout=3000)
+    assert window.navigator.status_label.text().count("Could not load") == 1
+    model.answers = [RuntimeError("boom")]
+    window.reload()
+    qtbot.waitUntil(lambda: window.navigator.status_label.text() == "Could not load this day.", timeout=3000)
+
+
+def test_an_incomplete_day_is_read_again_by_itself_with_a_growing_wait(qtbot, live, monkeypatch):
+    model, window = live
+    monkeypatch.setattr(freshness_mod, "RETRY_FIRST_MS", 20)
+    monkeypatch.setattr(freshness_mod, "RETRY_MAX_MS", 40)
+    model.answers = [FakeDayLoad(TODAY, [], complete=False, error=SERVICE_SENTENCE)] * 3
+    window.reload()
+    qtbot.waitUntil(lambda: window.freshness.retry_ms == 40, timeout=3000)  # 20, then 40: bounded
+    # the faults cleared: the next try reads the whole day, and the retries stop
+    qtbot.waitUntil(lambda: window.load_error is None and window.table_model.rowCount() == 2, timeout=3000)
+    assert window.navigator.status_label.text() == "" and not window.freshness.retry.isActive()
+
+
+def test_no_retry_while_offline_and_back_online_reads_the_day_at_once(qtbot, live, monkeypatch):
+    from timecrowd_tray.services import events
+
+    model, window = live
+    monkeypatch.setattr(freshness_mod, "RETRY_FIRST_MS", 20)
+    model.set_state(offline=True)
+    model.answers = [FakeDayLoad(TODAY, [], complete=False, error=SERVICE_SENTENCE)]
+    window.reload()
+    qtbot.waitUntil(lambda: window.load_error is not None, timeout=3000)
+    loads = len(model.loads)
+    qtbot.wait(80)
+    assert len(model.loads) == loads  # offline: no try until it answers
+    model.set_state(offline=False)
+    model.emit(events.BackOnline())
+    qtbot.waitUntil(lambda: window.load_error is None and window.table_model.rowCount() == 2, timeout=3000)
+    loads = len(model.loads)
+    model.emit(events.BackOnline())  # a complete day is not read again for that
+    qtbot.wait(50)
+    assert len(model.loads) == loads

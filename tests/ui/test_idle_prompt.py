@@ -257,3 +257,25 @@ def test_a_forgotten_timer_notice_shows_the_accounts_times(qtbot, app_under_test
     assert feature.notices.window.buttons["act"].text() == f"End at {tokyo_clock(last_active)}"
     feature.notices.choose("dismiss")
     run_async(qtbot, feature.aclose())
+
+
+def test_the_error_line_grows_the_prompt_and_nothing_is_cut_off(qtbot):
+    from zoneinfo import ZoneInfo
+
+    from timecrowd_tray.core.idle import AwayReason, Pending
+    from timecrowd_tray.ui.idle_prompt import IdlePrompt
+
+    from support.layouts import layout_problems
+
+    left = 1761019380.0
+    prompt = IdlePrompt(Pending(left, left + 44 * 60, AwayReason.IDLE, entry=None),  # type: ignore[arg-type]
+                        "ログイン画面の改修（お客様向けの新しいサインイン画面）", ZoneInfo("Asia/Tokyo"))
+    qtbot.addWidget(prompt)
+    prompt.popup()
+    qtbot.waitExposed(prompt, timeout=5000)
+    height = prompt.height()
+    prompt.say("That time is before the entry started. " * 3)  # a long one, wrapped over lines
+    QApplication.processEvents()
+    assert prompt.height() > height
+    assert layout_problems(prompt) == []
+    prompt.closing = True

@@ -154,7 +154,7 @@ def entries_window(ctx: Any, *, messages_shown: bool = False) -> QWidget:
     if messages_shown:  # the longest notice: an overlap, with its button
         window.notice.show_notice(window.reports.queued_text("network"), "warning",
                                   action=window.tr("Save anyway"), on_action=lambda: None)
-        window.navigator.set_status(window.tr("Part of this day could not be loaded: %1").replace("%1", "HTTP 503"))
+        window.navigator.set_status(messages.tr(messages.DAY_INCOMPLETE, reason="HTTP 503"))
     return window
 
 
@@ -167,6 +167,24 @@ def add_entry_dialog(ctx: Any, *, messages_shown: bool = False) -> QWidget:
         dialog.stop_edit.setText("12:30")
         dialog.save()
     return dialog
+
+
+def idle_prompt(ctx: Any, *, messages_shown: bool = False) -> QWidget:
+    """The away prompt, as it pops up; with messages: after "Stop at…" with a time it refused."""
+    from zoneinfo import ZoneInfo
+
+    from timecrowd_tray.core.idle import AwayReason, Pending
+    from timecrowd_tray.ui.idle_prompt import IdlePrompt
+
+    left = 1761019380.0  # 2025-10-21 13:03 in Tokyo
+    pending = Pending(left, left + 44 * 60, AwayReason.IDLE, entry=None)  # type: ignore[arg-type]
+    prompt = IdlePrompt(pending, TASKS[0].title, ZoneInfo("Asia/Tokyo"))
+    prompt.popup()
+    if messages_shown:
+        ctx.qtbot.waitExposed(prompt, timeout=5000)
+        prompt.say(QCoreApplication.translate("IdlePromptHost", "That time is before the entry started."))
+    prompt.closing = True  # the test closes it (an unanswered prompt ignores a close)
+    return prompt
 
 
 def pending_window(ctx: Any, *, messages_shown: bool = False) -> QWidget:
@@ -191,6 +209,8 @@ WINDOWS: dict[str, tuple[Callable[..., QWidget], bool]] = {
     "entries+messages": (entries_window, True),
     "add_entry": (add_entry_dialog, False),
     "add_entry+messages": (add_entry_dialog, True),
+    "idle": (idle_prompt, False),
+    "idle+messages": (idle_prompt, True),
     "pending": (pending_window, False),
     "pending+messages": (pending_window, True),
     "comment": (comment_dialog, False),

@@ -2,7 +2,8 @@
 
 One day at a time (:mod:`.day_navigator`). The day loads in the background (a coroutine on
 the qasync loop): "Loading…" shows and the last rows stay until the new ones arrive; a newer
-day cancels an older day's load, so paging through a month never waits on each day.
+day cancels an older day's load, so paging through a month never waits on each day. It is read
+again by itself when the timer changes it or after an incomplete load (:mod:`.day_freshness`).
 
 Edits (start, end and comment typed in the table; the task cell opens the task palette; a
 bar edge dragged on the timeline; "Add entry…", or a gap picked on the timeline) are checked
@@ -37,10 +38,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..api import errors
 from ..core.clock_input import ClockInputError, parse_clock
 from ..core.models import Task
 from ..core.today import user_timezone
+from ..services.messages import api_error_text
 from . import entries_table as cols
+from .day_freshness import DayFreshness
 from .day_navigator import DayNavigator
 from .day_totals_view import DayTotalsView
 from .entries_model import EntriesModel
@@ -145,6 +149,8 @@ class EntriesWindow(QWidget):
         self.notice = NoticeBar()
         layout.addWidget(self.notice)
         self.reports = EntryReports(model, self.notice, reload=self.reload, show_change=self._show_change, parent=self)
+        self.freshness = DayFreshness(model, reload=self.reload, day=lambda: self.day, tz=lambda: self.tz,
+                                      now=self.now, shown=self.isVisible, parent=self)
 
         self.ticker = QTimer(self)  # the running entry's duration, the now line, the totals
         self.ticker.setInterval(1000)
@@ -152,7 +158,7 @@ class EntriesWindow(QWidget):
         for keys, slot in ((QKeySequence("Alt+Left"), self.navigator.previous),
                            (QKeySequence("Alt+Right"), self.navigator.next),
                            (QKeySequence("Ctrl+N"), lambda: self.open_add()),
-                           (QKeySequence(QKeySequence.StandardKey.Undo), self.undo),
+                           (QKeySequence(QKeySequence.StandardKey.Undo), self.notice.trigger),
                            (QKeySequence(QKeySequence.StandardKey.Refresh), self.reload),
                            (QKeySequence("Ctrl+R"), self.reload),
                            (QKeySequence("Ctrl+Return"), self.continue_current),
@@ -186,6 +192,7 @@ class EntriesWindow(QWidget):
         if self._load_task is not None and not self._load_task.done():
             self._load_task.cancel()
         self.navigator.set_status(self.tr("Loading…"))
+        self.freshness.loading()
         self._load_task = asyncio.ensure_future(self._load(self.day))
 
     async def _load(self, day: date) -> None:
@@ -195,23 +202,29 @@ class EntriesWindow(QWidget):
             raise
         except Exception as exc:  # noqa: BLE001 - said in the window; the last rows stay
             log.warning("loading the entries of %s: %s", day, exc)
-            if day == self.day:
-                self.navigator.set_status(self.tr("Could not load this day: %1").replace("%1", str(exc)))
+            if day == self.day and not self._shut:
+                self.load_error = self._failure_text(exc)
+                self.navigator.set_status(self.load_error)
+                self.freshness.loaded(False)
             return
         if day != self.day or self._shut:
             return
         self.set_load(load)
 
     def set_load(self, load: Any) -> None:
-        """Show a :class:`DayLoad` (what :meth:`_load` got; the benchmark calls it directly)."""
+        """Show a :class:`DayLoad` (:meth:`_load`'s, or the benchmark's); its error, a whole sentence, as is."""
         self.day = load.day
         self.entries = list(load.entries)
         self.hidden &= {e.ref for e in self.entries}
-        self.load_error = None if load.complete else (load.error or "")
-        self.navigator.set_status("" if load.complete else self.tr("Part of this day could not be loaded: %1")
-                                  .replace("%1", load.error or ""))
+        self.load_error = None if load.complete else (load.error or self.tr("Part of this day could not be loaded."))
+        self.navigator.set_status(self.load_error or "")
+        self.freshness.loaded(load.complete)
         self._render()
         self.loaded.emit(load.day)
+
+    def _failure_text(self, exc: Exception) -> str:  # an API error's text is a reason, not a sentence
+        return self.tr("Could not load this day: %1").replace("%1", api_error_text(exc)) \
+            if isinstance(exc, errors.ApiError) else self.tr("Could not load this day.")
 
     def _render(self) -> None:
         current = self.current_entry()
@@ -250,6 +263,7 @@ class EntriesWindow(QWidget):
             self._render()  # midnight passed: the next day's button
 
     def _on_event(self, event: object) -> None:
+        self.freshness.service_event(event)  # a timer change, the service back online: read the day again
         if type(event).__name__ == "DayChanged":
             day = getattr(event, "day", None)
             if day is None or day == self.day:
@@ -453,9 +467,6 @@ class EntriesWindow(QWidget):
         self.entries = [marked if e.ref == entry.ref else e for e in self.entries]
         self._render()
 
-    def undo(self) -> None:
-        self.notice.trigger()
-
     # -- showing ------------------------------------------------------------------------------
 
     def open(self, day: date | None = None) -> None:
@@ -481,6 +492,7 @@ class EntriesWindow(QWidget):
         if self._load_task is not None and not self._load_task.done():
             self._load_task.cancel()
         self.reports.cancel()
+        self.freshness.stop()
         self._unsubscribe()
         if self._chooser is not None:
             self._chooser.deleteLater()

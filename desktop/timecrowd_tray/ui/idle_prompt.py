@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -59,6 +60,7 @@ class IdlePrompt(QDialog):
         self.setWindowTitle(self.tr("Time away"))
         self.closing = False  # set by the host when the decision went (answered here, or from the shell)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # never smaller than its texts
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.task = QLabel(task_title, self)
@@ -109,10 +111,22 @@ class IdlePrompt(QDialog):
         self.message.setText(text.replace("%2", left if stopped else length))
         if not self.time_edit.text():
             self.time_edit.setText(left)
+        self.fit()
 
     def say(self, text: str) -> None:
         self.note.setText(text)
         self.note.show()
+        self.fit()
+
+    def fit(self) -> None:
+        """Grow to show every line (a wrapped message, the note just shown) at the width it has."""
+        layout = self.layout()
+        layout.activate()
+        width = max(self.width(), layout.totalMinimumSize().width())
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        self.setMinimumHeight(height)
+        if height > self.height() or width > self.width():
+            self.resize(width, max(height, self.height()))
 
     def reject(self) -> None:
         """Esc or the close button: ignored. An unanswered prompt keeps the away time out of the count,
