@@ -218,6 +218,6 @@ def test_the_shell_speaks_japanese(app, emulator, qtbot, tmp_path):  # noqa: F81
     added = run_cli("add", "--task", str(task), "--from", "9:00", "--to", "10:00", "--date", DAY, env=ja,
                     qtbot=qtbot)
     assert added.returncode == EXIT_OK
-    assert added.stdout.startswith("+ 「Deploy to staging（株式会社デモ）」09:00–10:00 を追加しました")
+    assert added.stdout.startswith("+ 「Deploy to staging（株式会社デモ）」09:00〜10:00 を追加しました")
     log = run_cli("log", "--date", DAY, env=ja, qtbot=qtbot)
     assert "合計 1:00:00" in log.stdout

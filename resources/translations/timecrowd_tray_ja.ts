@@ -1206,6 +1206,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>■ 「{task}」を停止しました</translation>
         </message>
         <message>
+            <source>{start}–{end}</source>
+            <translation>{start}〜{end}</translation>
+        </message>
+        <message>
             <source>▶ running</source>
             <translation>▶ 計測中</translation>
         </message>
@@ -2026,6 +2030,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <source>Timeline of the day</source>
             <extracomment>TimeCrowd's category colours are numbers (1, 2, …): the palette they index, in order.</extracomment>
             <translation>この日のタイムライン</translation>
+        </message>
+        <message>
+            <source>%1–%2</source>
+            <translation>%1〜%2</translation>
         </message>
         <message>
             <source>Free %1–%2 (%3): click to add an entry</source>

@@ -88,7 +88,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _span(entry: dict[str, Any]) -> str:
     end = clock_of(entry.get("stopped_at")) if entry.get("stopped_at") else "…"
-    return f"{clock_of(entry.get('started_at'))}–{end}"
+    return tr("{start}–{end}").format(start=clock_of(entry.get("started_at")), end=end)  # ja: 〜
 
 
 def _hms(seconds: Any) -> str:

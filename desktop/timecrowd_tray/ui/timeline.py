@@ -295,7 +295,8 @@ class Timeline(QWidget):
             entry, _edge = self._entry_at(event.position().x())
             if entry is not None and self.tz is not None:
                 end = entry.stopped_at or self.now
-                span = f"{_clock(entry.started_at, self.tz)}–{_clock(end, self.tz) if end else ''}"
+                span = self.tr("%1–%2").replace("%1", _clock(entry.started_at, self.tz)).replace(
+                    "%2", _clock(end, self.tz) if end else "")  # ja: 〜
                 QToolTip.showText(event.globalPos(), f"{entry.task.title}\n{span}", self)
             else:
                 gap = self.gap_at(self.time_at(event.position().x()))
