@@ -30,7 +30,7 @@ from timecrowd_tray.cli import EXIT_CLOSED_PIPE, EXIT_ERROR, EXIT_OK, EXIT_QUEUE
 DAY = "2020-01-06"
 
 
-def _added(qtbot, emulator, start="9:00", end="10:00"):
+def _added(qtbot, emulator, start="9:00", end="10:00"):  # noqa: F811 - the fixture, passed on
     task = task_id_by_title(emulator.state, "Deploy to staging")
     added = run_cli("add", "--task", str(task), "--from", start, "--to", end, "--date", DAY, "--json", qtbot=qtbot)
     assert added.returncode == EXIT_OK, added.stderr
