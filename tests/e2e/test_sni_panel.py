@@ -165,10 +165,25 @@ def test_clicks_and_the_menu_over_dbusmenu_and_the_hosts_icon(sni):
         icon = wait_for(lambda: _host_icon(screen), 20, "the GTK host's tray bar")
         screen.click(*icon)
         wait_for(app.running, 15, "a running entry after clicking the host's icon")
+
+        client.item_call("SecondaryActivate", "ii", (0, 0))  # a middle click: the palette, an X window of ours
+        wait_for(lambda: screen.search("--pid", str(app.pid)), 15, "the palette's X window")
     finally:
         client.close()
-    names = screen.search("--classname", "timecrowd-tray")
-    assert not screen.search("--classname", "__main__.py") and names is not None
+    _assert_x_class_of_every_window(screen, app.pid)
+
+
+# What the X11 windows of the app are called (WM_CLASS, instance then class), under `python -m` too.
+X_CLASS = ("timecrowd-tray", "TimeCrowd Tray")
+
+
+def _assert_x_class_of_every_window(screen: VirtualScreen, pid: int) -> None:
+    """Every X window of the process ``pid`` (by _NET_WM_PID), as xprop reads it, has the app's WM_CLASS."""
+    windows = screen.search("--pid", str(pid))
+    assert windows, f"no X window with _NET_WM_PID {pid}"
+    for window in windows:
+        out = screen.run("xprop", "-display", screen.display or "", "-id", str(window), "WM_CLASS")
+        assert tuple(re.findall(r'"([^"]*)"', out)) == X_CLASS, f"window {window:#x}: {out.strip()}"
 
 
 def _host_icon(screen: VirtualScreen) -> tuple[int, int] | None:

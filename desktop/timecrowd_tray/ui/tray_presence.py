@@ -5,7 +5,9 @@ Without a system tray (GNOME without the AppIndicator extension)
 standard error, the log), and the icon docks by itself once a tray appears
 (Qt docks an icon whose ``show()`` was called when a tray host arrives). It
 notices at once on X11 (the icon's window is shown) and checks every 30
-seconds otherwise.
+seconds otherwise. An XEmbed tray that goes away (its host quit or crashed)
+is noticed the same way: Qt hides the icon's window, and the app says there
+is no tray until one appears again.
 
 On Linux it follows the StatusNotifierWatcher
 (:mod:`timecrowd_tray.platform.tray.sni_watch`): Qt registers an icon with it
@@ -22,7 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from .. import APP_NAME
 from .no_tray_notice import NoTrayNotice
@@ -52,6 +54,7 @@ class TrayPresence(QObject):
         self.no_tray_notice: NoTrayNotice | None = None
         self._tray_available: bool | None = None  # known since start(); None before (asked then)
         self._watching_app = False
+        self._tray_window: QWidget | None = None  # Qt's X11 icon window, followed for a tray going away
         self.tray_watch = QTimer(self)
         self.tray_watch.setInterval(TRAY_CHECK_MS)
         self.tray_watch.timeout.connect(self._check_tray)
@@ -61,7 +64,7 @@ class TrayPresence(QObject):
         self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         self._watch_panels()
         if self._tray_available:
-            self._hook_window()
+            self._tray_found()
         else:
             self._no_tray()
 
@@ -80,10 +83,13 @@ class TrayPresence(QObject):
         if self.no_tray_notice is not None:
             self.no_tray_notice.close()
         self._stop_watching_app()
+        self._follow_tray_window(None)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         if self._watching_app and event.type() == QEvent.Type.Show and is_tray_window(obj):
             QTimer.singleShot(0, self, self._check_tray)  # a tray host appeared: Qt docked the icon
+        elif obj is self._tray_window and event.type() == QEvent.Type.Hide:
+            QTimer.singleShot(0, self, self._check_tray_gone)  # the tray host went away: Qt undocked the icon
         return super().eventFilter(obj, event)
 
     # -- no tray ---------------------------------------------------------------------------------
@@ -168,7 +174,7 @@ class TrayPresence(QObject):
         self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         if self._tray_available:
             self._stop_tray_watch()
-            log.info("a system tray is available now: the icon is docked (XEmbed)")
+            log.info("tray: an XEmbed tray appeared: the icon is docked")
             icon = self._icon()
             if not icon.isVisible():
                 icon.show()
@@ -177,8 +183,32 @@ class TrayPresence(QObject):
     def _tray_found(self) -> None:
         """A tray shows the icon: hook its window (X11), take the no-tray notice down."""
         self._hook_window()
+        self._follow_tray_window(next((w for w in QApplication.topLevelWidgets() if is_tray_window(w)), None))
         if self.no_tray_notice is not None:
             self.no_tray_notice.close()
+
+    # -- an XEmbed tray that goes away ----------------------------------------------------------
+
+    def _follow_tray_window(self, window: QWidget | None) -> None:
+        """Watch Qt's X11 icon window for its hiding: Qt hides it when the XEmbed tray goes away."""
+        if window is self._tray_window:
+            return
+        if self._tray_window is not None:
+            self._tray_window.removeEventFilter(self)
+        self._tray_window = window
+        if window is not None:
+            window.installEventFilter(self)
+            window.destroyed.connect(self._tray_window_destroyed)
+
+    def _tray_window_destroyed(self, *_: object) -> None:
+        self._tray_window = None
+
+    def _check_tray_gone(self) -> None:
+        if self._watching_app or tray_window_shown() or QSystemTrayIcon.isSystemTrayAvailable():
+            return  # already waiting for a tray, or the icon shows somewhere still (or again)
+        log.info("tray: the XEmbed tray went away; the icon waits for a tray to appear")
+        self._tray_available = False
+        self._no_tray()
 
     def _stop_tray_watch(self) -> None:
         self.tray_watch.stop()

@@ -102,7 +102,7 @@ class TrayView(QObject):
         self.x11_window.tooltip_asked.connect(self._on_tooltip_asked)
         self.x11_window.panel_sampled.connect(self._on_panel_sampled)
         self.presence = TrayPresence(icon=lambda: self.tray, replace_icon=self.replace_icon,
-                                     hook_window=self.x11_window.hook, shortcut=shortcut,
+                                     hook_window=self._hook_x11_window, shortcut=shortcut,
                                      announce_no_tray=announce_no_tray,
                                      on_palette=lambda: self.palette_requested.emit(),
                                      on_quit=lambda: self.quit_requested.emit(), parent=self)
@@ -260,6 +260,18 @@ class TrayView(QObject):
         if dark != self._dark_panel:
             self._dark_panel = dark
             self.render()
+
+    def _hook_x11_window(self) -> None:
+        """Hook the docked icon's X11 window. Qt deletes that window when the XEmbed tray goes away
+        (and makes a new one for the next tray): the hook then lets go of it."""
+        known = self.x11_window.window
+        self.x11_window.hook()
+        window = self.x11_window.window
+        if window is not None and window is not known:
+            window.destroyed.connect(self._x11_window_destroyed)
+
+    def _x11_window_destroyed(self, *_: Any) -> None:
+        self.x11_window.window = None  # already gone with its event filter: nothing to release
 
     def paint_now(self) -> None:
         """After a click: paint the new icon now where Qt lets us (X11), before anything else runs."""
