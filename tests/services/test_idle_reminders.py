@@ -11,7 +11,7 @@ from timecrowd_tray.core.settings import SCHEMA
 from timecrowd_tray.platform.idle.base import PresenceEvent, PresenceKind
 from timecrowd_tray.services.reminders import Reminders
 
-from services.test_idle_watch import machine_in_utc, tokyo_clock, watching  # noqa: F401 - a fixture
+from services.idle_harness import machine_in_utc, tokyo_clock, watching  # noqa: F401 - a fixture
 from services.timer_harness import emulator_task, run, service_harness
 
 JST = timezone(timedelta(hours=9))  # FIXED_NOW is a Tuesday, 14:00 in Tokyo

@@ -10,17 +10,14 @@ from __future__ import annotations
 from timecrowd_tray.core.idle import Choice
 from timecrowd_tray.services import events as ev
 
-from services.test_idle_watch import away, watching
+from services.idle_harness import away, watching_a_running_entry
 from services.timer_harness import emulator_task, run, service_harness
 
 
 def test_a_stop_here_keeps_the_question_and_discard_trims_the_stopped_entry(tmp_path):
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            entry_id = h.svc.state.entry_id
-            watch, source = await watching(h, interval=3600)
+            watch, source, entry_id = await watching_a_running_entry(h)
             seen = []
             watch.add_listener(seen.append)
             left = await away(h, watch, source, 44 * 60)
@@ -47,10 +44,7 @@ def test_a_stop_here_keeps_the_question_and_discard_trims_the_stopped_entry(tmp_
 def test_a_switch_here_keeps_the_question_about_the_entry_it_ended(tmp_path):
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            entry_id = h.svc.state.entry_id
-            watch, source = await watching(h, interval=3600)
+            watch, source, entry_id = await watching_a_running_entry(h)
             left = await away(h, watch, source, 30 * 60)
             other = emulator_task(h.state, "1on1")
             assert h.svc.request_start(other).recorded
@@ -72,10 +66,7 @@ def test_a_switch_here_keeps_the_question_about_the_entry_it_ended(tmp_path):
 def test_keep_after_a_stop_here_changes_nothing(tmp_path):
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            entry_id = h.svc.state.entry_id
-            watch, source = await watching(h, interval=3600)
+            watch, source, entry_id = await watching_a_running_entry(h)
             await away(h, watch, source, 30 * 60)
             h.svc.request_stop()
             await h.synced()
@@ -91,9 +82,7 @@ def test_keep_after_a_stop_here_changes_nothing(tmp_path):
 def test_the_answer_own_stop_is_not_a_stop_here(tmp_path):
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            watch, source = await watching(h, interval=3600)
+            watch, source, _ = await watching_a_running_entry(h)
             await away(h, watch, source, 30 * 60)
             seen = []
             watch.add_listener(seen.append)

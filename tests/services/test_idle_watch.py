@@ -2,74 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import time
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from timecrowd_tray.core.idle import Choice
 from timecrowd_tray.core.timer import Phase
-from timecrowd_tray.platform.idle.base import IdleSource, PresenceEvent, PresenceKind
+from timecrowd_tray.platform.idle.base import PresenceEvent, PresenceKind
 from timecrowd_tray.services import events as ev
-from timecrowd_tray.services.idle_watch import IdleWatch
 
+from services.idle_harness import (  # noqa: F401 - machine_in_utc: a fixture
+    TOKYO,
+    away,
+    machine_in_utc,
+    tokyo_clock,
+    watching,
+    watching_a_running_entry,
+)
 from services.timer_harness import emulator_task, run, service_harness
-
-TOKYO = ZoneInfo("Asia/Tokyo")  # the emulator's demo account
-
-
-@pytest.fixture
-def machine_in_utc():
-    """The computer's clock in UTC, the account's in Tokyo: every time must follow the account's."""
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if before is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = before
-    time.tzset()
-
-
-def tokyo_clock(ts: float) -> str:
-    return datetime.fromtimestamp(ts, TOKYO).strftime("%H:%M")
-
-
-class FakeIdle(IdleSource):
-    name = "fake"
-
-    def __init__(self) -> None:
-        self.idle = 0.0
-
-    async def idle_seconds(self) -> float:
-        return self.idle
-
-
-async def watching(h, minutes: float = 10, **kw) -> tuple[IdleWatch, FakeIdle]:
-    source = FakeIdle()
-
-    async def make() -> IdleSource:
-        return source
-
-    watch = IdleWatch(h.svc, lambda: minutes, idle_source=make, clock=h.clock, mono=lambda: h.clock() - 1e9,
-                      **kw)
-    await watch.start()
-    return watch, source
-
-
-async def away(h, watch: IdleWatch, source: FakeIdle, seconds: float) -> float:
-    """The user leaves now, is away ``seconds`` (checks see the idle time grow), then moves the mouse."""
-    left = h.clock()
-    h.clock.advance(seconds)
-    source.idle = seconds
-    await watch.check()
-    h.clock.advance(5)
-    source.idle = 2.0
-    await watch.check()
-    return left
 
 
 def test_no_timer_while_nothing_is_tracked_one_while_tracking(tmp_path):
@@ -114,10 +64,7 @@ def test_idle_then_back_then_discard_ends_the_server_entry_when_they_left(tmp_pa
 def test_discard_made_offline_is_sent_later_with_the_time_they_left(tmp_path):
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            entry_id = h.svc.state.entry_id
-            watch, source = await watching(h, interval=3600)
+            watch, source, entry_id = await watching_a_running_entry(h)
             left = await away(h, watch, source, 30 * 60)
             h.state.faults.fail_next(503, count=4)
             assert watch.answer("continue").code == "continued"
@@ -136,10 +83,7 @@ def test_discard_made_offline_is_sent_later_with_the_time_they_left(tmp_path):
 def test_an_entry_stopped_elsewhere_meanwhile_is_not_touched(tmp_path):
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            entry_id = h.svc.state.entry_id
-            watch, source = await watching(h, interval=3600)
+            watch, source, entry_id = await watching_a_running_entry(h)
             await away(h, watch, source, 30 * 60)
             h.state.stop_entry(h.me, entry_id)  # stopped on the web meanwhile
             await h.svc.refresh()
@@ -157,9 +101,7 @@ def test_an_entry_stopped_elsewhere_meanwhile_is_not_touched(tmp_path):
 def test_stop_at_a_typed_time_and_a_bad_one(tmp_path):
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            watch, source = await watching(h, interval=3600)
+            watch, source, _ = await watching_a_running_entry(h)
             await away(h, watch, source, 30 * 60)
             assert watch.answer(Choice.STOP_AT, "later").code == "bad_time" and watch.pending is not None
             assert watch.answer(Choice.KEEP).code == "kept" and h.svc.state.is_running
@@ -171,9 +113,7 @@ def test_stop_at_a_typed_time_and_a_bad_one(tmp_path):
 def test_sleep_from_logind_then_input_after_the_wake_asks(tmp_path):
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            watch, source = await watching(h, interval=3600)
+            watch, source, _ = await watching_a_running_entry(h)
             slept = h.clock()
             watch._on_presence(PresenceEvent(PresenceKind.SLEEP, slept))
             h.clock.advance(20 * 60)
@@ -193,9 +133,7 @@ def test_sleep_from_logind_then_input_after_the_wake_asks(tmp_path):
 def test_lock_then_unlock_asks_with_the_time_input_stopped(tmp_path):
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            watch, source = await watching(h, interval=3600)
+            watch, source, _ = await watching_a_running_entry(h)
             h.clock.advance(300)
             source.idle = 300.0
             watch._on_presence(PresenceEvent(PresenceKind.LOCK, h.clock()))
@@ -212,10 +150,7 @@ def test_lock_then_unlock_asks_with_the_time_input_stopped(tmp_path):
 def test_a_discard_kept_offline_survives_a_crash_and_is_sent_once_with_the_time_they_left(tmp_path):
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            entry_id = h.svc.state.entry_id
-            watch, source = await watching(h, interval=3600)
+            watch, source, entry_id = await watching_a_running_entry(h)
             left = await away(h, watch, source, 30 * 60)
             h.state.faults.fail_next(503, count=1000)
             assert watch.answer(Choice.DISCARD).code == "stopped"
@@ -240,10 +175,7 @@ def test_a_discard_kept_offline_survives_a_crash_and_is_sent_once_with_the_time_
 def test_a_typed_stop_time_is_read_in_the_accounts_zone_not_the_machines(tmp_path):
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            entry_id = h.svc.state.entry_id
-            watch, source = await watching(h, interval=3600)
+            watch, source, entry_id = await watching_a_running_entry(h)
             left = await away(h, watch, source, 30 * 60)
             typed = tokyo_clock(left + 600)                  # 14:10 in Tokyo, 05:10 on this machine
             answer = watch.answer(Choice.STOP_AT, typed)
@@ -265,9 +197,7 @@ def test_the_shells_idle_fields_carry_the_accounts_offset(tmp_path):
 
     async def main():
         async with service_harness(tmp_path) as h:
-            h.svc.start(emulator_task(h.state, "Code review"))
-            await h.synced()
-            watch, source = await watching(h, interval=3600)
+            watch, source, _ = await watching_a_running_entry(h)
             left = await away(h, watch, source, 30 * 60)
             commands = Commands(h.svc, SimpleNamespace(idle_watch=watch))
             since = commands.status()["idle"]["since"]

@@ -6,7 +6,7 @@ import asyncio
 
 from timecrowd_tray.platform.idle.base import PresenceEvent, PresenceKind
 
-from services.test_idle_watch import watching
+from services.idle_harness import watching
 from services.timer_harness import run, service_harness
 
 

@@ -243,6 +243,16 @@ def refusal_line(answer: dict[str, Any]) -> str:
     return relay(str(error), sentence=True) if error else tr("the running app refused the command")
 
 
+def ask_running_app(request: dict[str, Any], not_running: str) -> dict[str, Any] | int:
+    """The answer of the running app to what only it can do; ``EXIT_NOT_RUNNING``, having said
+    ``not_running``, when none runs; an exit code after an error was printed."""
+    try:
+        return ask_app(request)
+    except NoApp:
+        err(not_running)
+        return EXIT_NOT_RUNNING
+
+
 def app_result(answer: dict[str, Any], *, as_json: bool = False, status_only: bool = False) -> int:
     """Print what the app says happened; the exit code: done 0, queued 6, refused by its reason."""
     doc = answer.get("status")
@@ -395,11 +405,9 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _palette(args: argparse.Namespace) -> int:
-    try:
-        answer = ask_app({"cmd": "palette"})
-    except NoApp:
-        err(tr("TimeCrowd Tray is not running: start it with `timecrowd-tray` (the palette needs the app)"))
-        return EXIT_NOT_RUNNING
+    answer = ask_running_app(
+        {"cmd": "palette"},
+        tr("TimeCrowd Tray is not running: start it with `timecrowd-tray` (the palette needs the app)"))
     if isinstance(answer, int):
         return answer
     return app_result(answer)

@@ -20,8 +20,8 @@ import argparse
 import json
 from typing import Any
 
-from . import EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_QUEUED, EXIT_UNREACHABLE, EXIT_USAGE
-from .control import APP_CODES, WAITING, NoApp, answer_of, app_result, ask_app, clock_of, describe_task, refusal_line
+from . import EXIT_ERROR, EXIT_OK, EXIT_QUEUED, EXIT_UNREACHABLE, EXIT_USAGE
+from .control import APP_CODES, WAITING, answer_of, app_result, ask_running_app, clock_of, describe_task, refusal_line
 from .i18n import N_, relay, tr
 from .output import err, out
 
@@ -195,11 +195,9 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _today(args: argparse.Namespace) -> int:
-    try:
-        answer = ask_app({"cmd": "today"})
-    except NoApp:
-        err(tr("TimeCrowd Tray is not running: start it with `timecrowd-tray` (the entries window needs the app)"))
-        return EXIT_NOT_RUNNING
+    answer = ask_running_app(
+        {"cmd": "today"},
+        tr("TimeCrowd Tray is not running: start it with `timecrowd-tray` (the entries window needs the app)"))
     if isinstance(answer, int):
         return answer
     if not answer.get("ok"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK, EXIT_QUEUED
+from . import EXIT_ERROR, EXIT_OK, EXIT_QUEUED
 from .i18n import tr
 from .output import err, out
 
@@ -29,13 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _idle(args: argparse.Namespace) -> int:
-    from .control import NoApp, ask_app, clock_of
+    from .control import ask_running_app, clock_of
 
-    try:
-        answer = ask_app({"cmd": "idle", "answer": args.answer})
-    except NoApp:
-        err(tr("TimeCrowd Tray is not running: no away time waits for an answer"))
-        return EXIT_NOT_RUNNING
+    answer = ask_running_app({"cmd": "idle", "answer": args.answer},
+                             tr("TimeCrowd Tray is not running: no away time waits for an answer"))
     if isinstance(answer, int):
         return answer
     if not answer.get("ok"):

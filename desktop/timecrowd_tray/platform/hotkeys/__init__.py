@@ -21,10 +21,9 @@ which the controls tell as they tell a :class:`NullBackend`'s refusals.
 from __future__ import annotations
 
 import logging
-import os
-import sys
 from collections.abc import Callable, Mapping
 
+from ..backend_choice import ChoiceLog, candidates_by_priority
 from .base import (
     FALLBACK_HINT,
     HotkeyBackend,
@@ -49,28 +48,10 @@ __all__ = [
 BACKEND_ENV = "TIMECROWD_TRAY_HOTKEY_BACKEND"
 
 
-def is_wayland_session(env: Mapping[str, str]) -> bool:
-    return bool(env.get("WAYLAND_DISPLAY")) or env.get("XDG_SESSION_TYPE", "").lower() == "wayland"
-
-
 def backend_candidates(platform: str | None = None, env: Mapping[str, str] | None = None) -> list[str]:
     """Backend names to try, best first, for a platform and environment (pure)."""
-    platform = platform or sys.platform
-    env = os.environ if env is None else env
-    forced = env.get(BACKEND_ENV, "").strip().lower()
-    if forced:
-        return [forced]
-    if platform == "win32":
-        return ["windows"]
-    if platform == "darwin":
-        return ["macos"]
-    if platform.startswith("linux") or "bsd" in platform:
-        if is_wayland_session(env):
-            return ["portal"]
-        if env.get("DISPLAY"):
-            return ["x11", "portal"]
-        return ["portal"]
-    return []
+    return candidates_by_priority(BACKEND_ENV, wayland=["portal"], x11=["x11", "portal"],
+                                  platform=platform, env=env)
 
 
 def _make(name: str) -> HotkeyBackend:
@@ -98,20 +79,16 @@ def _make(name: str) -> HotkeyBackend:
 def create_hotkey_backend(candidates: list[str] | None = None,
                           factory: Callable[[str], HotkeyBackend] = _make) -> HotkeyBackend:
     """The first backend that initialises, or a :class:`NullBackend` saying why there is none."""
-    reasons = []
+    choice = ChoiceLog(log, "global shortcuts")
     for name in candidates if candidates is not None else backend_candidates():
         try:
             backend = factory(name)
         except HotkeyError as exc:
-            log.info("global shortcuts: %s backend unavailable: %s", name, exc)
-            reasons.append(f"{name}: {exc}")
+            choice.unavailable(name, exc)
             continue
         except Exception as exc:  # noqa: BLE001 - a broken backend must not stop the app
-            log.warning("global shortcuts: %s backend failed to start: %s", name, exc, exc_info=True)
-            reasons.append(f"{name}: {exc}")
+            choice.failed(name, exc)
             continue
-        log.info("global shortcuts: using the %s backend", backend.name)
+        choice.chose(backend.name)
         return backend
-    reason = "; ".join(reasons) or "no backend for this platform"
-    log.info("global shortcuts: none available (%s)", reason)
-    return NullBackend(reason)
+    return NullBackend(choice.none_chosen("no backend for this platform"))

@@ -21,10 +21,10 @@ when nothing else does.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 
+from ..backend_choice import ChoiceLog, candidates_by_priority
 from .base import IdleSource, IdleUnavailable, NullIdleSource, PresenceEvent, PresenceKind, PresenceSource
 
 log = logging.getLogger(__name__)
@@ -38,28 +38,10 @@ __all__ = [
 BACKEND_ENV = "TIMECROWD_TRAY_IDLE_BACKEND"
 
 
-def _wayland(env: Mapping[str, str]) -> bool:
-    return bool(env.get("WAYLAND_DISPLAY")) or env.get("XDG_SESSION_TYPE", "").lower() == "wayland"
-
-
 def idle_candidates(platform: str | None = None, env: Mapping[str, str] | None = None) -> list[str]:
     """Idle-time backend names to try, best first (pure)."""
-    platform = platform or sys.platform
-    env = os.environ if env is None else env
-    forced = env.get(BACKEND_ENV, "").strip().lower()
-    if forced:
-        return [forced]
-    if platform == "win32":
-        return ["windows"]
-    if platform == "darwin":
-        return ["macos"]
-    if platform.startswith("linux") or "bsd" in platform:
-        if _wayland(env):
-            return ["mutter", "screensaver"]
-        if env.get("DISPLAY"):
-            return ["mutter", "x11", "screensaver"]
-        return ["mutter", "screensaver"]
-    return []
+    return candidates_by_priority(BACKEND_ENV, wayland=["mutter", "screensaver"],
+                                  x11=["mutter", "x11", "screensaver"], platform=platform, env=env)
 
 
 async def _make(name: str) -> IdleSource:
@@ -91,23 +73,19 @@ async def _make(name: str) -> IdleSource:
 async def create_idle_source(candidates: list[str] | None = None,
                              factory: Callable[[str], Awaitable[IdleSource]] = _make) -> IdleSource:
     """The first idle source that works, or a :class:`NullIdleSource` saying why there is none."""
-    reasons = []
+    choice = ChoiceLog(log, "idle time")
     for name in candidates if candidates is not None else idle_candidates():
         try:
             source = await factory(name)
         except IdleUnavailable as exc:
-            log.info("idle time: %s unavailable: %s", name, exc)
-            reasons.append(f"{name}: {exc}")
+            choice.unavailable(name, exc)
             continue
         except Exception as exc:  # noqa: BLE001 - a broken backend must not stop the app
-            log.warning("idle time: %s failed to start: %s", name, exc, exc_info=True)
-            reasons.append(f"{name}: {exc}")
+            choice.failed(name, exc)
             continue
-        log.info("idle time: using %s", source.name)
+        choice.chose(source.name)
         return source
-    reason = "; ".join(reasons) or "no idle-time backend for this platform"
-    log.info("idle time: none available (%s)", reason)
-    return NullIdleSource(reason)
+    return NullIdleSource(choice.none_chosen("no idle-time backend for this platform"))
 
 
 def presence_candidates(platform: str | None = None) -> list[str]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from .base import IdleUnavailable
+from .base import IdleSource, IdleUnavailable
 
 log = logging.getLogger(__name__)
 
 CALL_TIMEOUT = 5.0
+
+_Source = TypeVar("_Source", bound=IdleSource)
 
 
 class DBusLink:
@@ -93,3 +95,16 @@ class DBusLink:
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
+
+
+async def open_answering(bus: str, make: Callable[[DBusLink], _Source]) -> _Source:
+    """``make(link)`` on a newly opened link, once it has answered an idle time; the link closed if not."""
+    link = DBusLink(bus)
+    await link.open()
+    source = make(link)
+    try:
+        await source.idle_seconds()
+    except BaseException:
+        await link.close()
+        raise
+    return source

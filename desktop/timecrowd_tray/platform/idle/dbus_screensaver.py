@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .base import Emit, IdleSource, IdleUnavailable, PresenceEvent, PresenceKind, PresenceSource
-from .dbus_link import DBusLink
+from .dbus_link import DBusLink, open_answering
 
 FREEDESKTOP = ("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver")
 GNOME = ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver")
@@ -57,15 +57,7 @@ class ScreenSaverIdle(IdleSource):
 
     @classmethod
     async def create(cls, bus: str = "SESSION") -> ScreenSaverIdle:
-        link = DBusLink(bus)
-        await link.open()
-        source = cls(link)
-        try:
-            await source.idle_seconds()
-        except BaseException:
-            await link.close()
-            raise
-        return source
+        return await open_answering(bus, cls)
 
     async def idle_seconds(self) -> float:
         name, path = FREEDESKTOP

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .base import Emit, IdleSource, IdleUnavailable, PresenceEvent, PresenceKind, PresenceSource
-from .dbus_link import DBusLink
+from .dbus_link import DBusLink, open_answering
 
 NAME = "org.gnome.Mutter.IdleMonitor"
 PATH = "/org/gnome/Mutter/IdleMonitor/Core"
@@ -36,15 +36,7 @@ class MutterIdle(IdleSource, PresenceSource):
 
     @classmethod
     async def create(cls, bus: str = "SESSION", *, clock: Callable[[], float] = time.time) -> MutterIdle:
-        link = DBusLink(bus)
-        await link.open()
-        source = cls(link, clock=clock)
-        try:
-            await source.idle_seconds()
-        except BaseException:
-            await link.close()
-            raise
-        return source
+        return await open_answering(bus, lambda link: cls(link, clock=clock))
 
     async def idle_seconds(self) -> float:
         (ms,) = await self._link.call(NAME, PATH, INTERFACE, "GetIdletime")
