@@ -73,6 +73,7 @@ def texts() -> list[str]:
         translate("Shell", "task {id}"),
         translate("Shell", "{title} ({team})"),
         translate("Shell", "the running app refused the command"),
+        translate("Shell", "TimeCrowd Tray is not running: start it with `timecrowd-tray` (the palette needs the app)"),
         translate("Shell", "⏸ queued: started {task}; it will be sent with the time you asked ({at}): {why}"),
         translate("Shell", "▶ started {task}"),
         translate("Shell", "the comment was not added: {reason}"),
@@ -84,7 +85,6 @@ def texts() -> list[str]:
         translate("Shell", "▶ already running {task}"),
         translate("Shell", "ignoring the app socket: {reason}"),
         translate("Shell", "TimeCrowd Tray is running but {reason}"),
-        translate("Shell", "TimeCrowd Tray is not running: start it with `timecrowd-tray` (the palette needs the app)"),
         translate("Shell", "cannot reach {api_base}: {reason}"),
         translate("Shell", "■ not running (nothing to stop)"),
         translate("Shell", "⏸ queued: stopped {task}; it will be sent with the time you asked ({at}): {why}"),
@@ -92,6 +92,7 @@ def texts() -> list[str]:
         translate("Shell", "■ stopped"),
         translate("Shell", "■ stopped {task} {elapsed}"),
         translate("Shell", "■ stopped {task}"),
+        translate("Shell", "TimeCrowd Tray is not running: start it with `timecrowd-tray` (the entries window needs the app)"),  # noqa: E501
         translate("Shell", "{start}–{end}"),
         translate("Shell", "▶ running"),
         translate("Shell", "⏸ not sent yet"),
@@ -102,7 +103,6 @@ def texts() -> list[str]:
         translate("Shell", "nothing to change: give --from, --to, --task or --comment"),
         translate("Shell", "nothing to change: {entry}"),
         translate("Shell", "no entries on {day}"),
-        translate("Shell", "TimeCrowd Tray is not running: start it with `timecrowd-tray` (the entries window needs the app)"),  # noqa: E501
         translate("Shell", "⏸ queued: add {entry}; it will be sent as you typed it: {why}"),
         translate("Shell", "⏸ queued: change {entry}; it will be sent as you typed it: {why}"),
         translate("Shell", "⏸ queued: delete {entry}; it will be sent: {why}"),
@@ -225,8 +225,8 @@ def texts() -> list[str]:
         translate("Shell", "The server's answer to the sign-in was not understood (HTTP {status})."),
         translate("Shell", "The server's answer to the sign-in had no access token."),
         translate("Shell", "This is too long to be an access token (more than {limit} characters). Copy only the token itself."),  # noqa: E501
-        translate("Shell", "kept the time away"),
         translate("Shell", "TimeCrowd Tray is not running: no away time waits for an answer"),
+        translate("Shell", "kept the time away"),
         translate("Shell", "no away time waits for an answer"),
         translate("Shell", "⏸ queued: the entry ends at {at}, when you left; it will be sent with that time"),
         translate("Shell", "the running entry changed since you left (on the web or another computer): nothing was done"),  # noqa: E501
