@@ -17,13 +17,13 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from support.app_home import give_own_home
 from support.processes import ProcessOutput
 from support.tools import require
 from support.virtual_screen import REQUIRED_TOOLS, VirtualScreen, wait_for
@@ -39,13 +39,8 @@ class App(ProcessOutput):
     def __init__(self, screen: VirtualScreen, home: Path) -> None:
         super().__init__()
         self.env = screen.env()
-        for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
-                         ("XDG_STATE_HOME", "state")):
-            (home / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
-            self.env[var] = str(home / sub)
-        self.runtime = tempfile.mkdtemp(prefix="tch-")  # short: AF_UNIX paths are limited
-        self.env.update(XDG_RUNTIME_DIR=self.runtime, TIMECROWD_TRAY_INSTANCE=f"hotkey-{os.getpid()}",
-                        PYTHONUNBUFFERED="1", LANG="C.UTF-8")
+        self.runtime = give_own_home(self.env, home, f"hotkey-{os.getpid()}")
+        self.env["LANG"] = "C.UTF-8"
         self.env.pop("TIMECROWD_TRAY_HOTKEY_BACKEND", None)
         self.env.pop("LANGUAGE", None)
         self.proc: subprocess.Popen[str] | None = None

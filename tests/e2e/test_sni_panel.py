@@ -15,7 +15,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from support.app_home import give_own_home, instance_name
 from support.processes import ProcessOutput
 from support.sni_host import MENU_INTERFACE, SNI_TOOLS, PrivateSessionBus, SignalCounter, SniClient, SniPanel, sni_env
 from support.tools import require
@@ -39,16 +39,8 @@ class SniApp(ProcessOutput):
     def __init__(self, env: dict[str, str], home: Path, name: str) -> None:
         super().__init__()
         self.env = dict(env)
-        for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
-                         ("XDG_STATE_HOME", "state")):
-            path = home / sub
-            path.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self.env[var] = str(path)
-        self.runtime = tempfile.mkdtemp(prefix="tct-")
-        self.env["XDG_RUNTIME_DIR"] = self.runtime
-        self.env["TIMECROWD_TRAY_INSTANCE"] = "sni-" + re.sub(r"[^A-Za-z0-9]+", "-", name)[:24]
+        self.runtime = give_own_home(self.env, home, instance_name("sni-", name))
         self.env["TIMECROWD_TRAY_HOTKEY_BACKEND"] = "none"
-        self.env["PYTHONUNBUFFERED"] = "1"
         self.env["LANG"] = "C.UTF-8"
         self.env.pop("LANGUAGE", None)
         self.proc: subprocess.Popen[str] | None = None

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from support.app_home import give_own_home, instance_name
 from support.processes import ProcessOutput
 from support.tools import require
 from support.virtual_screen import REQUIRED_TOOLS, VirtualScreen, wait_for
@@ -57,16 +57,7 @@ class DemoApp(ProcessOutput):
         self.screen = screen
         self.language = language
         self.env = screen.env()
-        for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
-                         ("XDG_STATE_HOME", "state")):
-            path = home / sub
-            path.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self.env[var] = str(path)
-        # The single-instance socket lives here: a short path (AF_UNIX paths are limited to ~107 bytes).
-        self.runtime = tempfile.mkdtemp(prefix="tct-")
-        self.env["XDG_RUNTIME_DIR"] = self.runtime
-        self.env["TIMECROWD_TRAY_INSTANCE"] = "e2e-" + re.sub(r"[^A-Za-z0-9]+", "-", name)[:24]
-        self.env["PYTHONUNBUFFERED"] = "1"
+        self.runtime = give_own_home(self.env, home, instance_name("e2e-", name))
         self.env.pop("TIMECROWD_TRAY_PANEL", None)
         self.env.pop("LANGUAGE", None)
         self.env["LANG"] = "C.UTF-8"

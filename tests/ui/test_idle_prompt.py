@@ -5,22 +5,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from timecrowd_tray.platform.idle.base import IdleSource
 from timecrowd_tray.services.commands import Commands
 from timecrowd_tray.ui.away_setup import AwayFeature
 
 from .conftest import run_async
-from services.test_idle_watch import machine_in_utc, tokyo_clock  # noqa: F401 - a fixture
-
-
-class FakeIdle(IdleSource):
-    name = "fake"
-
-    def __init__(self) -> None:
-        self.idle = 0.0
-
-    async def idle_seconds(self) -> float:
-        return self.idle
+from services.idle_harness import FakeIdle, machine_in_utc, tokyo_clock  # noqa: F401 - a fixture
 
 
 def away_feature(qtbot, app):
