@@ -36,9 +36,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import APP_ID, APP_NAME
+from . import APP_ID, APP_NAME, DESKTOP_FILE_ID
 
 if TYPE_CHECKING:  # the modules themselves are imported where used, after the first icon
     import argparse
@@ -70,8 +70,6 @@ EXIT_USAGE = 2
 CONTROLS_AFTER_S = 2.0   # at the latest, the shortcuts and the shell commands after start-up
 EXECUTOR_THREADS = 2
 RESUME_CHECK_S = 3600.0  # no poll is further apart (POLL_INTERVAL_MAX): a sleep is seen at the next poll
-# The id of the packaged .desktop file (packaging/net.timecrowd.TimeCrowdTray.desktop).
-DESKTOP_FILE_ID = "net.timecrowd.TimeCrowdTray"
 
 
 def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -97,6 +95,13 @@ def run_app(args: argparse.Namespace) -> int:
     skip_httpx_command_line()
     stop_module_source_caching()
     import os
+
+    # Whether a StatusNotifierItem panel is there, asked on a thread while Qt loads (step 1 reads it).
+    probe = None
+    if _own_status_notifier_item(os.environ.get("QT_QPA_PLATFORM", "")):
+        from .platform.tray.watcher_probe import WatcherProbe
+
+        probe = WatcherProbe()
 
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
@@ -145,9 +150,21 @@ def run_app(args: argparse.Namespace) -> int:
         first = IconSpec(Look.RUNNING, minutes=minutes, dark_panel=panel_is_dark())
     else:
         first = IconSpec(Look.LOADING, dark_panel=panel_is_dark())
-    icon = QSystemTrayIcon(painter.icon(first))
-    icon.setToolTip(APP_NAME)
-    icon.show()
+    # On Linux with a session bus: our own StatusNotifierItem (it connects once the loop runs, and a
+    # QSystemTrayIcon stands in while no StatusNotifierItem panel is there); elsewhere Qt's icon.
+    sni: Any = None
+    icon: QSystemTrayIcon | None = None
+    if _own_status_notifier_item(QApplication.platformName()):
+        from .ui.sni_icon import SniTrayIcon
+
+        sni = SniTrayIcon()
+        sni.setIcon(painter.icon(first))
+        sni.setToolTip(APP_NAME)
+        sni.show()
+    if sni is None or (probe is not None and probe.answer() is False):  # no panel of that kind: Qt's, now
+        icon = QSystemTrayIcon(painter.icon(first))
+        icon.setToolTip(APP_NAME)
+        icon.show()
     app.processEvents()
     from .ui.i18n import Translations  # nothing translated is shown before this
 
@@ -158,7 +175,8 @@ def run_app(args: argparse.Namespace) -> int:
     from .logs import setup_logging
 
     setup_logging(bool(getattr(args, "debug", False)))
-    log.info("tray icon shown")
+    log.info("tray icon %s", "shown" if icon is not None else
+             "set up (our StatusNotifierItem: it connects once the loop runs)")
     from .platform.instance.claim import HandedOver, claim_single_instance
     from .platform.instance.errors import InstanceError
 
@@ -167,11 +185,13 @@ def run_app(args: argparse.Namespace) -> int:
         # it ends); it is taken before the service, the poller and the outbox exist.
         instance_lock = claim_single_instance("activate")
     except HandedOver:
-        icon.hide()
+        if icon is not None:
+            icon.hide()
         print(f"{APP_NAME} is already running: its task palette was opened.", flush=True)
         return EXIT_OK
     except InstanceError as exc:  # another app holds the lock but does not answer, or an untrusted lock file
-        icon.hide()
+        if icon is not None:
+            icon.hide()
         print(f"{APP_ID}: {exc}", file=sys.stderr, flush=True)
         return EXIT_ERROR
     log.info("single instance: this is the app (%s)", instance_lock.path)
@@ -179,23 +199,13 @@ def run_app(args: argparse.Namespace) -> int:
     # (the expose), so let Qt look between the chunks of start-up until the loop runs.
     app.processEvents()
 
-    from PySide6.QtGui import QIcon
-
-    from .ui.resources import icon_path
-    from .ui.tray import TrayController
-
-    app.setWindowIcon(QIcon(str(icon_path("app"))))
-    tray = TrayController(store, painter=painter, tray_icon=icon)
-    if started_at is not None:
-        preview = _preview_state(api_base)
-        if preview is not None:
-            tray.show_state(preview)  # the service shows the same once it is there
-    tray.show()
-    app.processEvents()
-
     import asyncio
 
+    from PySide6.QtGui import QIcon
+
     from .ui.event_loop import QuietEventLoop
+    from .ui.resources import icon_path
+    from .ui.tray import TrayController
 
     loop = QuietEventLoop(app)  # qasync's, whose cancelled timeouts do not wake the app
     asyncio.set_event_loop(loop)
@@ -204,6 +214,16 @@ def run_app(args: argparse.Namespace) -> int:
 
     loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(max_workers=EXECUTOR_THREADS,
                                                                     thread_name_prefix="worker"))
+
+    app.setWindowIcon(QIcon(str(icon_path("app"))))
+    tray = TrayController(store, painter=painter, tray_icon=icon, sni=sni)
+    if started_at is not None:
+        preview = _preview_state(api_base)
+        if preview is not None:
+            tray.show_state(preview)  # the service shows the same once it is there
+    tray.show()
+    app.processEvents()
+
     runner = AppRunner(app, tray, store, translations, demo=demo, api_base=api_base,
                        api_base_fixed_by=fixed_by)
     with loop:
@@ -212,6 +232,19 @@ def run_app(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             pass
     return runner.exit_code
+
+
+def _own_status_notifier_item(platform_name: str) -> bool:
+    """Whether the icon is our own StatusNotifierItem: Linux, a real display, a session bus
+    (``TIMECROWD_TRAY_SNI=0`` leaves it to Qt's QSystemTrayIcon: README, troubleshooting)."""
+    import os
+
+    if not sys.platform.startswith("linux") or platform_name in ("offscreen", "minimal") or \
+            os.environ.get("TIMECROWD_TRAY_SNI", "1") == "0":
+        return False
+    from .platform.tray.dbus_objects import session_bus_configured
+
+    return session_bus_configured()
 
 
 def _peek_running(api_base: str | None) -> float | None:
@@ -290,6 +323,7 @@ class AppRunner:
         from .ui.storage_notice import show_storage_problem
 
         tray = self.tray
+        tray.view.presence.connect_sni()  # our StatusNotifierItem onto the bus, now that the loop runs
         tray.quit_requested.connect(self.quit_event.set)
         tray.settings_changed.connect(self.apply_settings)
         self._signals = QuitOnSignals(self.quit_event.set)

@@ -23,8 +23,18 @@ from typing import Any
 import pytest
 
 from support.app_home import give_own_home, instance_name
+from support.dbus_mock import MOCK, require_dbusmock, spawn_mock
 from support.processes import ProcessOutput
-from support.sni_host import MENU_INTERFACE, SNI_TOOLS, PrivateSessionBus, SignalCounter, SniClient, SniPanel, sni_env
+from support.sni_host import (
+    MENU_INTERFACE,
+    SNI_TOOLS,
+    PrivateSessionBus,
+    SignalCounter,
+    SniClient,
+    SniPanel,
+    call,
+    sni_env,
+)
 from support.tools import require
 from support.virtual_screen import REQUIRED_TOOLS, VirtualScreen, wait_for
 
@@ -46,9 +56,10 @@ class SniApp(ProcessOutput):
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
 
-    def start(self) -> SniApp:
-        subprocess.run([*_launcher(), "config", "set", "comment_on_stop", "false"], env=self.env, check=True,
-                       capture_output=True, timeout=60)
+    def start(self, **settings: str) -> SniApp:
+        for key, value in {"comment_on_stop": "false", **settings}.items():
+            subprocess.run([*_launcher(), "config", "set", key, value], env=self.env, check=True,
+                           capture_output=True, timeout=60)
         self.proc = subprocess.Popen([*_launcher(), "--demo", "--debug"], env=self.env, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, encoding="utf-8")
         self.attach(self.proc)
@@ -163,6 +174,79 @@ def test_clicks_and_the_menu_over_dbusmenu_and_the_hosts_icon(sni):
     finally:
         client.close()
     _assert_x_class_of_every_window(screen, app.pid)
+
+
+def test_the_tooltip_has_a_title_and_a_description_and_notifications_name_the_app(sni):
+    """Qt's own item put the whole tooltip in its title; ours gives the panel a title and a description.
+    Notifications go to the session's notification server (python-dbusmock's) as "TimeCrowd Tray"."""
+    require_dbusmock()
+    bus, screen, panel, app = sni
+    daemon = spawn_mock(bus, "--template", "notification_daemon")
+    conn = bus.connect()
+    try:
+        wait_for(lambda: panel.owner("org.freedesktop.Notifications"), 15, "the notification server")
+        panel.start_watcher()
+        panel.start_host()
+        app.start(notifications="true")
+        client = SniClient(bus, panel.wait_registered(app.pid))
+        try:
+            idle = r"Not tracking: click to start “[^”]+”"  # the task a click starts, named
+            wait_for(lambda: re.fullmatch(idle, client.item_property("ToolTip")[3]), 15, "the idle tooltip")
+            _icon, pixmaps, title, description = client.item_property("ToolTip")
+            assert title == "TimeCrowd Tray"
+            assert pixmaps, "the tooltip shows the icon too"
+
+            client.item_call("Activate", "ii", (0, 0))
+            wait_for(app.running, 15, "a running entry after Activate")
+            header = wait_for(lambda: next((label for label in client.labels() if label.startswith("● ")), None), 15,
+                              "the menu's header naming the running task")
+            wait_for(lambda: client.item_property("ToolTip")[2] != "TimeCrowd Tray", 15, "the running tooltip")
+            _icon, _pixmaps, title, description = client.item_property("ToolTip")
+            assert title == header.removeprefix("● ")  # the running task, as the menu names it
+            assert re.search(r"\d:\d\d:\d\d \(since \d\d:\d\d\)", description), description
+
+            def notifications() -> list[tuple[Any, ...]]:
+                (calls,) = call(conn, "org.freedesktop.Notifications", "/org/freedesktop/Notifications", MOCK,
+                                "GetMethodCalls", "s", ("Notify",))
+                return [tuple(v[1] for v in args) for _stamp, args in calls]
+
+            started = wait_for(lambda: [n for n in notifications() if n[3] == "Timer started"], 15,
+                               "the routine notification of the start")
+            app_name, _replaces, _icon_name, _summary, body = started[0][:5]
+            assert app_name == "TimeCrowd Tray"
+            assert body == title
+        finally:
+            client.close()
+    finally:
+        conn.close()
+        from support.virtual_screen import _stop
+
+        _stop(daemon)
+
+
+def test_an_xembed_tray_and_a_statusnotifier_panel_take_turns_one_icon_at_a_time(sni):
+    """XFCE-like: an XEmbed tray (trayer) is there from the start, a StatusNotifierItem panel comes and goes.
+    The icon docks in the XEmbed tray, moves to the panel's item when the watcher comes (the docked icon
+    goes), and docks again when the watcher leaves."""
+    bus, screen, panel, app = sni
+    screen.start_tray()
+    app.start()
+
+    def docked() -> list[int]:
+        return screen.search("--onlyvisible", "--classname", "timecrowd-tray")
+
+    icon = wait_for(docked, 30, "the icon docked in the XEmbed tray")[0]
+    assert panel.items_of(app.pid) == []
+    for round_ in range(1, 3):
+        panel.start_watcher()
+        panel.wait_registered(app.pid, what=f"the item once a watcher came (round {round_})")
+        wait_for(lambda: not docked(), 15, f"the XEmbed icon to go when the item shows (round {round_})")
+        app.wait_line(lambda line: "shows as our StatusNotifierItem again" in line, 15, "the log saying so")
+        panel.stop_watcher()
+        icon = wait_for(docked, 30, f"the icon docked in the XEmbed tray again (round {round_})")[0]
+        app.wait_line(lambda line: "a QSystemTrayIcon stands in" in line, 15, "the log saying so")
+    screen.click_window(icon)
+    wait_for(app.running, 15, "a running entry after clicking the docked icon")
 
 
 # What the X11 windows of the app are called (WM_CLASS, instance then class), under `python -m` too.

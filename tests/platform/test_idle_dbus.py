@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -16,42 +13,18 @@ from timecrowd_tray.platform.idle.dbus_screensaver import ScreenSaverPresence
 from timecrowd_tray.platform.idle.logind import LogindSource
 from timecrowd_tray.platform.idle.mutter_idle import MutterIdle
 
+from support.dbus_mock import MOCK, require_dbusmock, spawn_mock
 from support.sni_host import PrivateSessionBus, call
-from support.tools import require, require_all
+from support.tools import require
 from support.virtual_screen import _stop, wait_for
-
-MOCK = "org.freedesktop.DBus.Mock"
-
-
-def mock_python() -> str | None:
-    """A Python that runs python-dbusmock (it needs dbus-python and PyGObject: Debian's python3-dbusmock)."""
-    for python in (sys.executable, "/usr/bin/python3"):
-        if os.path.exists(python) and subprocess.run([python, "-c", "import dbusmock, gi"],
-                                                     capture_output=True).returncode == 0:
-            return python
-    return None
-
-
-MOCK_PYTHON = mock_python()
 
 
 @pytest.fixture
 def bus() -> Iterator[PrivateSessionBus]:
     require("dbus-daemon", why="the D-Bus idle tests need a private bus")
-    if MOCK_PYTHON is None:
-        if require_all():
-            pytest.fail("python-dbusmock is missing (Debian: python3-dbusmock; scripts/system-deps.sh test)")
-        pytest.skip("python-dbusmock is missing (Debian: python3-dbusmock; scripts/system-deps.sh test)")
+    require_dbusmock()
     with PrivateSessionBus() as private:
         yield private
-
-
-def spawn_mock(bus: PrivateSessionBus, *args: str) -> subprocess.Popen:
-    env = bus.env(dict(os.environ)) | {"DBUS_SYSTEM_BUS_ADDRESS": bus.address}
-    assert MOCK_PYTHON is not None
-    proc = subprocess.Popen([MOCK_PYTHON, "-m", "dbusmock", *args], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return proc
 
 
 def wait_name(conn, name: str) -> None:

@@ -194,6 +194,9 @@ class SignalCounter:
 
         self.times: list[float] = []
         self._conn = bus.connect()
+        if not sender.startswith(":"):  # messages carry the sender's unique name: match on that here
+            (sender,) = call(self._conn, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                             "GetNameOwner", "s", (sender,))
         self._rule = MatchRule(type="signal", sender=sender, interface=interface, member=member)
         call_ = self._conn.send_and_get_reply(message_bus.AddMatch(self._rule), timeout=10)
         assert call_ is not None

@@ -518,3 +518,23 @@ def test_the_first_make_demo_says_it_is_setting_up_before_installing(tmp_path):
     assert lines[-1].lower().startswith(f"{venv} is ready")
     again, stdout = _bootstrap(tmp_path, venv)
     assert stdout.strip() == ""  # already set up: quiet, straight to the app
+
+
+def test_the_icon_is_our_own_status_notifier_item_only_on_a_linux_display_with_a_session_bus(monkeypatch, tmp_path):
+    from timecrowd_tray import app as app_module
+
+    monkeypatch.setattr(app_module.sys, "platform", "linux")
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+    monkeypatch.delenv("TIMECROWD_TRAY_SNI", raising=False)
+    assert app_module._own_status_notifier_item("xcb") and app_module._own_status_notifier_item("wayland")
+    assert not app_module._own_status_notifier_item("offscreen")
+    monkeypatch.setenv("TIMECROWD_TRAY_SNI", "0")  # README: leave the icon to Qt
+    assert not app_module._own_status_notifier_item("xcb")
+    monkeypatch.delenv("TIMECROWD_TRAY_SNI")
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))  # no bus socket there
+    assert not app_module._own_status_notifier_item("xcb")
+    (tmp_path / "bus").touch()
+    assert app_module._own_status_notifier_item("xcb")
+    monkeypatch.setattr(app_module.sys, "platform", "darwin")
+    assert not app_module._own_status_notifier_item("cocoa")

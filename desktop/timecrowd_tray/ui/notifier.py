@@ -11,7 +11,8 @@
   a conflict with a change made elsewhere says what changed there) is an error: it may be
   sent long after it was made, with no window open to say it.
 
-Through ``QSystemTrayIcon.showMessage`` when the icon is docked; without a
+Through the icon's ``showMessage`` when it shows (a QSystemTrayIcon's, or our
+StatusNotifierItem's freedesktop notification, :mod:`.sni_icon`); without a
 tray the message goes to standard error and the log, so it is never lost.
 """
 
@@ -21,6 +22,7 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QSystemTrayIcon
@@ -47,7 +49,7 @@ class Notifier(QObject):
     """``tray_available`` says whether a system tray shows the icon (the tray view knows:
     asking Qt is an X round trip); without it, Qt is asked each time."""
 
-    def __init__(self, tray: QSystemTrayIcon | Callable[[], QSystemTrayIcon], routine_enabled: Callable[[], bool],
+    def __init__(self, tray: QSystemTrayIcon | Callable[[], Any], routine_enabled: Callable[[], bool],
                  parent: QObject | None = None, *, tray_available: Callable[[], bool] | None = None) -> None:
         super().__init__(parent)
         # The icon, or how to get the one up now (the tray view creates it again when a panel restarts).
@@ -131,13 +133,15 @@ class Notifier(QObject):
         del self.history[:-50]
         log.info("notification (%s): %s: %s", notice.kind, notice.title, notice.message)
         tray = self._current_tray()
-        if tray.isVisible() and self._tray_available() and self._messages_supported():
+        if tray.isVisible() and self._tray_available() and self._messages_supported(tray):
             tray.showMessage(notice.title, notice.message, icon, ms)
         elif notice.kind in ("error", "signin", "elsewhere"):
             print(f"{notice.title}: {notice.message}", file=sys.stderr, flush=True)
 
 
-    def _messages_supported(self) -> bool:
+    def _messages_supported(self, tray: object) -> bool:
+        if not isinstance(tray, QSystemTrayIcon):
+            return bool(getattr(tray, "supportsMessages", lambda: False)())  # our StatusNotifierItem: always
         if self._supports_messages is None:
             self._supports_messages = bool(QSystemTrayIcon.supportsMessages())
         return self._supports_messages

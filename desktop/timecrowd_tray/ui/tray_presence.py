@@ -9,10 +9,12 @@ seconds otherwise. An XEmbed tray that goes away (its host quit or crashed)
 is noticed the same way: Qt hides the icon's window, and the app says there
 is no tray until one appears again.
 
-On Linux it follows the StatusNotifierWatcher
-(:mod:`timecrowd_tray.platform.tray.sni_watch`): Qt registers an icon with it
-only when the icon is created, so a panel that comes after the app, or
-restarts, gets a new icon (the tray view's ``replace_icon``).
+On Linux panels that speak StatusNotifierItem, the icon is our own item
+(:class:`.sni_icon.SniTrayIcon`), which registers with every watcher that comes
+(a panel that starts after the app, or restarts). While no watcher is there the
+view shows a QSystemTrayIcon instead (an XEmbed tray's, if any: the view's
+``replace_icon``), and goes back to the item once a watcher lists it
+(``use_sni``): one icon at a time, never both. The log says each step.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from .. import APP_NAME
@@ -38,19 +39,22 @@ TRAY_CHECK_MS = 30_000
 class TrayPresence(QObject):
     """Follows whether a tray shows the icon, for the tray view that owns the icon."""
 
-    def __init__(self, *, icon: Callable[[], QSystemTrayIcon], replace_icon: Callable[[str], object],
+    def __init__(self, *, icon: Callable[[], Any], replace_icon: Callable[[str], object],
                  hook_window: Callable[[], None], shortcut: Callable[[], str], announce_no_tray: bool,
-                 on_palette: Callable[[], None], on_quit: Callable[[], None],
-                 parent: QObject | None = None) -> None:
+                 on_palette: Callable[[], None], on_quit: Callable[[], None], sni: Any = None,
+                 use_sni: Callable[[str], None] = lambda _reason: None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._icon = icon                  # the icon up now (created again by replace_icon)
-        self._replace_icon = replace_icon
+        self._icon = icon                  # the icon up now: the SniTrayIcon or a QSystemTrayIcon
+        self._replace_icon = replace_icon  # a new QSystemTrayIcon (Qt docks it in an XEmbed tray, if any)
+        self._sni = sni                    # our StatusNotifierItem (SniTrayIcon), on Linux with a session bus
+        self._use_sni = use_sni            # show through it again (a watcher lists it)
+        self._sni_decided = False          # whether the item's first answer (listed, or no watcher) came
+        self._sni_started = False
         self._hook_window = hook_window    # the X11 tray window's hook, once the icon is docked
         self._shortcut = shortcut          # the toggle shortcut, named by the no-tray notice
         self._announce_no_tray = announce_no_tray
         self._on_palette = on_palette      # the no-tray notice's "Start a task…"
         self._on_quit = on_quit            # the no-tray notice's "Quit"
-        self.sni_watch: Any = None  # StatusNotifierWatch, on Linux with a session bus
         self.no_tray_notice: NoTrayNotice | None = None
         self._tray_available: bool | None = None  # known since start(); None before (asked then)
         self._watching_app = False
@@ -60,9 +64,26 @@ class TrayPresence(QObject):
         self.tray_watch.timeout.connect(self._check_tray)
 
     def start(self) -> None:
-        """Once the icon was shown: hook its window where it docked, or say there is no tray."""
+        """Once the icon was shown: hook its window where it docked, or say there is no tray.
+
+        With our StatusNotifierItem, that waits for its first answer (:meth:`connect_sni`)."""
+        if self._sni is not None:
+            self._sni.registration_changed.connect(self._on_sni_registration)
+            if self._icon() is self._sni:
+                return
+        self._start_qt_icon()
+
+    def connect_sni(self) -> None:
+        """Our StatusNotifierItem onto the session bus, from the running asyncio loop (the app's main).
+        While a QSystemTrayIcon shows (no StatusNotifierItem panel at start-up), the item waits for one."""
+        if self._sni is not None and not self._sni_started:
+            self._sni_started = True
+            import asyncio
+
+            asyncio.ensure_future(self._sni.start())
+
+    def _start_qt_icon(self) -> None:
         self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
-        self._watch_panels()
         if self._tray_available:
             self._tray_found()
         else:
@@ -70,6 +91,8 @@ class TrayPresence(QObject):
 
     def tray_available(self) -> bool:
         """Whether a system tray shows the icon (as last found: no X round trip per question)."""
+        if self._sni is not None and self._icon() is self._sni:
+            return bool(self._sni.registered)
         if self._tray_available is None:
             self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         return self._tray_available
@@ -77,9 +100,6 @@ class TrayPresence(QObject):
     def close(self) -> None:
         """Stop watching for trays, closing the no-tray notice (before quitting)."""
         self.tray_watch.stop()
-        if self.sni_watch is not None:
-            self.sni_watch.close()
-            self.sni_watch = None
         if self.no_tray_notice is not None:
             self.no_tray_notice.close()
         self._stop_watching_app()
@@ -106,71 +126,49 @@ class TrayPresence(QObject):
             notice.show()
         else:
             notice.deleteLater()
-        # Qt docks the icon by itself when a tray host appears (its X11 icon window is then shown):
-        # watch for that window, and check every 30 s for the other kinds of tray.
+        self._wait_for_tray()
+
+    def _wait_for_tray(self) -> None:
+        """Qt docks the icon by itself when an XEmbed tray appears (its X11 icon window is then shown):
+        watch for that window, and check every 30 s for the other kinds of tray."""
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and not self._watching_app:
             app.installEventFilter(self)
             self._watching_app = True
         self.tray_watch.start()
 
-    # -- panels that come, go and restart -------------------------------------------------------
+    # -- StatusNotifierItem panels that come, go and restart ------------------------------------
 
-    def _watch_panels(self) -> None:
-        """On Linux, follow the StatusNotifierWatcher: Qt registers the icon with it only once."""
-        if self.sni_watch is not None or not sys.platform.startswith("linux") or \
-                QGuiApplication.platformName() in ("offscreen", "minimal"):
-            return
-        from ..platform.tray.sni_watch import StatusNotifierWatch, session_bus_configured
-
-        if not session_bus_configured():
-            return
-        self.sni_watch = StatusNotifierWatch(self)
-        self.sni_watch.changed.connect(self._on_panel_changed)
-
-    def _on_panel_changed(self, reason: str) -> None:
-        log.info("tray: %s; checking the icon's registration", reason)
-        self.sni_watch.check_registered(lambda ok, why=reason: self._registration_known(ok, why))
-
-    def _registration_known(self, registered: bool | None, reason: str) -> None:
+    def _on_sni_registration(self, registered: bool | None, reason: str) -> None:
+        first, self._sni_decided = not self._sni_decided, True
+        on_sni = self._icon() is self._sni
         if registered:
-            log.info("tray: icon registered with the StatusNotifierWatcher already: nothing to do")
-            self._adopt_tray()
+            self._stop_tray_watch()
+            if not on_sni:
+                self._use_sni(reason)  # the Qt icon goes: one icon at a time
+            self._tray_available = True
+            if self.no_tray_notice is not None:
+                self.no_tray_notice.close()
             return
-        # Not registered (the panel came after the icon, or restarted), or no watcher any more:
-        # a new icon registers with the watcher there is, else docks in an XEmbed tray if any.
+        if not on_sni:
+            return  # the Qt icon shows (or waits for a tray) already
+        # No watcher (or it refused the item): a QSystemTrayIcon, docked in an XEmbed tray if there is one;
+        # the item registers by itself with the next watcher, and the view comes back to it then.
+        log.info("tray: %s: a QSystemTrayIcon stands in", reason)
         self._replace_icon(reason)
-        if self.sni_watch is not None:
-            self.sni_watch.check_registered(self._report_registration)
-
-    def _report_registration(self, registered: bool | None) -> None:
-        if registered:
-            log.info("tray: icon registered with the StatusNotifierWatcher (StatusNotifierItem)")
-        elif registered is None:
-            log.info("tray: no StatusNotifierWatcher; the icon %s",
-                     "docks in the XEmbed tray" if QSystemTrayIcon.isSystemTrayAvailable()
-                     else "waits for a tray to appear")
-        else:
-            log.info("tray: the icon is not registered yet; it is created again when a panel registers")
-        self._adopt_tray()
-
-    def _adopt_tray(self) -> None:
-        """The icon shows somewhere now (or not): the no-tray notice and the window hook follow."""
-        available = QSystemTrayIcon.isSystemTrayAvailable()
-        if available != self._tray_available:
-            log.info("tray: a system tray is %s", "available" if available else "gone")
-        self._tray_available = available
-        if available:
+        if first:
+            self._start_qt_icon()  # at start-up: say so when there is no tray at all
+            return
+        self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        if self._tray_available:
             self._tray_found()
+        else:
+            self._wait_for_tray()
 
     def _check_tray(self) -> None:
-        if self.sni_watch is not None and self.sni_watch.connected and \
-                QSystemTrayIcon.isSystemTrayAvailable() and not tray_window_shown():
-            # A StatusNotifierWatcher is there, but is our icon registered with it? (Qt says "available"
-            # for the watcher alone, even when the icon was created before it and never registered.)
-            self.sni_watch.check_registered(lambda ok: self._registration_known(ok, "a system tray appeared"))
+        if self._sni is not None and self._icon() is self._sni:
             self._stop_tray_watch()
-            return
+            return  # our item shows again: nothing to dock
         self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         if self._tray_available:
             self._stop_tray_watch()

@@ -23,9 +23,13 @@ one-second timer; the panel under it is sampled once for its colour (an
 XEmbed tray says nothing of it); and :meth:`TrayView.paint_now` paints a new
 icon at once after a click.
 
-Whether a tray shows the icon at all (none yet, one that comes late or
-restarts) is :mod:`.tray_presence`'s watch; the view creates the icon again
-when it asks (:meth:`TrayView.replace_icon`). The no-tray notice's buttons
+On Linux with a session bus the icon is our own StatusNotifierItem
+(:class:`.sni_icon.SniTrayIcon`, driven as a QSystemTrayIcon is): its tooltip has a
+title and a description, and it registers with every panel that comes. Whether
+a tray shows the icon at all (none yet, one that comes late or restarts) is
+:mod:`.tray_presence`'s watch; the view puts a QSystemTrayIcon up instead while no
+StatusNotifierItem panel is there (:meth:`TrayView.replace_icon`), and goes back
+to the item when one comes (:meth:`TrayView.use_sni`). The no-tray notice's buttons
 are :attr:`TrayView.palette_requested` and :attr:`TrayView.quit_requested`.
 """
 
@@ -72,7 +76,8 @@ class TrayView(QObject):
 
     def __init__(self, *, clock: Callable[[], float] = time.time, painter: IconPainter | None = None,
                  announce_no_tray: bool = True, tray_icon: QSystemTrayIcon | None = None,
-                 shortcut: Callable[[], str] = lambda: "", latest_title: Callable[[], str | None] = lambda: None,
+                 sni: Any = None, shortcut: Callable[[], str] = lambda: "",
+                 latest_title: Callable[[], str | None] = lambda: None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.clock = clock
@@ -83,10 +88,16 @@ class TrayView(QObject):
         self._dark_panel = panel_is_dark()
         self._template = sys.platform == "darwin"
 
+        # Our StatusNotifierItem (SniTrayIcon), on Linux with a session bus: the icon unless told otherwise.
+        self.sni = sni
+        if sni is not None:
+            sni.setParent(self)
+            sni.activated.connect(self.activated.emit)
         # The app may have put an icon up before this module was even imported: adopt it.
-        self.tray = tray_icon if tray_icon is not None else QSystemTrayIcon()
+        self.tray: Any = tray_icon if tray_icon is not None else (sni if sni is not None else QSystemTrayIcon())
         self.tray.setParent(self)
-        self.tray.activated.connect(self.activated.emit)
+        if self.tray is not sni:
+            self.tray.activated.connect(self.activated.emit)
         self.icon_generation = 0     # how many times the icon was created again
         self.menu: TrayMenu | None = None
 
@@ -105,7 +116,8 @@ class TrayView(QObject):
                                      hook_window=self._hook_x11_window, shortcut=shortcut,
                                      announce_no_tray=announce_no_tray,
                                      on_palette=lambda: self.palette_requested.emit(),
-                                     on_quit=lambda: self.quit_requested.emit(), parent=self)
+                                     on_quit=lambda: self.quit_requested.emit(), sni=sni,
+                                     use_sni=self.use_sni, parent=self)
         self.tray_watch = self.presence.tray_watch  # its 30 s check, while there is no tray
 
         self._tooltip_pos: QPoint | None = None
@@ -152,6 +164,8 @@ class TrayView(QObject):
         self.x11_window.release()
         self.tray.hide()
         self.tray.setContextMenu(None)
+        if self.sni is not None:
+            self.sni.close()  # off the bus: the panel drops the item
         # Let go of the icons now (their engines are Python objects): not in some later garbage
         # collection, whose order Qt's wrappers do not survive.
         self.tray.setIcon(QIcon())
@@ -280,12 +294,14 @@ class TrayView(QObject):
     # -- the icon, created again ----------------------------------------------------------------
 
     def replace_icon(self, reason: str) -> QSystemTrayIcon:
-        """Create the icon again, with the same picture, tooltip and menu (Qt chooses StatusNotifierItem
-        or XEmbed, and registers, only when an icon is created)."""
+        """A new QSystemTrayIcon, with the same picture, tooltip and menu (Qt chooses XEmbed, or its own
+        StatusNotifierItem, only when an icon is created). Our item stays on the bus meanwhile: it
+        registers with the next watcher by itself."""
         old = self.tray
-        old.activated.disconnect(self.activated.emit)
-        old.hide()
-        old.setContextMenu(None)
+        if old is not self.sni:
+            old.activated.disconnect(self.activated.emit)
+            old.hide()
+            old.setContextMenu(None)
         self.x11_window.release()
         new = QSystemTrayIcon(self)
         new.setIcon(old.icon())
@@ -295,12 +311,35 @@ class TrayView(QObject):
         new.activated.connect(self.activated.emit)
         self.tray = new
         new.show()
-        old.setIcon(QIcon())
-        old.deleteLater()
+        if old is not self.sni:
+            old.setIcon(QIcon())
+            old.deleteLater()
         self.icon_generation += 1
         log.info("tray: icon created again (%s)", reason)
         self.icon_replaced.emit(new)
         return new
+
+    def use_sni(self, reason: str) -> None:
+        """Show through our StatusNotifierItem again (a watcher lists it): the QSystemTrayIcon goes."""
+        sni = self.sni
+        if sni is None or self.tray is sni:
+            return
+        old = self.tray
+        old.activated.disconnect(self.activated.emit)
+        old.hide()
+        old.setContextMenu(None)
+        self.x11_window.release()
+        self.tray = sni
+        if self.menu is not None:
+            sni.setContextMenu(self.menu)
+        self._spec = None
+        self.render()
+        sni.show()
+        old.setIcon(QIcon())
+        old.deleteLater()
+        self.icon_generation += 1
+        log.info("tray: the icon shows as our StatusNotifierItem again (%s)", reason)
+        self.icon_replaced.emit(sni)
 
     # -- tests and diagnostics ------------------------------------------------------------------------
 
