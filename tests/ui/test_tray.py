@@ -493,3 +493,19 @@ def test_demo_mode_menu_says_it_is_the_demo_and_has_no_web_pages(qtbot, app_unde
     assert menu_names(menu) == ["header", "demo", "signIn", "settings", "quit"]
     assert "demo" in menu.action_named("signIn").text().lower()
     close_menu(app)
+
+
+def test_the_idle_tooltip_names_the_task_a_click_starts_once_the_recent_tasks_arrive(app_under_test):
+    """The recent tasks may come after the state (no state change then): the tooltip follows them."""
+    from timecrowd_tray.services import events as ev
+
+    app = app_under_test
+    latest = app.tray.latest_task()
+    assert latest is not None
+    known: list = []
+    app.tray.recent_tasks = lambda: list(known)  # what the service knows: nothing yet
+    app.tray.view.render()
+    assert "choose a task" in app.tray.tray.toolTip()
+    known.append(latest)
+    app.tray._on_event(ev.RecentTasksChanged())
+    assert f"“{latest.title}”" in app.tray.tray.toolTip()

@@ -77,7 +77,7 @@ class TrayController(QObject, TrayWindows):
     def __init__(self, settings: Any, *, clock: Callable[[], float] = time.time,
                  painter: IconPainter | None = None, open_url: Callable[[str], Any] | None = None,
                  announce_no_tray: bool = True, tray_icon: QSystemTrayIcon | None = None,
-                 parent: QObject | None = None) -> None:
+                 sni: Any = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.clock = clock
@@ -94,7 +94,7 @@ class TrayController(QObject, TrayWindows):
         self.confirm_leave: Callable[[str, Callable[[], None]], None] | None = None
 
         self.view = TrayView(clock=self._shown_clock, painter=painter, announce_no_tray=announce_no_tray,
-                             tray_icon=tray_icon,
+                             tray_icon=tray_icon, sni=sni,
                              shortcut=lambda: str(self.settings.get("hotkey.toggle") or ""),
                              latest_title=self._latest_title, parent=self)
         self.view.palette_requested.connect(self.open_palette)
@@ -185,7 +185,7 @@ class TrayController(QObject, TrayWindows):
     # -- the view, as the app and the tests read it -------------------------------------------
 
     @property
-    def tray(self) -> QSystemTrayIcon:
+    def tray(self) -> Any:
         """The icon up now (the view creates it again when a panel appears or restarts)."""
         return self.view.tray
 
@@ -373,5 +373,6 @@ class TrayController(QObject, TrayWindows):
     def _on_event(self, event: object) -> None:
         if isinstance(event, ev.RecentTasksChanged):
             self._palette_dirty = True
+            self.view.render()  # the idle tooltip names the task a click starts: it may be another now
             return
         self.notifier.handle(event)
