@@ -110,11 +110,11 @@ class StatusNotifierItem:
         if not await self.server.request_name(self.bus_name):
             raise BusUnavailable(f"the bus name {self.bus_name} is taken")
         self.server.export(ITEM_PATH, self)
-        self.server.watch_name(WATCHER, self._watcher_changed)
+        await self.server.watch_name(WATCHER, self._watcher_changed)
         from jeepney import MatchRule
 
-        self.server.listen(MatchRule(type="signal", interface=WATCHER, member="StatusNotifierHostRegistered"),
-                           lambda _message: self._host_registered())
+        await self.server.listen(MatchRule(type="signal", interface=WATCHER, member="StatusNotifierHostRegistered"),
+                                  lambda _message: self._host_registered())
         owner = self._watcher_owner = await self.server.name_owner(WATCHER)
         if not owner:
             self._set_registered(None, "no StatusNotifierWatcher on the session bus")

@@ -1,0 +1,179 @@
+"""One D-Bus connection on the asyncio loop (jeepney): calls, signal listeners, a bus name's owner.
+
+The idle sources (:mod:`.idle.dbus_link`) and the tray's own StatusNotifierItem
+(:mod:`.tray.dbus_objects`, which also answers calls) each hold one. Nothing blocks the UI
+thread: every call is awaited on the qasync loop and bounded by :data:`CALL_TIMEOUT`. ``bus`` is
+``"SESSION"``, ``"SYSTEM"`` or a bus address (the tests' private buses). No bus, or no answer,
+is :class:`BusUnavailable`; an error reply is :class:`MethodError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+CALL_TIMEOUT = 5.0
+BUS = "org.freedesktop.DBus"
+BUS_PATH = "/org/freedesktop/DBus"
+FAILED = "org.freedesktop.DBus.Error.Failed"
+
+
+class BusUnavailable(Exception):
+    """No bus, or it (or the service called) did not answer."""
+
+
+class MethodError(Exception):
+    """A call answered with a D-Bus error (``name``, ``message``)."""
+
+    def __init__(self, name: str, message: str = "") -> None:
+        super().__init__(f"{name}: {message}" if message else name)
+        self.name = name
+        self.message = message
+
+
+def session_bus_configured(environ: dict[str, str] | None = None) -> bool:
+    """Whether this process has a session bus to look at (an address, or a runtime dir that holds one)."""
+    import os
+
+    env = os.environ if environ is None else environ
+    if env.get("DBUS_SESSION_BUS_ADDRESS"):
+        return True
+    runtime = env.get("XDG_RUNTIME_DIR")
+    return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
+
+
+class BusConnection:
+    """:meth:`open` first, :meth:`close` at the end."""
+
+    def __init__(self, bus: str = "SESSION") -> None:
+        self.bus = bus
+        self._conn: Any = None
+        self._router: Any = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.closed = False
+
+    @property
+    def unique_name(self) -> str:
+        return str(self._router.unique_name) if self._router is not None else ""
+
+    async def open(self) -> None:
+        try:
+            from jeepney.io.asyncio import DBusRouter, open_dbus_connection
+        except ImportError:
+            raise BusUnavailable("jeepney is not installed") from None
+        try:
+            self._conn = await asyncio.wait_for(open_dbus_connection(self.bus), CALL_TIMEOUT)
+        except (OSError, KeyError, ValueError, TimeoutError) as exc:
+            raise BusUnavailable(f"no {self.bus.lower()} bus ({exc})") from None
+        self._router = DBusRouter(self._conn)
+
+    async def close(self) -> None:
+        self.closed = True
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001 - closing
+                pass
+        if self._router is not None:
+            try:
+                await self._router.__aexit__(None, None, None)
+            except Exception:  # noqa: BLE001 - a bus that went away while closing
+                log.debug("D-Bus: the receiver ended with an error", exc_info=True)
+            self._router = None
+        if self._conn is not None:
+            try:
+                await self._conn.close()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+            self._conn = None
+
+    async def call(self, destination: str, path: str, interface: str, member: str,
+                   signature: str | None = None, body: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+        """The reply's body; :class:`MethodError` for an error reply, :class:`BusUnavailable` for none."""
+        if self._router is None:
+            raise BusUnavailable("not connected")
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.low_level import HeaderFields, MessageType
+
+        message = new_method_call(DBusAddress(path, bus_name=destination, interface=interface), member,
+                                  signature, body)
+        try:
+            reply = await asyncio.wait_for(self._router.send_and_get_reply(message), CALL_TIMEOUT)
+        except (TimeoutError, OSError, ConnectionError) as exc:
+            raise BusUnavailable(f"{destination} did not answer {member} ({exc})") from None
+        if reply.header.message_type is MessageType.error:
+            name = str(reply.header.fields.get(HeaderFields.error_name, FAILED))
+            raise MethodError(name, str(reply.body[0]) if reply.body else "")
+        return tuple(reply.body)
+
+    async def name_owner(self, name: str) -> str:
+        """The unique name owning ``name`` now, or "" (nobody)."""
+        try:
+            (owner,) = await self.call(BUS, BUS_PATH, BUS, "GetNameOwner", "s", (name,))
+        except MethodError:
+            return ""
+        return str(owner)
+
+    async def request_name(self, name: str) -> bool:
+        """Own ``name`` (not queued: False when somebody else has it)."""
+        (answer,) = await self.call(BUS, BUS_PATH, BUS, "RequestName", "su", (name, 4))  # DO_NOT_QUEUE
+        return int(answer) in (1, 4)  # primary owner, or already the owner
+
+    async def listen(self, rule: Any, handler: Callable[[Any], None]) -> None:
+        """``handler(message)`` for each message matching the jeepney MatchRule ``rule``, from now on
+        (the rule is added to the bus before this returns)."""
+        queue: asyncio.Queue[Any] = asyncio.Queue(64)
+        handle = self._router.filter(rule, queue=queue)
+        try:
+            await self.call(BUS, BUS_PATH, BUS, "AddMatch", "s", (rule.serialise(),))
+        except BaseException:
+            handle.close()
+            raise
+
+        async def pump() -> None:
+            with handle:
+                while True:
+                    message = await queue.get()
+                    try:
+                        handler(message)
+                    except Exception:  # noqa: BLE001 - one bad signal must not end the listener
+                        log.exception("D-Bus: handling a signal failed")
+
+        self.spawn(pump())
+
+    async def watch_name(self, name: str, changed: Callable[[str, str], None]) -> None:
+        """``changed(old_owner, new_owner)`` whenever ``name`` changes hands ("" for nobody)."""
+        from jeepney import MatchRule
+
+        rule = MatchRule(type="signal", sender=BUS, interface=BUS, member="NameOwnerChanged", path=BUS_PATH)
+        rule.add_arg_condition(0, name)
+        await self.listen(rule, lambda message: changed(str(message.body[1]), str(message.body[2])))
+
+    def spawn(self, coro: Any) -> None:
+        """Run ``coro`` on the loop for the life of the connection (cancelled by :meth:`close`)."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def send_soon(self, message: Any) -> None:
+        """Send ``message`` from a task (returns at once; dropped if the bus is gone)."""
+        async def send() -> None:
+            try:
+                await self._router.send(message)
+            except (OSError, ConnectionError, AttributeError) as exc:
+                log.debug("D-Bus: a message was not sent (%r)", exc)
+
+        if self._router is not None and not self.closed:
+            self.spawn(send())
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None and not self.closed:
+            log.warning("D-Bus: a task failed: %r", task.exception())
