@@ -5,13 +5,14 @@ reads the X server's idle time (MIT-SCREEN-SAVER) for real; the test gives no
 input for the threshold (3 s, through ``TIMECROWD_TRAY_IDLE_SECONDS``), moves
 the mouse, sees the prompt (and ``status --json``'s ``idle``), presses Discard
 from the keyboard, and reads the server's entry. The prompt's screenshots go
-to ``docs/screenshots/idle-prompt-<language>.png``.
+to ``artifacts/screenshots/<language>/idle-prompt.png``, and over the README's
+``docs/screenshots/idle-prompt-<language>.png`` only with
+``TIMECROWD_TRAY_UPDATE_SCREENSHOTS=1``.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
 from datetime import datetime
@@ -20,7 +21,8 @@ import pytest
 
 from timecrowd_tray.platform.idle.x11_xss import X11IdleSource
 
-from .test_tray_e2e import ROOT, _launcher, demo, screen, shoot  # noqa: F401 - the fixtures
+from .test_tray_e2e import _launcher, demo, screen, shoot  # noqa: F401 - the fixtures
+from support.screenshots import update_readme_picture
 from support.virtual_screen import wait_for
 
 pytestmark = pytest.mark.e2e
@@ -55,7 +57,7 @@ def test_idle_then_back_then_discard_ends_the_entry_when_they_left(screen, demo,
         left = datetime.fromisoformat(away["since"]).timestamp()
         assert status_json(app)["elapsed_seconds"] <= int(left - entry["started_at"]) + 1
         path = shoot(screen, language, "idle-prompt", crop=screen.geometry(prompt))
-        shutil.copy(path, ROOT / "docs" / "screenshots" / f"idle-prompt-{language}.png")
+        update_readme_picture(path, f"idle-prompt-{language}.png")
         screen.key("Tab")       # the focus is on Keep; Discard is next
         screen.key("space")
         wait_for(lambda: app.running() is None, 15, "the entry to end on the server")

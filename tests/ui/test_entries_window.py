@@ -371,13 +371,19 @@ def test_an_entry_across_midnight_shows_on_both_days_clipped_in_the_timeline_and
 def test_a_picture_of_the_window_for_the_readme(qtbot, aloop, qapp, fake, language):
     """A day with a gap and a running entry, in each language: artifacts/screenshots/<language>/entries-window.png.
 
-    Copied to docs/screenshots/entries-<language>.png (the README's). The window must render its rows and totals.
+    Copied to docs/screenshots/entries-<language>.png (the README's) only with TIMECROWD_TRAY_UPDATE_SCREENSHOTS=1;
+    otherwise the tracked picture is left alone. The window must render its rows and totals.
     """
     from pathlib import Path
 
     from PySide6.QtCore import QCoreApplication
 
     from timecrowd_tray.ui.i18n import Translations
+
+    from support.screenshots import DOCS_SCREENSHOTS, update_readme_picture, updating_screenshots
+
+    docs = DOCS_SCREENSHOTS / f"entries-{language}.png"
+    before = docs.stat().st_mtime_ns if docs.exists() else None
 
     translations = Translations(qapp, stretch=False)
     translations.apply(language)
@@ -393,10 +399,9 @@ def test_a_picture_of_the_window_for_the_readme(qtbot, aloop, qapp, fake, langua
         out.parent.mkdir(parents=True, exist_ok=True)
         assert window.grab().save(str(out))
         assert window.totals_view.total_label.text() != ""
-        import shutil
-
-        docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / f"entries-{language}.png"
-        shutil.copyfile(out, docs)  # the README's picture, refreshed with the window
+        update_readme_picture(out, docs.name)  # the README's picture, refreshed only on request
+        if not updating_screenshots():  # a test run leaves the tracked picture as it was
+            assert (docs.stat().st_mtime_ns if docs.exists() else None) == before
     finally:
         window.shutdown()
         window.deleteLater()
