@@ -132,7 +132,8 @@ def test_an_add_while_the_server_is_down_is_queued_then_sent_as_typed(app, emula
 def test_a_backdated_start(app, emulator, qtbot):  # noqa: F811 - fixtures
     state = emulator.state
     typed = time.time()
-    result = run_cli("start", "Deploy", "--at", "-15m", qtbot=qtbot)
+    # The seed's day runs up to a few minutes ago: a start 15 min back may overlap it, whatever the time.
+    result = run_cli("start", "Deploy", "--at", "-15m", "--allow-overlap", qtbot=qtbot)
     assert result.returncode == EXIT_OK, result.stderr
     assert result.stdout.startswith("▶ started Deploy to staging")
     entry = running_entry(state)
@@ -141,13 +142,33 @@ def test_a_backdated_start(app, emulator, qtbot):  # noqa: F811 - fixtures
     assert bad.returncode == EXIT_USAGE and "soon" in bad.stderr
 
 
+def test_toggle_after_a_backdated_start_starts_the_task_worked_on_last(app, emulator, qtbot):  # noqa: F811
+    """The latest task is the entry that ended last, not the one that started last."""
+    state = emulator.state
+    for args in (("start", "Code review"), ("stop",), ("start", "Deploy", "--at", "-60m", "--allow-overlap")):
+        done = run_cli(*args, qtbot=qtbot)
+        assert done.returncode == EXIT_OK, (args, done.stdout, done.stderr)
+    review = task_id_by_title(state, "Code review")
+    code_review = max((e for e in state.entries_of(state.me_id) if e["task_id"] == review), key=lambda e: e["id"])
+    qtbot.waitUntil(lambda: time.time() >= code_review["stopped_at"] + 1, timeout=3000)  # times are in seconds
+    stopped = run_cli("stop", qtbot=qtbot)
+    assert stopped.returncode == EXIT_OK, stopped.stderr
+    # Code review started last (seconds ago); Deploy to staging, started an hour ago, ended last.
+    refresh = app.service._recent_task  # noqa: SLF001 - the stop's read of the entries, in flight
+    qtbot.waitUntil(lambda: refresh is None or refresh.done(), timeout=10000)
+    toggled = run_cli("toggle", qtbot=qtbot)
+    assert toggled.returncode == EXIT_OK, toggled.stderr
+    assert toggled.stdout.startswith("▶ started Deploy to staging"), toggled.stdout
+    assert running_entry(state)["task_id"] == task_id_by_title(state, "Deploy to staging")
+
+
 def test_a_queued_backdated_start_shows_its_time_in_the_accounts_zone_as_log_does(app, emulator, qtbot):  # noqa: F811
     """A user in Tokyo on a machine set to UTC saw 00:16 on the queued line and 09:16 in `log`: one zone now."""
     from zoneinfo import ZoneInfo
 
     emulator.state.faults.fail_next(503, count=10_000)
     typed = time.time()
-    result = run_cli("start", "Deploy", "--at", "-15m", qtbot=qtbot, env={"TZ": "UTC"})
+    result = run_cli("start", "Deploy", "--at", "-15m", "--allow-overlap", qtbot=qtbot, env={"TZ": "UTC"})
     assert result.returncode == EXIT_QUEUED, (result.stdout, result.stderr)
     shown = re.search(r"\((\d\d:\d\d)\)", result.stdout)
     assert shown is not None, result.stdout

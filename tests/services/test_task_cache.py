@@ -46,6 +46,23 @@ def test_distinct_recent_newest_first():
     assert [t.id for t in distinct_recent_tasks(entries, limit=2)] == [1, 2]
 
 
+def ended(eid: int, t: Task, start: int, end: int | None) -> TimeEntry:
+    return TimeEntry(id=eid, task=t, started_at=T0 + timedelta(minutes=start),
+                     stopped_at=None if end is None else T0 + timedelta(minutes=end), user_id=28)
+
+
+def test_distinct_recent_is_by_the_last_worked_on_not_the_last_started():
+    """A start backdated over another entry (from minute 60, over 90-120), stopped at 150: its task is the latest."""
+    backdated, other, older = task(1), task(2), task(3)
+    entries = [ended(1, older, 0, 60), ended(2, other, 90, 120), ended(3, backdated, 60, 150)]
+    assert [t.id for t in distinct_recent_tasks(entries)] == [1, 2, 3]
+    # a running entry counts as the most recent, whenever it started
+    assert [t.id for t in distinct_recent_tasks([*entries, ended(4, older, 30, None)])] == [3, 1, 2]
+    # the same end: the later start first (then the newer entry)
+    assert [t.id for t in distinct_recent_tasks([ended(5, other, 10, 60), ended(6, older, 20, 60)])] == [3, 2]
+    assert [t.id for t in distinct_recent_tasks([ended(8, other, 10, 60), ended(7, older, 10, 60)])] == [2, 3]
+
+
 def test_merge_keeps_older_ones_after_and_skips_placeholders():
     merged = merge_tasks([task(3), task(1)], [task(1), task(2), Task(id=-5, title="pending")], limit=10)
     assert [t.id for t in merged] == [3, 1, 2]

@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,18 @@ def task_from_json(data: Any) -> Task | None:
         return None
 
 
+def worked_on_last(entry: TimeEntry) -> tuple[bool, datetime, datetime, int]:
+    """The sort key of "most recently worked on": a running entry first, then the one that ended last
+    (the same end: the later start, then the newer entry). Not the latest start: a start backdated to
+    before another entry, once stopped, is still the last thing the user did."""
+    return (entry.is_running, entry.stopped_at or entry.started_at, entry.started_at, entry.id)
+
+
 def distinct_recent_tasks(entries: Iterable[TimeEntry], limit: int = CACHE_COUNT) -> list[Task]:
-    """Tasks of ``entries``, most recently started first, each once."""
+    """Tasks of ``entries``, most recently worked on first (:func:`worked_on_last`), each once."""
     seen: set[int] = set()
     out: list[Task] = []
-    for entry in sorted(entries, key=lambda e: (e.started_at, e.id), reverse=True):
+    for entry in sorted(entries, key=worked_on_last, reverse=True):
         if entry.task.id in seen:
             continue
         seen.add(entry.task.id)
