@@ -353,6 +353,217 @@ def test_the_action_lines_in_english_are_as_they_were(settings, capsys):
         "not confirmed it yet\n")
 
 
+# -- argparse's own words: usage errors and --help -----------------------------------------------------
+
+#: ``timecrowd-tray ARGS`` -> what argparse says on stderr today, in English (byte for byte: scripts read it).
+USAGE_ERRORS_EN = {
+    ("frobnicate",): (
+        "usage: timecrowd-tray [-h] [-V] [--api-base URL] [--debug] [--demo]\n"
+        "                      COMMAND ...\n"
+        "timecrowd-tray: error: argument COMMAND: invalid choice: 'frobnicate' (choose from 'login', 'logout', "
+        "'whoami', 'config', 'toggle', 'start', 'stop', 'status', 'palette', 'log', 'add', 'edit', 'delete', "
+        "'today', 'idle')\n"),
+    ("start", "--at"): (
+        "usage: timecrowd-tray start [-h] [--task ID] [--at TIME] [--allow-overlap]\n"
+        "                            [QUERY ...]\n"
+        "timecrowd-tray start: error: argument --at: expected one argument\n"),
+    ("add", "--from", "9:00"): (
+        "usage: timecrowd-tray add [-h] [--task ID] --from HH:MM --to HH:MM\n"
+        "                          [--date DATE] [--comment TEXT] [--allow-overlap]\n"
+        "                          [--json]\n"
+        "                          [QUERY ...]\n"
+        "timecrowd-tray add: error: the following arguments are required: --to\n"),
+    ("stop", "extra"): (
+        "usage: timecrowd-tray [-h] [-V] [--api-base URL] [--debug] [--demo]\n"
+        "                      COMMAND ...\n"
+        "timecrowd-tray: error: unrecognized arguments: extra\n"),
+    ("idle", "maybe"): (
+        "usage: timecrowd-tray idle [-h] {keep,discard,continue}\n"
+        "timecrowd-tray idle: error: argument answer: invalid choice: 'maybe' (choose from 'keep', 'discard', "
+        "'continue')\n"),
+    ("edit", "nope"): (
+        "usage: timecrowd-tray edit [-h] [--from HH:MM] [--to HH:MM] [--task ID]\n"
+        "                           [--comment TEXT] [--allow-overlap] [--json]\n"
+        "                           ENTRY_ID\n"
+        "timecrowd-tray edit: error: argument ENTRY_ID: not an entry id: 'nope' (an id, or local-N from `log`)\n"),
+    ("login", "--with-token", "--with-browser"): (
+        "usage: timecrowd-tray login [-h] (--with-token | --with-browser)\n"
+        "                            [--client-id ID] [--timeout SECONDS]\n"
+        "                            [--no-browser]\n"
+        "timecrowd-tray login: error: argument --with-browser: not allowed with argument --with-token\n"),
+    ("status", "--json=1"): (
+        "usage: timecrowd-tray status [-h] [--json]\n"
+        "timecrowd-tray status: error: argument --json: ignored explicit argument '1'\n"),
+}
+HELP_EN = (
+    "usage: timecrowd-tray log [-h] [--date DATE] [--json]\n"
+    "\n"
+    "Print the entries of a day (default today, in your TimeCrowd time zone), with\n"
+    "the changes not sent yet on top, and the day's total.\n"
+    "\n"
+    "options:\n"
+    "  -h, --help   show this help message and exit\n"
+    "  --date DATE  YYYY-MM-DD, today (default) or yesterday\n"
+    "  --json       print a JSON list of the entries\n"
+)
+
+
+def usage_error(capsys, *args: str) -> tuple[int, str, str]:
+    """``timecrowd-tray ARGS`` in this process, where argparse ends it: (exit code, stdout, stderr)."""
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as ended:
+        cli_main(list(args))
+    captured = capsys.readouterr()
+    return ended.value.code, captured.out, captured.err
+
+
+@pytest.fixture
+def eighty_columns(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")  # argparse wraps the usage and the help at the terminal's width
+
+
+def stock_argparse(capsys, monkeypatch, *args: str) -> tuple[int, str, str]:
+    """What argparse itself says for ARGS: the same command line built with argparse.ArgumentParser, no hook."""
+    import argparse
+    import contextlib
+
+    from timecrowd_tray.cli import i18n_argparse
+
+    with monkeypatch.context() as patch:
+        patch.setattr(i18n_argparse, "ShellParser", argparse.ArgumentParser)
+        patch.setattr(i18n_argparse, "argparse_speaks", contextlib.nullcontext)
+        return usage_error(capsys, *args)
+
+
+def test_usage_errors_in_english_are_as_they_were(settings, capsys, monkeypatch, eighty_columns):
+    for args in (*USAGE_ERRORS_EN, ("log", "--help"), ("--help",), ("config",), ("idle",), ("login",),
+                 ("start", "--a"), ("start", "--task", "x"), ("-V",)):
+        assert usage_error(capsys, *args) == stock_argparse(capsys, monkeypatch, *args), args
+    if sys.version_info[:2] == (3, 11):  # the Python these were taken with (argparse's wording moves a little)
+        for args, said in USAGE_ERRORS_EN.items():
+            assert usage_error(capsys, *args) == (EXIT_USAGE, "", said), args
+        assert usage_error(capsys, "log", "--help") == (EXIT_OK, HELP_EN, "")
+    code, out, _ = usage_error(capsys, "--help")
+    assert code == EXIT_OK and "\npositional arguments:\n  COMMAND\n" in out and "\noptions:\n" in out
+    assert "  -V, --version   show program's version number and exit\n" in out
+
+
+def test_usage_errors_in_japanese(japanese, capsys, eighty_columns):
+    def said(*args: str) -> str:
+        code, out, err = usage_error(capsys, *args)
+        assert (code, out) == (EXIT_USAGE, ""), args  # argparse's exit code, as in English
+        return err
+
+    assert said("start", "--at") == (
+        "使い方：timecrowd-tray start [-h] [--task ID] [--at TIME] [--allow-overlap]\n"
+        "                             [QUERY ...]\n"  # under "[-h]": 使い方： takes 8 columns on the screen
+        "timecrowd-tray start: 引数 --at：値を 1 つ指定してください。\n")
+    assert said("add", "--from", "9:00").endswith("\ntimecrowd-tray add: --to を指定してください。\n")
+    assert said("config").endswith("\ntimecrowd-tray config: ACTION を指定してください。\n")
+    assert said("stop", "extra").endswith("\ntimecrowd-tray: 「extra」という引数はありません。\n")
+    assert said("frobnicate").endswith(
+        "\ntimecrowd-tray: 引数 COMMAND：'frobnicate' は指定できません。'login', 'logout', 'whoami', 'config', "
+        "'toggle', 'start', 'stop', 'status', 'palette', 'log', 'add', 'edit', 'delete', 'today', 'idle' "
+        "のいずれかを指定してください。\n")
+    assert said("idle", "maybe") == (
+        "使い方：timecrowd-tray idle [-h] {keep,discard,continue}\n"
+        "timecrowd-tray idle: 引数 answer：'maybe' は指定できません。'keep', 'discard', 'continue' "
+        "のいずれかを指定してください。\n")
+    assert said("start", "--task", "x").endswith(
+        "\ntimecrowd-tray start: 引数 --task：'x' は int の値として読み取れません。\n")
+    assert said("edit", "nope").endswith(
+        "\ntimecrowd-tray edit: 引数 ENTRY_ID：'nope' は作業記録の ID ではありません。"
+        "ID か、「timecrowd-tray log」で表示される local-N を指定してください。\n")
+    assert said("login", "--with-token", "--with-browser").endswith(
+        "\ntimecrowd-tray login: 引数 --with-browser：--with-token と同時には指定できません。\n")
+    assert said("login").endswith(
+        "\ntimecrowd-tray login: --with-token --with-browser のいずれかを指定してください。\n")
+    assert said("status", "--json=1").endswith("\ntimecrowd-tray status: 引数 --json：'1' という値は指定できません。\n")
+    assert said("start", "--a").endswith(
+        "\ntimecrowd-tray start: --a だけでは --at, --allow-overlap, --api-base のどれか決められません。\n")
+    for args in USAGE_ERRORS_EN:
+        assert not re.search(r"usage:|error:|argument|expected|invalid|unrecognized|required", said(*args)), args
+
+    code, out, err = usage_error(capsys, "log", "--help")
+    assert (code, err) == (EXIT_OK, "")
+    assert out.startswith("使い方：timecrowd-tray log [-h] [--date DATE] [--json]\n")
+    assert "\nオプション：\n  -h, --help   このヘルプを表示して終了します\n" in out
+    code, out, err = usage_error(capsys, "--help")
+    assert code == EXIT_OK and "\n引数：\n  COMMAND\n" in out and "\nオプション：\n" in out
+    assert "  -V, --version   バージョンを表示して終了します\n" in out
+    assert not re.search(r"usage:|positional arguments|options:|show this help|version number", out)
+    assert "{" not in out  # the usage's braces are argparse's own ({keep,discard,continue}); none here
+
+
+def test_argparse_follows_the_locale_and_english_stays_english(shell_env):
+    conf = Path(shell_env["XDG_CONFIG_HOME"]) / "timecrowd-tray" / "timecrowd-tray.conf"
+    conf.write_text("[General]\nlanguage=system\n", encoding="utf-8")
+    result = cli({**shell_env, "LANG": "ja_JP.UTF-8", "COLUMNS": "80"}, "start", "--at")
+    assert (result.returncode, result.stdout) == (EXIT_USAGE, "")
+    assert result.stderr.endswith("\ntimecrowd-tray start: 引数 --at：値を 1 つ指定してください。\n")
+    english = cli({**shell_env, "COLUMNS": "80"}, "start", "--at")
+    assert english.returncode == EXIT_USAGE
+    assert english.stderr.endswith("\ntimecrowd-tray start: error: argument --at: expected one argument\n")
+    conf.write_text("[General]\nlanguage=en\n", encoding="utf-8")
+    result = cli({**shell_env, "LANG": "ja_JP.UTF-8", "COLUMNS": "80"}, "start", "--at")
+    assert (result.returncode, result.stderr) == (EXIT_USAGE, english.stderr)
+
+
+def test_argparse_is_itself_again_after_the_command_line(japanese, capsys):
+    import argparse
+
+    from timecrowd_tray.cli import i18n_argparse
+
+    before = argparse._, argparse.ngettext
+    usage_error(capsys, "start", "--at")
+    with i18n_argparse.argparse_speaks("ja"):
+        assert argparse._("expected one argument") == "値を 1 つ指定してください。"
+        assert argparse.ngettext("expected %s argument", "expected %s arguments", 2) == "値を %s 個指定してください。"
+        assert argparse._("%(prog)s: error: %(message)s\n") == "%(prog)s: %(message)s\n"
+        assert argparse._("a text argparse may add one day") == "a text argparse may add one day"
+    assert (argparse._, argparse.ngettext) == before
+    with i18n_argparse.argparse_speaks("en"):
+        assert (argparse._, argparse.ngettext) == before  # English: argparse untouched
+
+
+def test_argparse_reads_the_language_only_when_it_has_something_to_say(japanese, capsys, monkeypatch):
+    """A command line that parses reads no setting before its command does (a damaged settings file is the
+    command's to report: test_cli_config.py); an error reads it once."""
+    from timecrowd_tray.cli import build_parser, i18n_argparse
+
+    asked: list[str] = []
+    monkeypatch.setattr(i18n_argparse, "language", lambda: asked.append("asked") or "ja")
+    parser = build_parser()
+    with i18n_argparse.argparse_speaks():
+        parser.parse_args(["start", "--at", "9:00", "Review"])
+    assert asked == []
+    with i18n_argparse.argparse_speaks(), pytest.raises(SystemExit):
+        parser.parse_args(["start", "--at"])
+    assert asked == ["asked"]
+    assert capsys.readouterr().err.endswith("\ntimecrowd-tray start: 引数 --at：値を 1 つ指定してください。\n")
+
+
+def test_every_argparse_text_has_a_japanese_text_with_its_placeholders(japanese):
+    from timecrowd_tray.cli.i18n_argparse import ARGPARSE_TEXTS
+    from timecrowd_tray.cli.i18n_catalog import CONTEXT, catalog
+
+    texts = catalog("ja")
+    placeholders = re.compile(r"%\([a-z_]+\)[sr]|%[sr]")
+    for text in ARGPARSE_TEXTS:
+        translated = texts.get((CONTEXT, text))
+        assert translated and translated != text, text
+        assert sorted(placeholders.findall(translated)) == sorted(placeholders.findall(text)), text
+    import argparse
+    import inspect
+
+    source = inspect.getsource(argparse)
+    for text in ("usage: ", "positional arguments", "options", "show this help message and exit",
+                 "the following arguments are required: %s", "unrecognized arguments: %s", "expected one argument",
+                 "argument %(argument_name)s: %(message)s", "invalid choice: %(value)r (choose from %(choices)s)",
+                 "%(prog)s: error: %(message)s\\n"):
+        assert repr(text)[1:-1] in source or text in source, f"argparse no longer says {text!r}"
+
+
 # -- relaying messages from below ---------------------------------------------------------------------------
 
 def test_relay_translates_known_texts_and_keeps_the_servers_words(japanese, monkeypatch):

@@ -1206,6 +1206,10 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>■ 「{task}」を停止しました</translation>
         </message>
         <message>
+            <source>not an entry id: {value} (an id, or local-N from `log`)</source>
+            <translation>{value} は作業記録の ID ではありません。ID か、「timecrowd-tray log」で表示される local-N を指定してください。</translation>
+        </message>
+        <message>
             <source>{start}–{end}</source>
             <translation>{start}〜{end}</translation>
         </message>
@@ -1272,6 +1276,94 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>✕ deleted {entry}</source>
             <translation>✕ {entry} を削除しました</translation>
+        </message>
+        <message>
+            <source>usage: </source>
+            <translation>使い方：</translation>
+        </message>
+        <message>
+            <source>positional arguments</source>
+            <translation>引数</translation>
+        </message>
+        <message>
+            <source>options</source>
+            <translation>オプション</translation>
+        </message>
+        <message>
+            <source>show this help message and exit</source>
+            <translation>このヘルプを表示して終了します</translation>
+        </message>
+        <message>
+            <source>show program's version number and exit</source>
+            <translation>バージョンを表示して終了します</translation>
+        </message>
+        <message>
+            <source>%(heading)s:</source>
+            <translation>%(heading)s：</translation>
+        </message>
+        <message>
+            <source>%(prog)s: error: %(message)s</source>
+            <translation>%(prog)s: %(message)s</translation>
+        </message>
+        <message>
+            <source>argument %(argument_name)s: %(message)s</source>
+            <translation>引数 %(argument_name)s：%(message)s</translation>
+        </message>
+        <message>
+            <source>the following arguments are required: %s</source>
+            <translation>%s を指定してください。</translation>
+        </message>
+        <message>
+            <source>one of the arguments %s is required</source>
+            <translation>%s のいずれかを指定してください。</translation>
+        </message>
+        <message>
+            <source>unrecognized arguments: %s</source>
+            <translation>「%s」という引数はありません。</translation>
+        </message>
+        <message>
+            <source>expected one argument</source>
+            <translation>値を 1 つ指定してください。</translation>
+        </message>
+        <message>
+            <source>expected at most one argument</source>
+            <translation>値は 1 つまでしか指定できません。</translation>
+        </message>
+        <message>
+            <source>expected at least one argument</source>
+            <translation>値を 1 つ以上指定してください。</translation>
+        </message>
+        <message>
+            <source>expected %s argument</source>
+            <translation>値を %s 個指定してください。</translation>
+        </message>
+        <message>
+            <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+            <translation>%(value)r は指定できません。%(choices)s のいずれかを指定してください。</translation>
+        </message>
+        <message>
+            <source>invalid choice: %(value)r, maybe you meant %(closest)r? (choose from %(choices)s)</source>
+            <translation>%(value)r は指定できません。%(closest)r のことですか？%(choices)s のいずれかを指定してください。</translation>
+        </message>
+        <message>
+            <source>invalid %(type)s value: %(value)r</source>
+            <translation>%(value)r は %(type)s の値として読み取れません。</translation>
+        </message>
+        <message>
+            <source>ambiguous option: %(option)s could match %(matches)s</source>
+            <translation>%(option)s だけでは %(matches)s のどれか決められません。</translation>
+        </message>
+        <message>
+            <source>not allowed with argument %s</source>
+            <translation>%s と同時には指定できません。</translation>
+        </message>
+        <message>
+            <source>ignored explicit argument %r</source>
+            <translation>%r という値は指定できません。</translation>
+        </message>
+        <message>
+            <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+            <translation>%(parser_name)r というコマンドはありません。%(choices)s のいずれかを指定してください。</translation>
         </message>
         <message>
             <source>not signed in: sign in from the tray menu or with `timecrowd-tray login`</source>

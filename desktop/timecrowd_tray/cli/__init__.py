@@ -28,7 +28,10 @@ _COMMAND_MODULES = ("auth", "config", "control", "entries", "idle")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """The command line; read in :func:`.i18n_argparse.argparse_speaks`, argparse speaks the user's language."""
+    from .i18n_argparse import ShellParser
+
+    parser = ShellParser(
         prog=APP_ID,
         description="A system-tray timer for TimeCrowd. Without a command, starts the tray app.",
     )
@@ -108,8 +111,11 @@ def _closed_stdout() -> int:
 
 
 def _run(arguments: list[str]) -> int:
+    from .i18n_argparse import argparse_speaks
+
     parser = build_parser()
-    args = parser.parse_args(arguments)
+    with argparse_speaks():  # a usage error or --help in the user's language
+        args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if handler is None:
         from ..platform.display import missing_display_message

@@ -74,7 +74,8 @@ def _entry_ref(text: str) -> str:
     """A server id (``1234``) or an add not sent yet (``local-12``), as ``log`` shows them."""
     number = text[len("local-"):] if text.startswith("local-") else text
     if not number.isdigit():
-        raise argparse.ArgumentTypeError(f"not an entry id: {text!r} (an id, or local-N from `log`)")
+        raise argparse.ArgumentTypeError(
+            tr("not an entry id: {value} (an id, or local-N from `log`)", value=repr(text)))
     return text
 
 
