@@ -439,6 +439,9 @@ def test_usage_errors_in_english_are_as_they_were(settings, capsys, monkeypatch,
     for args in (*USAGE_ERRORS_EN, ("log", "--help"), ("--help",), ("config",), ("idle",), ("login",),
                  ("start", "--a"), ("start", "--task", "x"), ("-V",)):
         assert usage_error(capsys, *args) == stock_argparse(capsys, monkeypatch, *args), args
+    for words, _parser in parsers_and_names():  # every command's --help, its help texts as they were
+        args = (*words, "--help")
+        assert usage_error(capsys, *args) == stock_argparse(capsys, monkeypatch, *args), args
     if sys.version_info[:2] == (3, 11):  # the Python these were taken with (argparse's wording moves a little)
         for args, said in USAGE_ERRORS_EN.items():
             assert usage_error(capsys, *args) == (EXIT_USAGE, "", said), args
@@ -562,6 +565,159 @@ def test_every_argparse_text_has_a_japanese_text_with_its_placeholders(japanese)
                  "argument %(argument_name)s: %(message)s", "invalid choice: %(value)r (choose from %(choices)s)",
                  "%(prog)s: error: %(message)s\\n"):
         assert repr(text)[1:-1] in source or text in source, f"argparse no longer says {text!r}"
+
+
+# -- the commands' help texts (help=, description=) ---------------------------------------------------------
+
+def parsers_and_names():
+    """(the words of the command, its parser) for the top level and every command, subcommands included."""
+    import argparse
+
+    from timecrowd_tray.cli import build_parser
+
+    found = []
+
+    def walk(words: tuple[str, ...], parser: argparse.ArgumentParser) -> None:
+        found.append((words, parser))
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    walk((*words, name), child)
+
+    walk((), build_parser())
+    return found
+
+
+def help_texts() -> list[str]:
+    """Every help text the commands give argparse: descriptions, the options' and the commands' helps."""
+    import argparse
+
+    texts = []
+    for _words, parser in parsers_and_names():
+        texts += [parser.description] if parser.description else []
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                texts += [choice.help for choice in action._choices_actions if choice.help]
+            elif action.help and action.help is not argparse.SUPPRESS:
+                texts.append(action.help)
+    return list(dict.fromkeys(texts))
+
+
+def test_every_help_text_has_a_japanese_text_with_its_placeholders(japanese):
+    from timecrowd_tray.cli import config
+    from timecrowd_tray.cli.i18n_argparse import _argparse_text, _translated, argparse_speaks
+
+    texts = help_texts()
+    assert len(texts) > 60
+    # config's description lists the settings' own help texts (core/settings.py): each is marked in config.py
+    assert sorted(config.SETTING_HELP) == sorted(setting.help for setting in SCHEMA.values())
+    placeholders = re.compile(r"%\([a-z_]+\)[sdr]|%%")
+    untranslated = []
+    with argparse_speaks("ja"):
+        for text in texts:
+            translated = _translated(text, _argparse_text)
+            if translated == text or not JAPANESE.search(translated):
+                untranslated.append(text)
+            # argparse expands a help with %: a translation keeps the placeholders and has no other %
+            assert sorted(placeholders.findall(translated)) == sorted(placeholders.findall(text)), text
+            assert "%" not in placeholders.sub("", translated), translated
+            assert "{" not in translated, translated  # config's parts all filled in
+    assert not untranslated, "help texts without a Japanese text (mark them with N_, translate them):\n" + \
+        "\n".join(map(repr, untranslated))
+    with argparse_speaks("ja"):
+        description = _translated(config_parser().description, _argparse_text)
+    assert description.startswith("トレイの設定ウィンドウで変更できる設定を表示・変更します。キーは次のとおりです。"
+                                  "api_base：TimeCrowd サーバーの URL（")
+    assert "。language：表示言語（system、ja、en のいずれか）。autostart：" in description
+    assert description.endswith("（0 なら日をまたいだときだけ）。")
+
+
+def config_parser():
+    return dict(parsers_and_names())[("config",)]
+
+
+def test_the_config_description_in_english_is_as_it_was():
+    keys = "; ".join(f"{key}: {setting.help}" for key, setting in SCHEMA.items())
+    assert config_parser().description == \
+        "Show or change the settings the tray's settings dialog edits. Keys: " + keys
+
+
+def test_help_in_japanese(japanese, capsys, eighty_columns):
+    """--help of the top level and of every command: Japanese help lines, wrapped by the columns they take."""
+    from timecrowd_tray.cli.i18n_argparse import columns
+
+    english = [str(text) for text in help_texts()]
+    for words, _parser in parsers_and_names():
+        code, out, err = usage_error(capsys, *words, "--help")
+        assert (code, err) == (EXIT_OK, ""), words
+        usage, _, body = out.partition("\n\n")
+        assert usage.startswith("使い方：timecrowd-tray"), words
+        for text in english:
+            # no English help text, nor its start when argparse would wrap it
+            assert text[:24] not in body, (words, text)
+        for line in body.splitlines():
+            assert columns(line) <= 78, (words, line)  # COLUMNS=80: argparse keeps two for the margin
+            assert not re.match(r"\s*[、。）」：]", line), (words, line)  # a closing mark never starts a line
+            assert not re.search(r"[（「]$", line), (words, line)  # nor does an opening one end it
+        assert not re.search(r"usage:|positional arguments|options:|show this help", out), words
+
+    _, out, _ = usage_error(capsys, "start", "--help")
+    assert "\n  --at TIME        さかのぼって指定する開始時刻（HH:MM、905、-15m など）\n" in out
+    assert "\n  --allow-overlap  --at のとき：ほかの作業記録と重なっても開始します\n" in out
+    assert "\n  QUERY            タスク名に含まれる語句\n" in out
+    _, out, _ = usage_error(capsys, "--help")
+    assert "\n    start         タスクを開始します（QUERY に最もよく一致するタスク、--task\n" \
+           "                  ID のタスク、または前回のタスク）\n" in out
+    assert "\n\nTimeCrowd 用のシステムトレイのタイマーです。コマンドを指定しないと、トレイのア\n" \
+           "プリを起動します。\n\n" in out  # 78 columns, then the rest: wrapped by the columns, not the characters
+    _, out, _ = usage_error(capsys, "login", "--help")
+    assert "\n  --timeout SECONDS  ブラウザーでのサインインを待つ秒数（既定値：300）\n" in out
+
+
+def test_the_help_is_translated_when_it_is_printed(japanese, capsys, monkeypatch, settings):
+    """The parser is built (and a command line read) in no language: one parser prints either."""
+    from timecrowd_tray.cli import build_parser, i18n_argparse
+
+    asked: list[str] = []
+    monkeypatch.setattr(i18n, "language", lambda: asked.append("tr") or "ja")
+    monkeypatch.setattr(i18n_argparse, "language", lambda: asked.append("argparse") or "ja")
+    parser = build_parser()
+    with i18n_argparse.argparse_speaks():
+        parser.parse_args(["add", "--from", "9:00", "--to", "10:00", "Review"])
+    assert asked == []
+    start = dict(parsers_and_names())[("start",)]
+    with i18n_argparse.argparse_speaks("ja"):
+        assert "さかのぼって指定する開始時刻" in start.format_help()
+    with i18n_argparse.argparse_speaks("en"):
+        assert "backdated: the time it started (HH:MM, 905, or -15m)" in start.format_help()
+    assert "backdated: the time it started" in start.format_help()  # outside: argparse's own gettext
+
+
+def test_japanese_is_wrapped_by_its_columns():
+    from timecrowd_tray.cli.i18n_argparse import columns, wrap_columns
+
+    text = "作業記録 ENTRY_ID の、指定した項目を変更します（計測中の作業記録も、開始時刻とコメントを変更できます）。"
+    for width in range(12, 60):
+        lines = wrap_columns(text, width)
+        assert all(columns(line) <= width for line in lines), (width, lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), width  # only spaces go at a break
+        assert not any(line[0] in "、。）" or line[-1] == "（" for line in lines), (width, lines)
+    # an ASCII run is never cut (alone on its line when longer); a space at a break goes
+    assert wrap_columns("「timecrowd-tray log」に表示される ID", 12) == ["「timecrowd-tray", "log」に表示", "される ID"]
+    assert wrap_columns("設定の api_base、https://timecrowd.net の順", 17) == \
+        ["設定の api_base、", "https://timecrowd.net", "の順"]
+
+
+def test_a_help_text_of_parts_is_translated_part_by_part():
+    from timecrowd_tray.cli.i18n_argparse import HelpList, HelpText
+
+    catalog = {"Keys: {keys}": "キー：{keys}", "{key}: {help}": "{key}（{help}）", "; ": "、", "start": "開始"}
+    text = HelpText("Keys: {keys}", keys=HelpList("; ", [HelpText("{key}: {help}", key="start", help=HelpText("start")),
+                                                        HelpText("{key}: {help}", key="stop", help=HelpText("stop"))]))
+    assert text == "Keys: start: start; stop: stop"  # as a str: the English, as argparse lays it out without us
+    assert text.translated(lambda t: catalog.get(t, t)) == "キー：start（開始）、stop（stop）"  # names stay as they are
+    broken = {**catalog, "Keys: {keys}": "キー：{kyes}"}
+    assert text.translated(lambda t: broken.get(t, t)) == "Keys: start（開始）、stop（stop）"  # the English template
 
 
 # -- relaying messages from below ---------------------------------------------------------------------------

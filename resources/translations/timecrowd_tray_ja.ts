@@ -1254,6 +1254,306 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
             <translation>TimeCrowd Tray が起動していません。「timecrowd-tray」で起動してください（作業記録のウィンドウには起動中のアプリが必要です）。</translation>
         </message>
         <message>
+            <source>A system-tray timer for TimeCrowd. Without a command, starts the tray app.</source>
+            <translation>TimeCrowd 用のシステムトレイのタイマーです。コマンドを指定しないと、トレイのアプリを起動します。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd server (default: $TIMECROWD_API_BASE, the api_base setting, or https://timecrowd.net)</source>
+            <translation>接続する TimeCrowd サーバー（省略時は $TIMECROWD_API_BASE、設定の api_base、https://timecrowd.net の順）</translation>
+        </message>
+        <message>
+            <source>log at debug level (secrets are redacted)</source>
+            <translation>ログをデバッグレベルで記録します（秘密情報は伏せます）</translation>
+        </message>
+        <message>
+            <source>run against a built-in TimeCrowd emulator on 127.0.0.1 with demo data</source>
+            <translation>127.0.0.1 で動く内蔵の TimeCrowd エミュレーターに、デモデータで接続します</translation>
+        </message>
+        <message>
+            <source>sign in and keep the sign-in in the OS keyring</source>
+            <translation>サインインして、サインイン情報をシステムのキーリングに保存します</translation>
+        </message>
+        <message>
+            <source>Sign in to the TimeCrowd server and keep the sign-in in the OS keyring (one entry per server).</source>
+            <translation>TimeCrowd サーバーにサインインし、サインイン情報をシステムのキーリングに保存します（サーバーごとに 1 件）。</translation>
+        </message>
+        <message>
+            <source>read an access token from standard input</source>
+            <translation>アクセストークンを標準入力から読み取ります</translation>
+        </message>
+        <message>
+            <source>sign in in the browser with your own OAuth application (needs --client-id; the client secret is read from standard input)</source>
+            <translation>自分の OAuth アプリケーションを使ってブラウザーでサインインします（--client-id が必要です。クライアントシークレットは標準入力から読み取ります）</translation>
+        </message>
+        <message>
+            <source>your OAuth application's client id</source>
+            <translation>OAuth アプリケーションのクライアント ID</translation>
+        </message>
+        <message>
+            <source>how long to wait for the browser (default: 300)</source>
+            <translation>ブラウザーでのサインインを待つ秒数（既定値：300）</translation>
+        </message>
+        <message>
+            <source>with --with-browser: print the address to open instead of opening it</source>
+            <translation>--with-browser のとき：ブラウザーを開かずに、開くアドレスを表示します</translation>
+        </message>
+        <message>
+            <source>delete the stored sign-in for the server</source>
+            <translation>サーバー用に保存されたサインイン情報を削除します</translation>
+        </message>
+        <message>
+            <source>Delete the sign-in stored in the OS keyring for the server.</source>
+            <translation>システムのキーリングに保存されている、サーバー用のサインイン情報を削除します。</translation>
+        </message>
+        <message>
+            <source>show the signed-in account</source>
+            <translation>サインインしているアカウントを表示します</translation>
+        </message>
+        <message>
+            <source>Show the account the stored sign-in belongs to.</source>
+            <translation>保存されているサインイン情報のアカウントを表示します。</translation>
+        </message>
+        <message>
+            <source>TimeCrowd server URL (https, or http on loopback)</source>
+            <translation>TimeCrowd サーバーの URL（https、またはループバックアドレスへの http）</translation>
+        </message>
+        <message>
+            <source>global shortcut: start/stop the timer</source>
+            <translation>タイマーの開始・停止のグローバルショートカット</translation>
+        </message>
+        <message>
+            <source>global shortcut: open the task palette</source>
+            <translation>タスクパレットを開くグローバルショートカット</translation>
+        </message>
+        <message>
+            <source>seconds between checks of the running entry</source>
+            <translation>計測中の作業記録をサーバーに確認する間隔（秒）</translation>
+        </message>
+        <message>
+            <source>ask for a comment when the timer stops</source>
+            <translation>タイマーの停止時にコメントの入力を求めるかどうか</translation>
+        </message>
+        <message>
+            <source>also notify on your own starts/stops (errors and changes made elsewhere are always shown)</source>
+            <translation>自分の開始・停止も通知するかどうか（エラーと、別の場所で行われた変更は常に通知します）</translation>
+        </message>
+        <message>
+            <source>user interface language: system, ja or en</source>
+            <translation>表示言語（system、ja、en のいずれか）</translation>
+        </message>
+        <message>
+            <source>start TimeCrowd Tray at login</source>
+            <translation>ログイン時に TimeCrowd Tray を起動するかどうか</translation>
+        </message>
+        <message>
+            <source>ask what to do with the time away after this many minutes without input (0: off)</source>
+            <translation>入力がないまま何分たったら、離席時間の扱いを尋ねるか（0 でオフ）</translation>
+        </message>
+        <message>
+            <source>remind to start the timer after this many active minutes not tracking (0: off)</source>
+            <translation>計測せずに何分操作したら、タイマーの開始忘れを通知するか（0 でオフ）</translation>
+        </message>
+        <message>
+            <source>working hours for reminders, such as 09:00-18:00</source>
+            <translation>通知する勤務時間（例：09:00-18:00）</translation>
+        </message>
+        <message>
+            <source>working days for reminders, such as mon-fri</source>
+            <translation>通知する勤務日（例：mon-fri）</translation>
+        </message>
+        <message>
+            <source>offer to end a timer running longer than this many hours (0: only across the night)</source>
+            <translation>タイマーが何時間を超えて計測中なら終了を提案するか（0 なら日をまたいだときだけ）</translation>
+        </message>
+        <message>
+            <source>; </source>
+            <translation>。</translation>
+        </message>
+        <message>
+            <source>show or change settings (list, get KEY, set KEY VALUE, reset KEY)</source>
+            <translation>設定を表示・変更します（list、get KEY、set KEY VALUE、reset KEY）</translation>
+        </message>
+        <message>
+            <source>every setting with its value (and where the file is)</source>
+            <translation>すべての設定とその値を表示します（設定ファイルの場所も）</translation>
+        </message>
+        <message>
+            <source>print one setting's value</source>
+            <translation>1 つの設定の値を表示します</translation>
+        </message>
+        <message>
+            <source>validate and store a value</source>
+            <translation>値を検証して保存します</translation>
+        </message>
+        <message>
+            <source>the new value (an empty string turns a shortcut off)</source>
+            <translation>新しい値（ショートカットは空の文字列でオフになります）</translation>
+        </message>
+        <message>
+            <source>go back to the default value</source>
+            <translation>既定値に戻します</translation>
+        </message>
+        <message>
+            <source>{key}: {help}</source>
+            <translation>{key}：{help}</translation>
+        </message>
+        <message>
+            <source>Show or change the settings the tray's settings dialog edits. Keys: {keys}</source>
+            <translation>トレイの設定ウィンドウで変更できる設定を表示・変更します。キーは次のとおりです。{keys}。</translation>
+        </message>
+        <message>
+            <source>start the most recent task, or stop the running one</source>
+            <translation>前回のタスクを開始するか、計測中のタスクを停止します</translation>
+        </message>
+        <message>
+            <source>Idle: start the most recent task. Running: stop it (the running app then asks for a comment when that setting is on). Bind a desktop shortcut to this command where global shortcuts do not work.</source>
+            <translation>計測していなければ前回のタスクを開始し、計測中なら停止します（その設定がオンなら、起動中のアプリがコメントを尋ねます）。グローバルショートカットが使えない環境では、このコマンドをデスクトップのショートカットに割り当ててください。</translation>
+        </message>
+        <message>
+            <source>start a task (the best match of QUERY, or --task ID, or the most recent one)</source>
+            <translation>タスクを開始します（QUERY に最もよく一致するタスク、--task ID のタスク、または前回のタスク）</translation>
+        </message>
+        <message>
+            <source>Start timing a task: the best fuzzy match of QUERY among recent tasks (then the server's suggestions), the task with --task ID, or without either the most recent task.</source>
+            <translation>タスクの計測を開始します。QUERY を指定すると、最近のタスク（見つからなければサーバーの候補）からあいまい検索で最もよく一致するタスクを、--task ID を指定するとそのタスクを、どちらも指定しなければ前回のタスクを開始します。</translation>
+        </message>
+        <message>
+            <source>words of the task's title</source>
+            <translation>タスク名に含まれる語句</translation>
+        </message>
+        <message>
+            <source>the task's id</source>
+            <translation>タスクの ID</translation>
+        </message>
+        <message>
+            <source>backdated: the time it started (HH:MM, 905, or -15m)</source>
+            <translation>さかのぼって指定する開始時刻（HH:MM、905、-15m など）</translation>
+        </message>
+        <message>
+            <source>with --at: start even when the time overlaps another entry</source>
+            <translation>--at のとき：ほかの作業記録と重なっても開始します</translation>
+        </message>
+        <message>
+            <source>stop the running timer</source>
+            <translation>計測中のタイマーを停止します</translation>
+        </message>
+        <message>
+            <source>Stop the running timer, optionally adding a comment to the entry.</source>
+            <translation>計測中のタイマーを停止します。作業記録にコメントを追加することもできます。</translation>
+        </message>
+        <message>
+            <source>add this comment to the stopped entry</source>
+            <translation>停止した作業記録にこのコメントを追加します</translation>
+        </message>
+        <message>
+            <source>show what is being timed (--json for status bars)</source>
+            <translation>タイマーの状態を表示します（ステータスバーには --json）</translation>
+        </message>
+        <message>
+            <source>Print the timer's state: one line, or with --json one JSON object for status bars (waybar, polybar, i3blocks). Exits 0 whenever it could tell the state.</source>
+            <translation>タイマーの状態を 1 行で表示します。--json を付けると、ステータスバー（waybar、polybar、i3blocks）向けに JSON オブジェクトを 1 つ出力します。状態がわかれば、終了コードは常に 0 です。</translation>
+        </message>
+        <message>
+            <source>print one JSON object</source>
+            <translation>JSON オブジェクトを 1 つ出力します</translation>
+        </message>
+        <message>
+            <source>open the running app's task palette</source>
+            <translation>起動中のアプリのタスクパレットを開きます</translation>
+        </message>
+        <message>
+            <source>Open the task palette of the running app.</source>
+            <translation>起動中のアプリでタスクパレットを開きます。</translation>
+        </message>
+        <message>
+            <source>list a day's entries (--json for scripts)</source>
+            <translation>1 日の作業記録を一覧表示します（スクリプトには --json）</translation>
+        </message>
+        <message>
+            <source>Print the entries of a day (default today, in your TimeCrowd time zone), with the changes not sent yet on top, and the day's total.</source>
+            <translation>指定した日（既定値は TimeCrowd のタイムゾーンでの今日）の作業記録を表示します。未送信の変更を先頭に並べ、その日の合計も表示します。</translation>
+        </message>
+        <message>
+            <source>YYYY-MM-DD, today (default) or yesterday</source>
+            <translation>YYYY-MM-DD、today（既定値）、yesterday のいずれか</translation>
+        </message>
+        <message>
+            <source>print a JSON list of the entries</source>
+            <translation>作業記録を JSON のリストで出力します</translation>
+        </message>
+        <message>
+            <source>add a forgotten entry: a task, from, to</source>
+            <translation>付け忘れた作業記録を追加します（タスク、開始時刻、終了時刻）</translation>
+        </message>
+        <message>
+            <source>Add a finished entry for a task (the best match of QUERY, or --task ID).</source>
+            <translation>終了した作業記録を追加します。タスクは、QUERY に最もよく一致するタスクか、--task ID のタスクです。</translation>
+        </message>
+        <message>
+            <source>when it started</source>
+            <translation>開始時刻</translation>
+        </message>
+        <message>
+            <source>when it ended</source>
+            <translation>終了時刻</translation>
+        </message>
+        <message>
+            <source>a comment on the entry</source>
+            <translation>作業記録のコメント</translation>
+        </message>
+        <message>
+            <source>change an entry's start, end, task or comment</source>
+            <translation>作業記録の開始時刻、終了時刻、タスク、コメントを変更します</translation>
+        </message>
+        <message>
+            <source>Change the given fields of the entry ENTRY_ID (the running one's start and comment too).</source>
+            <translation>作業記録 ENTRY_ID の、指定した項目を変更します（計測中の作業記録も、開始時刻とコメントを変更できます）。</translation>
+        </message>
+        <message>
+            <source>the id `log` shows (local-N: an add not sent yet)</source>
+            <translation>「timecrowd-tray log」に表示される ID（local-N は未送信の追加）</translation>
+        </message>
+        <message>
+            <source>its new start (9:05, 905, -15m)</source>
+            <translation>新しい開始時刻（9:05、905、-15m など）</translation>
+        </message>
+        <message>
+            <source>its new end</source>
+            <translation>新しい終了時刻</translation>
+        </message>
+        <message>
+            <source>its new task</source>
+            <translation>新しいタスクの ID</translation>
+        </message>
+        <message>
+            <source>its new comment</source>
+            <translation>新しいコメント</translation>
+        </message>
+        <message>
+            <source>delete an entry</source>
+            <translation>作業記録を削除します</translation>
+        </message>
+        <message>
+            <source>Delete the entry ENTRY_ID.</source>
+            <translation>作業記録 ENTRY_ID を削除します。</translation>
+        </message>
+        <message>
+            <source>print the answer as JSON</source>
+            <translation>結果を JSON で出力します</translation>
+        </message>
+        <message>
+            <source>open the running app's entries window</source>
+            <translation>起動中のアプリの作業記録のウィンドウを開きます</translation>
+        </message>
+        <message>
+            <source>Open the entries window of the running app.</source>
+            <translation>起動中のアプリで作業記録のウィンドウを開きます。</translation>
+        </message>
+        <message>
+            <source>keep it even when it overlaps another entry</source>
+            <translation>ほかの作業記録と重なっても保存します</translation>
+        </message>
+        <message>
             <source>⏸ queued: add {entry}; it will be sent as you typed it: {why}</source>
             <translation>⏸ 未送信：{entry} の追加。入力した内容で後から送信します。{why}</translation>
         </message>
@@ -1828,6 +2128,14 @@ GNOME では「AppIndicator and KStatusNotifierItem Support」拡張機能をイ
         <message>
             <source>This is too long to be an access token (more than {limit} characters). Copy only the token itself.</source>
             <translation>アクセストークンにしては長すぎます（{limit} 文字を超えています）。トークンだけをコピーしてください。</translation>
+        </message>
+        <message>
+            <source>answer the away prompt: keep, discard or continue</source>
+            <translation>離席時間の確認に答えます（keep、discard、continue）</translation>
+        </message>
+        <message>
+            <source>Answer the running app's prompt about time away from the computer: keep it, discard it (the entry ends when you left) or continue (it ends when you left and the same task starts now). Exits 1 when no away time waits for an answer.</source>
+            <translation>コンピューターから離れていた時間についての、起動中のアプリの確認に答えます。keep は離席時間を含め、discard は離席時間を除きます（作業記録は離席した時刻で終わります）。continue は離席した時刻で作業記録を終え、同じタスクを今から開始します。回答を待つ離席時間がなければ、終了コード 1 で終了します。</translation>
         </message>
         <message>
             <source>kept the time away</source>

@@ -29,19 +29,20 @@ _COMMAND_MODULES = ("auth", "config", "control", "entries", "idle")
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line; read in :func:`.i18n_argparse.argparse_speaks`, argparse speaks the user's language."""
+    from .i18n import N_  # the help texts: translated when the help is laid out (i18n_argparse)
     from .i18n_argparse import ShellParser
 
     parser = ShellParser(
         prog=APP_ID,
-        description="A system-tray timer for TimeCrowd. Without a command, starts the tray app.",
+        description=N_("A system-tray timer for TimeCrowd. Without a command, starts the tray app."),
     )
     parser.add_argument("-V", "--version", action="version", version=f"{APP_ID} {__version__}")
     parser.add_argument("--api-base", metavar="URL",
-                        help="TimeCrowd server (default: $TIMECROWD_API_BASE, the api_base setting, "
-                             "or https://timecrowd.net)")
-    parser.add_argument("--debug", action="store_true", help="log at debug level (secrets are redacted)")
+                        help=N_("TimeCrowd server (default: $TIMECROWD_API_BASE, the api_base setting, "
+                                "or https://timecrowd.net)"))
+    parser.add_argument("--debug", action="store_true", help=N_("log at debug level (secrets are redacted)"))
     parser.add_argument("--demo", action="store_true",
-                        help="run against a built-in TimeCrowd emulator on 127.0.0.1 with demo data")
+                        help=N_("run against a built-in TimeCrowd emulator on 127.0.0.1 with demo data"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
         try:

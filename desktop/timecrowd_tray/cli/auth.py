@@ -44,28 +44,28 @@ APP_NOT_SIGNED_OUT = N_("the running TimeCrowd Tray did not sign out ({reason});
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     login = subparsers.add_parser(
-        "login", help="sign in and keep the sign-in in the OS keyring",
-        description="Sign in to the TimeCrowd server and keep the sign-in in the OS keyring "
-                    "(one entry per server).")
+        "login", help=N_("sign in and keep the sign-in in the OS keyring"),
+        description=N_("Sign in to the TimeCrowd server and keep the sign-in in the OS keyring "
+                       "(one entry per server)."))
     how = login.add_mutually_exclusive_group(required=True)
     how.add_argument("--with-token", action="store_true",
-                     help="read an access token from standard input")
+                     help=N_("read an access token from standard input"))
     how.add_argument("--with-browser", action="store_true",
-                     help="sign in in the browser with your own OAuth application "
-                          "(needs --client-id; the client secret is read from standard input)")
-    login.add_argument("--client-id", metavar="ID", help="your OAuth application's client id")
+                     help=N_("sign in in the browser with your own OAuth application "
+                             "(needs --client-id; the client secret is read from standard input)"))
+    login.add_argument("--client-id", metavar="ID", help=N_("your OAuth application's client id"))
     login.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS",
-                       help="how long to wait for the browser (default: 300)")
+                       help=N_("how long to wait for the browser (default: 300)"))
     login.add_argument("--no-browser", action="store_true",
-                       help="with --with-browser: print the address to open instead of opening it")
+                       help=N_("with --with-browser: print the address to open instead of opening it"))
     login.set_defaults(handler=_login)
 
-    logout = subparsers.add_parser("logout", help="delete the stored sign-in for the server",
-                                   description="Delete the sign-in stored in the OS keyring for the server.")
+    logout = subparsers.add_parser("logout", help=N_("delete the stored sign-in for the server"),
+                                   description=N_("Delete the sign-in stored in the OS keyring for the server."))
     logout.set_defaults(handler=_logout)
 
-    whoami = subparsers.add_parser("whoami", help="show the signed-in account",
-                                   description="Show the account the stored sign-in belongs to.")
+    whoami = subparsers.add_parser("whoami", help=N_("show the signed-in account"),
+                                   description=N_("Show the account the stored sign-in belongs to."))
     whoami.set_defaults(handler=_whoami)
 
 

@@ -23,36 +23,58 @@ from __future__ import annotations
 import argparse
 
 from . import EXIT_ERROR, EXIT_OK, EXIT_USAGE
-from .i18n import relay, tr
+from .i18n import N_, relay, tr
 from .output import err, out
 
 #: How long ``set`` and ``reset`` wait for the running app to take the change (it only reads a file).
 APP_TIMEOUT_S = 3.0
 
 
+#: The settings' own help texts (``Setting.help`` in core/settings.py), marked for the catalog: ``config``'s
+#: description lists them, translated when the help is laid out. A test checks that every key's is here.
+SETTING_HELP: tuple[str, ...] = (
+    N_("TimeCrowd server URL (https, or http on loopback)"),
+    N_("global shortcut: start/stop the timer"),
+    N_("global shortcut: open the task palette"),
+    N_("seconds between checks of the running entry"),
+    N_("ask for a comment when the timer stops"),
+    N_("also notify on your own starts/stops (errors and changes made elsewhere are always shown)"),
+    N_("user interface language: system, ja or en"),
+    N_("start TimeCrowd Tray at login"),
+    N_("ask what to do with the time away after this many minutes without input (0: off)"),
+    N_("remind to start the timer after this many active minutes not tracking (0: off)"),
+    N_("working hours for reminders, such as 09:00-18:00"),
+    N_("working days for reminders, such as mon-fri"),
+    N_("offer to end a timer running longer than this many hours (0: only across the night)"),
+)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     from ..core.settings import SCHEMA
+    from .i18n_argparse import HelpList, HelpText
 
-    keys_help = "; ".join(f"{key}: {setting.help}" for key, setting in SCHEMA.items())
+    keys_help = HelpList(N_("; "), (HelpText(N_("{key}: {help}"), key=key, help=HelpText(setting.help))
+                                    for key, setting in SCHEMA.items()))
     config = subparsers.add_parser(
-        "config", help="show or change settings (list, get KEY, set KEY VALUE, reset KEY)",
-        description="Show or change the settings the tray's settings dialog edits. Keys: " + keys_help,
+        "config", help=N_("show or change settings (list, get KEY, set KEY VALUE, reset KEY)"),
+        description=HelpText(N_("Show or change the settings the tray's settings dialog edits. Keys: {keys}"),
+                             keys=keys_help),
     )
     sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
 
-    listing = sub.add_parser("list", help="every setting with its value (and where the file is)")
+    listing = sub.add_parser("list", help=N_("every setting with its value (and where the file is)"))
     listing.set_defaults(handler=_list)
 
-    get = sub.add_parser("get", help="print one setting's value")
+    get = sub.add_parser("get", help=N_("print one setting's value"))
     get.add_argument("key", metavar="KEY")
     get.set_defaults(handler=_get)
 
-    set_ = sub.add_parser("set", help="validate and store a value")
+    set_ = sub.add_parser("set", help=N_("validate and store a value"))
     set_.add_argument("key", metavar="KEY")
-    set_.add_argument("value", metavar="VALUE", help="the new value (an empty string turns a shortcut off)")
+    set_.add_argument("value", metavar="VALUE", help=N_("the new value (an empty string turns a shortcut off)"))
     set_.set_defaults(handler=_set)
 
-    reset = sub.add_parser("reset", help="go back to the default value")
+    reset = sub.add_parser("reset", help=N_("go back to the default value"))
     reset.add_argument("key", metavar="KEY")
     reset.set_defaults(handler=_reset)
 

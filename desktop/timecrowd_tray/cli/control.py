@@ -57,37 +57,37 @@ APP_CODES = {
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     toggle = subparsers.add_parser(
-        "toggle", help="start the most recent task, or stop the running one",
-        description="Idle: start the most recent task. Running: stop it (the running app then asks for a "
-                    "comment when that setting is on). Bind a desktop shortcut to this command where "
-                    "global shortcuts do not work.")
+        "toggle", help=N_("start the most recent task, or stop the running one"),
+        description=N_("Idle: start the most recent task. Running: stop it (the running app then asks for a "
+                       "comment when that setting is on). Bind a desktop shortcut to this command where "
+                       "global shortcuts do not work."))
     toggle.set_defaults(handler=_toggle)
 
     start = subparsers.add_parser(
-        "start", help="start a task (the best match of QUERY, or --task ID, or the most recent one)",
-        description="Start timing a task: the best fuzzy match of QUERY among recent tasks (then the "
-                    "server's suggestions), the task with --task ID, or without either the most recent task.")
-    start.add_argument("query", nargs="*", metavar="QUERY", help="words of the task's title")
-    start.add_argument("--task", type=int, metavar="ID", dest="task_id", help="the task's id")
-    start.add_argument("--at", metavar="TIME", help="backdated: the time it started (HH:MM, 905, or -15m)")
+        "start", help=N_("start a task (the best match of QUERY, or --task ID, or the most recent one)"),
+        description=N_("Start timing a task: the best fuzzy match of QUERY among recent tasks (then the "
+                       "server's suggestions), the task with --task ID, or without either the most recent task."))
+    start.add_argument("query", nargs="*", metavar="QUERY", help=N_("words of the task's title"))
+    start.add_argument("--task", type=int, metavar="ID", dest="task_id", help=N_("the task's id"))
+    start.add_argument("--at", metavar="TIME", help=N_("backdated: the time it started (HH:MM, 905, or -15m)"))
     start.add_argument("--allow-overlap", action="store_true",
-                       help="with --at: start even when the time overlaps another entry")
+                       help=N_("with --at: start even when the time overlaps another entry"))
     start.set_defaults(handler=_start)
 
-    stop = subparsers.add_parser("stop", help="stop the running timer",
-                                 description="Stop the running timer, optionally adding a comment to the entry.")
-    stop.add_argument("--comment", metavar="TEXT", help="add this comment to the stopped entry")
+    stop = subparsers.add_parser("stop", help=N_("stop the running timer"),
+                                 description=N_("Stop the running timer, optionally adding a comment to the entry."))
+    stop.add_argument("--comment", metavar="TEXT", help=N_("add this comment to the stopped entry"))
     stop.set_defaults(handler=_stop)
 
     status = subparsers.add_parser(
-        "status", help="show what is being timed (--json for status bars)",
-        description="Print the timer's state: one line, or with --json one JSON object for status bars "
-                    "(waybar, polybar, i3blocks). Exits 0 whenever it could tell the state.")
-    status.add_argument("--json", action="store_true", help="print one JSON object")
+        "status", help=N_("show what is being timed (--json for status bars)"),
+        description=N_("Print the timer's state: one line, or with --json one JSON object for status bars "
+                       "(waybar, polybar, i3blocks). Exits 0 whenever it could tell the state."))
+    status.add_argument("--json", action="store_true", help=N_("print one JSON object"))
     status.set_defaults(handler=_status)
 
-    palette = subparsers.add_parser("palette", help="open the running app's task palette",
-                                    description="Open the task palette of the running app.")
+    palette = subparsers.add_parser("palette", help=N_("open the running app's task palette"),
+                                    description=N_("Open the task palette of the running app."))
     palette.set_defaults(handler=_palette)
 
 

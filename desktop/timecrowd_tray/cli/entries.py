@@ -28,45 +28,47 @@ from .output import err, out
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     log = subparsers.add_parser(
-        "log", help="list a day's entries (--json for scripts)",
-        description="Print the entries of a day (default today, in your TimeCrowd time zone), with the "
-                    "changes not sent yet on top, and the day's total.")
-    log.add_argument("--date", metavar="DATE", help="YYYY-MM-DD, today (default) or yesterday")
-    log.add_argument("--json", action="store_true", help="print a JSON list of the entries")
+        "log", help=N_("list a day's entries (--json for scripts)"),
+        description=N_("Print the entries of a day (default today, in your TimeCrowd time zone), with the "
+                       "changes not sent yet on top, and the day's total."))
+    log.add_argument("--date", metavar="DATE", help=N_("YYYY-MM-DD, today (default) or yesterday"))
+    log.add_argument("--json", action="store_true", help=N_("print a JSON list of the entries"))
     log.set_defaults(handler=_log)
 
     add = subparsers.add_parser(
-        "add", help="add a forgotten entry: a task, from, to",
-        description="Add a finished entry for a task (the best match of QUERY, or --task ID).")
-    add.add_argument("query", nargs="*", metavar="QUERY", help="words of the task's title")
-    add.add_argument("--task", type=int, metavar="ID", dest="task_id", help="the task's id")
-    add.add_argument("--from", dest="start", metavar="HH:MM", required=True, help="when it started")
-    add.add_argument("--to", dest="end", metavar="HH:MM", required=True, help="when it ended")
-    add.add_argument("--date", metavar="DATE", help="YYYY-MM-DD, today (default) or yesterday")
-    add.add_argument("--comment", metavar="TEXT", help="a comment on the entry")
+        "add", help=N_("add a forgotten entry: a task, from, to"),
+        description=N_("Add a finished entry for a task (the best match of QUERY, or --task ID)."))
+    add.add_argument("query", nargs="*", metavar="QUERY", help=N_("words of the task's title"))
+    add.add_argument("--task", type=int, metavar="ID", dest="task_id", help=N_("the task's id"))
+    add.add_argument("--from", dest="start", metavar="HH:MM", required=True, help=N_("when it started"))
+    add.add_argument("--to", dest="end", metavar="HH:MM", required=True, help=N_("when it ended"))
+    add.add_argument("--date", metavar="DATE", help=N_("YYYY-MM-DD, today (default) or yesterday"))
+    add.add_argument("--comment", metavar="TEXT", help=N_("a comment on the entry"))
     _common(add)
     add.set_defaults(handler=_add)
 
     edit = subparsers.add_parser(
-        "edit", help="change an entry's start, end, task or comment",
-        description="Change the given fields of the entry ENTRY_ID (the running one's start and comment too).")
+        "edit", help=N_("change an entry's start, end, task or comment"),
+        description=N_("Change the given fields of the entry ENTRY_ID (the running one's start and comment "
+                       "too)."))
     edit.add_argument("entry_id", type=_entry_ref, metavar="ENTRY_ID",
-                      help="the id `log` shows (local-N: an add not sent yet)")
-    edit.add_argument("--from", dest="start", metavar="HH:MM", help="its new start (9:05, 905, -15m)")
-    edit.add_argument("--to", dest="end", metavar="HH:MM", help="its new end")
-    edit.add_argument("--task", type=int, metavar="ID", dest="task_id", help="its new task")
-    edit.add_argument("--comment", metavar="TEXT", help="its new comment")
+                      help=N_("the id `log` shows (local-N: an add not sent yet)"))
+    edit.add_argument("--from", dest="start", metavar="HH:MM", help=N_("its new start (9:05, 905, -15m)"))
+    edit.add_argument("--to", dest="end", metavar="HH:MM", help=N_("its new end"))
+    edit.add_argument("--task", type=int, metavar="ID", dest="task_id", help=N_("its new task"))
+    edit.add_argument("--comment", metavar="TEXT", help=N_("its new comment"))
     _common(edit)
     edit.set_defaults(handler=_edit)
 
-    delete = subparsers.add_parser("delete", help="delete an entry", description="Delete the entry ENTRY_ID.")
+    delete = subparsers.add_parser("delete", help=N_("delete an entry"),
+                                   description=N_("Delete the entry ENTRY_ID."))
     delete.add_argument("entry_id", type=_entry_ref, metavar="ENTRY_ID",
-                        help="the id `log` shows (local-N: an add not sent yet)")
-    delete.add_argument("--json", action="store_true", help="print the answer as JSON")
+                        help=N_("the id `log` shows (local-N: an add not sent yet)"))
+    delete.add_argument("--json", action="store_true", help=N_("print the answer as JSON"))
     delete.set_defaults(handler=_delete)
 
-    today = subparsers.add_parser("today", help="open the running app's entries window",
-                                  description="Open the entries window of the running app.")
+    today = subparsers.add_parser("today", help=N_("open the running app's entries window"),
+                                  description=N_("Open the entries window of the running app."))
     today.set_defaults(handler=_today)
 
 
@@ -81,8 +83,8 @@ def _entry_ref(text: str) -> str:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-overlap", action="store_true",
-                        help="keep it even when it overlaps another entry")
-    parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+                        help=N_("keep it even when it overlaps another entry"))
+    parser.add_argument("--json", action="store_true", help=N_("print the answer as JSON"))
 
 
 # -- output --------------------------------------------------------------------------

@@ -11,6 +11,13 @@ translated when the help is laid out, by :class:`ShellHelpFormatter`, which also
 usage's continuation lines under its first word when "usage:" takes more columns than
 characters on the screen (Japanese), and gives a heading the colon of its language.
 
+The commands' own help texts (``help=`` and ``description=`` in cli/*.py) are marked with
+:func:`N_` where they are given and translated the same way, when the help is laid out; a
+text put together from parts (``config``'s list of keys) is a :class:`HelpText`, translated
+part by part. A help text that takes more columns than characters (Japanese) is wrapped by
+the columns it takes, between any two Japanese characters, never before a closing mark
+(「、」「。」「）」…) nor after an opening one (「（」「「」…).
+
 In English nothing is translated: what argparse prints is byte for byte what it printed.
 """
 
@@ -19,7 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .i18n_catalog import CONTEXT, catalog
@@ -58,10 +65,6 @@ ARGPARSE_TEXTS: tuple[str, ...] = (
 
 _Gettext = Callable[[str], str]
 _Ngettext = Callable[[str, str, int], str]
-
-
-#: The help texts argparse gives its own actions (-h, --version), translated when the help is laid out.
-_OWN_HELP = frozenset({"show this help message and exit", "show program's version number and exit"})
 
 
 @contextlib.contextmanager
@@ -119,19 +122,132 @@ def _argparse_text(message: str) -> str:
 
 def columns(text: str) -> int:
     """How many columns ``text`` takes on a terminal: two for each wide (East Asian) character."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(2 if _wide(c) else 1 for c in text)
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+class HelpText(str):
+    """A help text put together from marked texts: ``template`` with its ``{name}`` values filled in.
+
+    As a ``str`` it is the English text (what argparse lays out without :class:`ShellHelpFormatter`);
+    :meth:`translated` is the text in a language: the template translated, and each value that is a
+    :class:`HelpText` itself (a plain ``str`` value, a name such as a setting's key, stays as it is).
+    """
+
+    _template: str
+    _values: dict[str, str]
+
+    def __new__(cls, template: str, /, **values: str) -> HelpText:
+        text = super().__new__(cls, template.format(**values) if values else template)
+        text._template, text._values = template, values
+        return text
+
+    def translated(self, gettext: _Gettext) -> str:
+        template = gettext(self._template)
+        if not self._values:
+            return template
+        values = {name: value.translated(gettext) if isinstance(value, HelpText) else value
+                  for name, value in self._values.items()}
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError):  # a broken translation: the English template
+            return self._template.format(**values)
+
+
+class HelpList(HelpText):
+    """Help texts one after the other, ``separator`` (a marked text) between them."""
+
+    _separator: str
+    _items: tuple[str, ...]
+
+    def __new__(cls, separator: str, items: Iterable[str]) -> HelpList:
+        listed = tuple(items)
+        text = str.__new__(cls, separator.join(listed))
+        text._template, text._values = separator, {}
+        text._separator, text._items = separator, listed
+        return text
+
+    def translated(self, gettext: _Gettext) -> str:
+        return gettext(self._separator).join(
+            item.translated(gettext) if isinstance(item, HelpText) else item for item in self._items)
+
+
+def _translated(text: str, gettext: _Gettext) -> str:
+    """A help text of the shell (or of argparse) in the language of ``gettext``."""
+    return text.translated(gettext) if isinstance(text, HelpText) else gettext(text)
+
+
+# Where a line of Japanese may not be broken: before a closing mark, after an opening one.
+_NO_BREAK_BEFORE = frozenset("、。，．・：；？！）」』】〕〉》”’ー〜…ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々")
+_NO_BREAK_AFTER = frozenset("（「『【〔〈《“‘［")
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """``text`` (its spaces single) in lines of at most ``width`` columns where it can be broken.
+
+    A line breaks at a space (which goes), or between two characters one of which is wide (Japanese),
+    except before a closing mark or after an opening one; a run of ASCII without a space is never cut
+    (an option, a path: alone on its line when longer than ``width``).
+    """
+    pieces: list[tuple[str, bool]] = []  # (what is never cut, whether a space comes before it)
+    space = False
+    for char in text:
+        if char == " ":
+            space = True
+            continue
+        if pieces and not space:
+            last = pieces[-1][0][-1]
+            if (not _wide(last) and not _wide(char)) or char in _NO_BREAK_BEFORE or last in _NO_BREAK_AFTER:
+                pieces[-1] = (pieces[-1][0] + char, pieces[-1][1])
+                continue
+        pieces.append((char, space))
+        space = False
+    lines: list[str] = []
+    line, used = "", 0
+    for piece, spaced in pieces:
+        gap = " " if spaced and line else ""
+        wanted = columns(piece)
+        if line and used + len(gap) + wanted > width:
+            lines.append(line)
+            line, used = piece, wanted
+        else:
+            line, used = line + gap + piece, used + len(gap) + wanted
+    if line:
+        lines.append(line)
+    return lines
 
 
 class ShellHelpFormatter(argparse.HelpFormatter):
-    """argparse's help with its own texts in the language it speaks now, laid out for the columns they take."""
+    """argparse's help, its own texts and the commands' in the language it speaks now, laid out by their columns."""
 
     def start_section(self, heading: str | None) -> None:
         # "positional arguments", "options": fixed (in English) when the parser was built
         super().start_section(_argparse_text(heading) if isinstance(heading, str) else heading)
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
+        # an option's or a command's help: argparse's own (-h, --version) or the shell's, marked with N_
         text = super()._get_help_string(action)
-        return _argparse_text(text) if text in _OWN_HELP else text
+        return _translated(text, _argparse_text) if isinstance(text, str) else text
+
+    def add_text(self, text: str | None) -> None:
+        # a parser's description (and epilog), given when it was built
+        if isinstance(text, str) and text is not argparse.SUPPRESS:
+            text = _translated(text, _argparse_text)
+        super().add_text(text)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if columns(text) == len(text):
+            return super()._split_lines(text, width)
+        return wrap_columns(self._whitespace_matcher.sub(" ", text).strip(), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if columns(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        lines = wrap_columns(self._whitespace_matcher.sub(" ", text).strip(), width - len(indent))
+        return "\n".join(indent + line for line in lines)
 
     class _Section(argparse.HelpFormatter._Section):
         def format_help(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from . import EXIT_ERROR, EXIT_OK, EXIT_QUEUED
-from .i18n import tr
+from .i18n import N_, tr
 from .output import err, out
 
 CHOICES = ("keep", "discard", "continue")
@@ -20,10 +20,10 @@ CHOICES = ("keep", "discard", "continue")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     idle = subparsers.add_parser(
-        "idle", help="answer the away prompt: keep, discard or continue",
-        description="Answer the running app's prompt about time away from the computer: keep it, discard it "
-                    "(the entry ends when you left) or continue (it ends when you left and the same task starts "
-                    "now). Exits 1 when no away time waits for an answer.")
+        "idle", help=N_("answer the away prompt: keep, discard or continue"),
+        description=N_("Answer the running app's prompt about time away from the computer: keep it, discard it "
+                       "(the entry ends when you left) or continue (it ends when you left and the same task starts "
+                       "now). Exits 1 when no away time waits for an answer."))
     idle.add_argument("answer", choices=CHOICES)
     idle.set_defaults(handler=_idle)
 
