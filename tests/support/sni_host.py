@@ -193,6 +193,7 @@ class SignalCounter:
         from jeepney import MatchRule, message_bus
 
         self.times: list[float] = []
+        self.bodies: list[tuple[Any, ...]] = []  # each signal's body, in the order received
         self._conn = bus.connect()
         if not sender.startswith(":"):  # messages carry the sender's unique name: match on that here
             (sender,) = call(self._conn, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
@@ -213,6 +214,7 @@ class SignalCounter:
             except Exception:  # noqa: BLE001 - closed
                 return
             if self._rule.matches(message):
+                self.bodies.append(tuple(message.body))
                 self.times.append(time.monotonic())
 
     def count_since(self, since: float) -> int:

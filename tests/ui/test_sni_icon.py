@@ -125,20 +125,73 @@ def test_registers_with_a_watcher_that_comes_late_and_again_after_it_restarts(qt
         try:
             qtbot.waitUntil(lambda: item.registered is True, timeout=10_000)
             items = off_loop(qtbot, registered_items, panel)
-            assert [i.split("/", 1)[0] for i in items] == [item.item.bus_name], f"round {round_}: {items}"
+            # Registered by its object path: listed under the connection's unique name (no well-known
+            # name needed, as in a Flatpak), once.
+            assert items == [f"{item.server.unique_name}/StatusNotifierItem"] or \
+                [i.split("/", 1)[0] for i in items] == [item.server.unique_name], f"round {round_}: {items}"
         finally:
             _stop(watcher)
         qtbot.waitUntil(lambda: item.registered is None, timeout=10_000)
     assert [ok for ok, _why in item.decided] == [None, True, None, True, None]
 
 
-def test_hide_is_status_passive_and_show_active(qtbot, item, panel):
+def test_hide_is_status_passive_and_show_active_each_said_with_new_status(qtbot, item, bus, panel):
+    from support.sni_host import SignalCounter
+
     run_async(qtbot, item.start())
     name = item.item.bus_name
-    item.hide()
-    assert off_loop(qtbot, get_property, panel, name, ITEM_PATH, ITEM_INTERFACE, "Status") == "Passive"
-    item.show()
-    assert off_loop(qtbot, get_property, panel, name, ITEM_PATH, ITEM_INTERFACE, "Status") == "Active"
+    said = SignalCounter(bus, item.server.unique_name, ITEM_INTERFACE, "NewStatus")
+    try:
+        item.hide()
+        assert off_loop(qtbot, get_property, panel, name, ITEM_PATH, ITEM_INTERFACE, "Status") == "Passive"
+        item.show()
+        assert off_loop(qtbot, get_property, panel, name, ITEM_PATH, ITEM_INTERFACE, "Status") == "Active"
+        qtbot.waitUntil(lambda: len(said.bodies) == 2, timeout=5000)
+        assert said.bodies == [("Passive",), ("Active",)]
+    finally:
+        said.close()
+
+
+def test_the_activation_token_a_panel_gives_is_kept_for_the_next_window(qtbot, item, panel, monkeypatch):
+    """Plasma and GNOME send one before Activate: Qt's Wayland windows take the focus with it."""
+    monkeypatch.delenv("XDG_ACTIVATION_TOKEN", raising=False)
+    run_async(qtbot, item.start())
+    off_loop(qtbot, call, panel, item.item.bus_name, ITEM_PATH, ITEM_INTERFACE, "ProvideXdgActivationToken", "s",
+             ("token-42",))
+    import os
+
+    assert os.environ["XDG_ACTIVATION_TOKEN"] == "token-42"
+
+
+@pytest.mark.parametrize("address", ["unix:path=/nonexistent/bus", "tcp:host=127.0.0.1,port=1"])
+def test_a_bus_that_cannot_be_used_is_said_and_a_stand_in_is_asked_for(qtbot, aloop, address):
+    sni = SniTrayIcon(bus=address)
+    said: list[tuple[Any, str]] = []
+    sni.registration_changed.connect(lambda ok, why: said.append((ok, why)))
+    sni.show()
+    run_async(qtbot, sni.start())
+    assert [ok for ok, _why in said] == [None] and sni.failed
+
+
+def test_a_bus_that_goes_away_is_said(qtbot, aloop):
+    require("dbus-daemon", why="needs a private D-Bus session bus")
+    private = PrivateSessionBus().start()
+    try:
+        sni = SniTrayIcon(bus=private.address)
+        said: list[tuple[Any, str]] = []
+        sni.registration_changed.connect(lambda ok, why: said.append((ok, why)))
+        sni.show()
+        watcher = start_watcher(private)
+        try:
+            run_async(qtbot, sni.start())
+            qtbot.waitUntil(lambda: sni.registered is True, timeout=10_000)
+            private.stop()
+            qtbot.waitUntil(lambda: sni.registered is None, timeout=10_000)
+        finally:
+            _stop(watcher)
+        assert said[-1] == (None, "the session bus went away") and sni.server.lost
+    finally:
+        private.stop()
 
 
 # -- the menu over dbusmenu --------------------------------------------------------------------------
@@ -202,16 +255,32 @@ def test_the_menu_is_exported_once_with_stable_ids_and_only_changes_are_sent(qtb
         header.setText("0:00:02")
         header.setText("0:00:03")  # both in one turn of the loop: one signal, the last text
         qtbot.waitUntil(lambda: updates.count() == 1, timeout=5000)
-        stop.setEnabled(True)  # no change: nothing sent
+        header_id = first["0:00:01"][0]
+        assert updates.counter.bodies[0] == ([(header_id, {"label": ("s", "0:00:03")})], [])
+        stop.setStatusTip("Stops the timer")  # QAction.changed, but nothing dbusmenu shows: nothing sent
         hidden.setVisible(True)
         qtbot.waitUntil(lambda: updates.count() == 2, timeout=5000)
+        # Back to the defaults (Qt disables a hidden action): the properties are removed, not sent as True.
+        assert updates.counter.bodies[1] == ([], [(first["Pending changes (0)"][0], ["enabled", "visible"])])
+        # A panel that reads only some names (GNOME's extension: type, children-display) still hears of
+        # the others' changes.
+        off_loop(qtbot, call, panel, name, "/MenuBar", MENU_INTERFACE, "GetLayout", "iias",
+                 (0, -1, ["type", "children-display"]))
+        stop.setText("&Stop now")
+        qtbot.waitUntil(lambda: updates.count() == 3, timeout=5000)
+        assert updates.counter.bodies[2] == ([(first["_Stop"][0], {"label": ("s", "_Stop now")})], [])
+        stop.setText("&Stop")
+        qtbot.waitUntil(lambda: updates.count() == 4, timeout=5000)
         again = off_loop(qtbot, layout, panel, name)
         assert again["0:00:03"][0] == first["0:00:01"][0] and again["_Stop"][0] == first["_Stop"][0]
         assert layouts.count() == 0  # nothing added or removed yet
         recent.addAction("資料作成 — 株式会社デモ")
         qtbot.waitUntil(lambda: layouts.count() == 1, timeout=5000)
         assert "資料作成 — 株式会社デモ" in off_loop(qtbot, layout, panel, name)
-        assert updates.count() == 2
+        assert updates.count() == 4
+        everything = off_loop(qtbot, call, panel, name, "/MenuBar", MENU_INTERFACE, "GetGroupProperties", "aias",
+                              ([], ["label"]))[0]
+        assert {i for i, _props in everything} >= {first["_Stop"][0], header_id}  # no ids: every item
     finally:
         updates.close()
         layouts.close()

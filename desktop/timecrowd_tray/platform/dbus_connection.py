@@ -35,15 +35,22 @@ class MethodError(Exception):
         self.message = message
 
 
-def session_bus_configured(environ: dict[str, str] | None = None) -> bool:
-    """Whether this process has a session bus to look at (an address, or a runtime dir that holds one)."""
+def session_bus_address(environ: dict[str, str] | None = None) -> str | None:
+    """The session bus to connect to: ``$DBUS_SESSION_BUS_ADDRESS``, else the runtime dir's ``bus``
+    socket (systemd's; jeepney alone reads only the variable), else None."""
     import os
 
     env = os.environ if environ is None else environ
     if env.get("DBUS_SESSION_BUS_ADDRESS"):
-        return True
+        return "SESSION"
     runtime = env.get("XDG_RUNTIME_DIR")
-    return bool(runtime) and os.path.exists(os.path.join(runtime, "bus"))
+    socket = os.path.join(runtime, "bus") if runtime else ""
+    return f"unix:path={socket}" if socket and os.path.exists(socket) else None
+
+
+def session_bus_configured(environ: dict[str, str] | None = None) -> bool:
+    """Whether this process has a session bus to look at (an address, or a runtime dir that holds one)."""
+    return session_bus_address(environ) is not None
 
 
 class BusConnection:
@@ -55,6 +62,9 @@ class BusConnection:
         self._router: Any = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.closed = False
+        self.lost = False  # the bus went away under us (closed then too)
+        #: Called once when the bus goes away under an open connection (not after :meth:`close`).
+        self.on_lost: Callable[[], None] = lambda: None
 
     @property
     def unique_name(self) -> str:
@@ -70,6 +80,19 @@ class BusConnection:
         except (OSError, KeyError, ValueError, TimeoutError) as exc:
             raise BusUnavailable(f"no {self.bus.lower()} bus ({exc})") from None
         self._router = DBusRouter(self._conn)
+        receiver = getattr(self._router, "_rcv_task", None)  # jeepney's reader: it ends when the bus goes
+        if receiver is not None:
+            receiver.add_done_callback(self._receiver_ended)
+
+    def _receiver_ended(self, _task: asyncio.Future[Any]) -> None:
+        if self.closed:
+            return
+        self.closed = self.lost = True
+        log.warning("D-Bus: the %s bus went away", self.bus.lower() if self.bus.isupper() else "private")
+        try:
+            self.on_lost()
+        except Exception:  # noqa: BLE001
+            log.exception("D-Bus: telling that the bus went away failed")
 
     async def close(self) -> None:
         self.closed = True
@@ -104,10 +127,12 @@ class BusConnection:
 
         message = new_method_call(DBusAddress(path, bus_name=destination, interface=interface), member,
                                   signature, body)
+        from jeepney.io.common import RouterClosed
+
         try:
             reply = await asyncio.wait_for(self._router.send_and_get_reply(message), CALL_TIMEOUT)
-        except (TimeoutError, OSError, ConnectionError) as exc:
-            raise BusUnavailable(f"{destination} did not answer {member} ({exc})") from None
+        except (TimeoutError, OSError, ConnectionError, EOFError, RouterClosed) as exc:
+            raise BusUnavailable(f"{destination} did not answer {member} ({exc or type(exc).__name__})") from None
         if reply.header.message_type is MessageType.error:
             name = str(reply.header.fields.get(HeaderFields.error_name, FAILED))
             raise MethodError(name, str(reply.body[0]) if reply.body else "")

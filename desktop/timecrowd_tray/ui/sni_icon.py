@@ -24,7 +24,8 @@ from PySide6.QtGui import QIcon, QImage
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from .. import APP_ID, APP_NAME, DESKTOP_FILE_ID
-from ..platform.tray.dbus_objects import BusUnavailable, ObjectServer
+from ..platform.dbus_connection import session_bus_address
+from ..platform.tray.dbus_objects import ObjectServer
 from ..platform.tray.dbusmenu import DBusMenu
 from ..platform.tray.notifications import DesktopNotifications
 from ..platform.tray.sni_item import MENU_PATH, Pixmap, StatusNotifierItem
@@ -63,9 +64,9 @@ class SniTrayIcon(QObject):
     messageClicked = Signal()  # noqa: N815 - QSystemTrayIcon's name
     registration_changed = Signal(object, str)  # True / False / None (no watcher), and why
 
-    def __init__(self, parent: QObject | None = None, bus: str = "SESSION") -> None:
+    def __init__(self, parent: QObject | None = None, bus: str | None = None) -> None:
         super().__init__(parent)
-        self.server = ObjectServer(bus)  # connected by start()
+        self.server = ObjectServer(bus or session_bus_address() or "SESSION")  # connected by start()
         self.failed = False  # start() found no bus
         self.item = StatusNotifierItem(self.server, item_id=APP_ID, title=APP_NAME,
                                        on_activate=self._on_activate, on_secondary=self._on_secondary,
@@ -81,15 +82,20 @@ class SniTrayIcon(QObject):
         self._clicked_at: QPoint | None = None
 
     async def start(self) -> None:
-        """Onto the session bus (bounded): exported, following the watcher. No bus: ``registration_changed(None)``."""
+        """Onto the session bus (bounded): exported, following the watcher, registering in the background.
+
+        Whatever goes wrong (no bus, a bus that refuses us or goes away while we connect) ends in
+        ``registration_changed(None)``: a QSystemTrayIcon stands in then."""
         try:
             await asyncio.wait_for(self.server.open(), OPEN_TIMEOUT)
             await asyncio.wait_for(self.item.start(), OPEN_TIMEOUT)
-        except (BusUnavailable, TimeoutError, OSError) as exc:
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure here is "no item": said, and a stand-in shows
             self.failed = True
-            log.info("tray: no StatusNotifierItem (%s)", exc)
+            log.warning("tray: no StatusNotifierItem of our own (%r): Qt's tray icon stands in", exc)
             await self.server.close()
-            self.registration_changed.emit(None, f"no StatusNotifierItem ({exc})")
+            self.registration_changed.emit(None, f"no StatusNotifierItem ({exc or type(exc).__name__})")
 
     @property
     def registered(self) -> bool | None:
@@ -98,6 +104,7 @@ class SniTrayIcon(QObject):
 
     def close(self) -> None:
         """Off the bus (the watcher drops the item when its name goes)."""
+        self.item.wanted = False
         if self._tree is not None:
             self._tree.close()
         asyncio.ensure_future(self.server.close())

@@ -50,6 +50,7 @@ class TrayPresence(QObject):
         self._use_sni = use_sni            # show through it again (a watcher lists it)
         self._sni_decided = False          # whether the item's first answer (listed, or no watcher) came
         self._sni_started = False
+        self._sni_connected = False
         self._hook_window = hook_window    # the X11 tray window's hook, once the icon is docked
         self._shortcut = shortcut          # the toggle shortcut, named by the no-tray notice
         self._announce_no_tray = announce_no_tray
@@ -69,6 +70,7 @@ class TrayPresence(QObject):
         With our StatusNotifierItem, that waits for its first answer (:meth:`connect_sni`)."""
         if self._sni is not None:
             self._sni.registration_changed.connect(self._on_sni_registration)
+            self._sni_connected = True
             if self._icon() is self._sni:
                 return
         self._start_qt_icon()
@@ -80,7 +82,9 @@ class TrayPresence(QObject):
             self._sni_started = True
             import asyncio
 
-            asyncio.ensure_future(self._sni.start())
+            task = asyncio.ensure_future(self._sni.start())
+            task.add_done_callback(lambda t: t.cancelled() or t.exception() is None or
+                                   log.error("tray: starting the StatusNotifierItem failed: %r", t.exception()))
 
     def _start_qt_icon(self) -> None:
         self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()
@@ -100,6 +104,9 @@ class TrayPresence(QObject):
     def close(self) -> None:
         """Stop watching for trays, closing the no-tray notice (before quitting)."""
         self.tray_watch.stop()
+        if self._sni_connected:
+            self._sni_connected = False
+            self._sni.registration_changed.disconnect(self._on_sni_registration)
         if self.no_tray_notice is not None:
             self.no_tray_notice.close()
         self._stop_watching_app()
@@ -144,6 +151,7 @@ class TrayPresence(QObject):
         on_sni = self._icon() is self._sni
         if registered:
             self._stop_tray_watch()
+            self._follow_tray_window(None)  # the Qt icon's window hides now: that is not a tray going away
             if not on_sni:
                 self._use_sni(reason)  # the Qt icon goes: one icon at a time
             self._tray_available = True
@@ -202,6 +210,8 @@ class TrayPresence(QObject):
         self._tray_window = None
 
     def _check_tray_gone(self) -> None:
+        if self._sni is not None and self._icon() is self._sni:
+            return  # the icon is our StatusNotifierItem: an XEmbed tray is not needed
         if self._watching_app or tray_window_shown() or QSystemTrayIcon.isSystemTrayAvailable():
             return  # already waiting for a tray, or the icon shows somewhere still (or again)
         log.info("tray: the XEmbed tray went away; the icon waits for a tray to appear")

@@ -138,6 +138,8 @@ class TrayView(QObject):
             menu.recent_menu.aboutToShow.connect(self._menu_news)
             menu.recent_menu.hovered.connect(self._menu_news)
         self.tray.setContextMenu(menu)
+        if self.sni is not None:
+            self.sni.setContextMenu(menu)  # exported before the item registers, whichever icon shows now
 
     # -- life cycle ---------------------------------------------------------------------------
 

@@ -103,6 +103,7 @@ class ObjectServer(BusConnection):
         try:
             signature, body = self._dispatch(path, interface, member, tuple(message.body))
             reply = new_method_return(message, signature, body)
+            reply.serialise(serial=1)  # a body that does not fit its signature fails here, answered below
         except MethodError as exc:
             reply = new_error(message, exc.name, "s", (exc.message or exc.name,))
         except Exception as exc:  # noqa: BLE001 - a handler's bug answers the caller, not the loop

@@ -152,7 +152,7 @@ class DBusMenu:
                 raise MethodError("org.freedesktop.DBus.Error.InvalidArgs", f"no menu item {parent}")
             return "u(ia{sv}av)", (self.revision, node)
         if member == "GetGroupProperties":
-            ids, names = [int(i) for i in body[0]], list(body[1])
+            ids, names = [int(i) for i in body[0]] or self._all_ids(), list(body[1])  # no ids: every item
             found = [(i, props) for i in ids if (props := self._given(i, names)) is not None]
             return "a(ia{sv})", (found,)
         if member == "GetProperty":
@@ -166,6 +166,8 @@ class DBusMenu:
             return None, ()
         if member == "EventGroup":
             errors = [int(e[0]) for e in body[0] if not self._event(int(e[0]), str(e[1]))]
+            if body[0] and len(errors) == len(body[0]):
+                raise MethodError("org.freedesktop.DBus.Error.InvalidArgs", "no such menu items")
             return "ai", (errors,)
         if member == "AboutToShow":
             if not self.tree.about_to_show(int(body[0])):
@@ -187,12 +189,31 @@ class DBusMenu:
         return {k: v for k, v in props.items() if DEFAULTS.get(k, object()) != v[1]}
 
     def _given(self, item_id: int, names: list[str]) -> dict[str, Variant] | None:
-        """The item's properties (only ``names`` when given), remembered as sent to the panel."""
+        """The item's properties (only ``names`` when given), remembered as sent to the panel: only
+        what it was given (a panel that asks for some names still needs news of the others)."""
         props = self._properties(item_id)
         if props is None:
             return None
-        self.sent[item_id] = props
-        return {k: v for k, v in props.items() if k in names} if names else dict(props)
+        if not names:
+            self.sent[item_id] = props
+            return dict(props)
+        given = {k: v for k, v in props.items() if k in names}
+        known = self.sent.setdefault(item_id, {})
+        for name in names:
+            if name in given:
+                known[name] = given[name]
+            else:
+                known.pop(name, None)
+        return given
+
+    def _all_ids(self) -> list[int]:
+        ids: list[int] = []
+        pending = [ROOT]
+        while pending:
+            item_id = pending.pop()
+            ids.append(item_id)
+            pending.extend(self.tree.children(item_id) or [])
+        return ids
 
     def _node(self, item_id: int, depth: int, names: list[str]) -> tuple[int, dict[str, Variant], list[Any]] | None:
         props = self._given(item_id, names)

@@ -70,6 +70,7 @@ INTROSPECTION = f"""<interface name="{ITEM_INTERFACE}">
 </method>
 <method name="Scroll"><arg name="delta" type="i" direction="in"/><arg name="orientation" type="s" direction="in"/>
 </method>
+<method name="ProvideXdgActivationToken"><arg name="token" type="s" direction="in"/></method>
 <signal name="NewTitle"/><signal name="NewIcon"/><signal name="NewAttentionIcon"/><signal name="NewOverlayIcon"/>
 <signal name="NewToolTip"/><signal name="NewStatus"><arg name="status" type="s"/></signal>
 </interface>"""
@@ -104,22 +105,35 @@ class StatusNotifierItem:
         self._registering: asyncio.Task[None] | None = None
         self._retry: asyncio.TimerHandle | None = None
         self._tries = 0
+        self._again: tuple[str, bool] | None = None  # news that came while a registration ran
+        self._told = False  # on_registration was called at least once
 
     async def start(self) -> None:
-        """Own the item's bus name, export it, follow the watcher; register if :attr:`wanted`."""
-        if not await self.server.request_name(self.bus_name):
-            raise BusUnavailable(f"the bus name {self.bus_name} is taken")
+        """Export the item, follow the watcher; register (in the background) if :attr:`wanted`.
+
+        The item is registered by its object path, so the watcher lists it under this connection's
+        unique name: no well-known name is needed (a Flatpak may not own one). The name of the
+        specification (``org.kde.StatusNotifierItem-PID-N``) is owned too when the bus allows it.
+        """
+        try:
+            if not await self.server.request_name(self.bus_name):
+                log.info("tray: the bus name %s is taken: the item goes by its unique name", self.bus_name)
+        except MethodError as exc:
+            log.info("tray: not allowed to own %s (%s): the item goes by its unique name", self.bus_name, exc)
         self.server.export(ITEM_PATH, self)
+        self.server.on_lost = lambda: self._set_registered(None, "the session bus went away")
         await self.server.watch_name(WATCHER, self._watcher_changed)
         from jeepney import MatchRule
 
         await self.server.listen(MatchRule(type="signal", interface=WATCHER, member="StatusNotifierHostRegistered"),
-                                  lambda _message: self._host_registered())
+                                 lambda _message: self._host_registered())
+        await self.server.listen(MatchRule(type="signal", interface=WATCHER, member="StatusNotifierItemRegistered"),
+                                 self._item_registered)
         owner = self._watcher_owner = await self.server.name_owner(WATCHER)
         if not owner:
             self._set_registered(None, "no StatusNotifierWatcher on the session bus")
         elif self.wanted:
-            await self._register("a StatusNotifierWatcher is on the session bus")
+            self._register_soon("a StatusNotifierWatcher is on the session bus")
 
     # -- what the app sets -------------------------------------------------------------------
 
@@ -186,8 +200,12 @@ class StatusNotifierItem:
             self._on_secondary(x, y)
         elif member == "ContextMenu":
             self._on_context_menu(x, y)
-        elif member in ("Scroll", "ProvideXdgActivationToken"):
-            pass  # nothing to scroll through; windows are activated by the window manager
+        elif member == "ProvideXdgActivationToken":
+            # Plasma and GNOME send it before Activate (or a menu click): Qt's Wayland windows take the
+            # focus with it at their next activation, as they do under Qt's own item.
+            os.environ["XDG_ACTIVATION_TOKEN"] = str(body[0]) if body else ""
+        elif member == "Scroll":
+            pass  # nothing to scroll through
         else:
             raise MethodError("org.freedesktop.DBus.Error.UnknownMethod", f"no method {member}")
         return None, ()
@@ -206,23 +224,43 @@ class StatusNotifierItem:
         if self.wanted:
             self._register_soon("a StatusNotifierHost (a panel) registered with the watcher", only_if_missing=True)
 
+    def _item_registered(self, message: Any) -> None:
+        """The watcher says it listed an item: ours, registered by a call that had seemed to fail?"""
+        service = str(message.body[0]) if message.body else ""
+        if self.wanted and not self.registered and self._mine(service):
+            self._set_registered(True, "the StatusNotifierWatcher listed the icon")
+
+    def _mine(self, service: str) -> bool:
+        return service.split("/", 1)[0] in (self.bus_name, self.server.unique_name)
+
     def _register_soon(self, reason: str, only_if_missing: bool = False, *, retry: bool = False) -> None:
         if self._registering is not None and not self._registering.done():
-            return  # one registration at a time: the one under way answers for this news too
+            # One registration at a time; news that came meanwhile (the watcher left, another came)
+            # is acted on once it is done.
+            self._again = (reason, only_if_missing and (self._again is None or self._again[1]))
+            return
         if not retry:
             self._tries = 0
             if self._retry is not None:
                 self._retry.cancel()
                 self._retry = None
         self._registering = asyncio.ensure_future(self._register(reason, only_if_missing))
+        self._registering.add_done_callback(self._registered_done)
+
+    def _registered_done(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("tray: registering the icon failed: %r", task.exception())
+        again, self._again = self._again, None
+        if again is not None and self.wanted and not self.server.closed and self._watcher_owner:
+            self._register_soon(*again)
 
     async def _register(self, reason: str, only_if_missing: bool = False) -> None:
+        watcher = self._watcher_owner
         try:
             if only_if_missing and await self.is_listed():
                 log.info("tray: %s; the icon is registered already", reason)
                 return
-            await self.server.call(WATCHER, WATCHER_PATH, WATCHER, "RegisterStatusNotifierItem", "s",
-                                   (self.bus_name,))
+            await self.server.call(WATCHER, WATCHER_PATH, WATCHER, "RegisterStatusNotifierItem", "s", (ITEM_PATH,))
         except (MethodError, BusUnavailable) as exc:
             owner = await self._owner_or_none()
             if owner and self._tries < len(RETRY_DELAYS_S) and not self.server.closed:
@@ -234,6 +272,9 @@ class StatusNotifierItem:
                 return
             self._set_registered(None if not owner else False, f"{reason}; registering failed ({exc})")
             return
+        if self._watcher_owner != watcher:  # the watcher changed hands meanwhile: that one did not hear us
+            self._again = self._again or (f"{reason}, and the watcher changed meanwhile", False)
+            return
         self._set_registered(True, reason)
 
     async def is_listed(self) -> bool:
@@ -244,7 +285,7 @@ class StatusNotifierItem:
         except (MethodError, BusUnavailable):
             return False
         items = value[1] if isinstance(value, tuple) else value
-        return any(str(item).split("/", 1)[0] in (self.bus_name, self.server.unique_name) for item in items)
+        return any(self._mine(str(item)) for item in items)
 
     async def _owner_or_none(self) -> str:
         try:
@@ -253,6 +294,12 @@ class StatusNotifierItem:
             return ""
 
     def _set_registered(self, registered: bool | None, reason: str) -> None:
+        if self.server.closed and not self.server.lost:
+            return  # shutting down: no more news (a lost bus is news: a stand-in icon is wanted)
+        if self._told and registered == self.registered:
+            log.debug("tray: %s (the icon's registration is unchanged)", reason)
+            return
+        self._told = True
         self.registered = registered
         if registered:
             log.info("tray: %s: icon registered with the StatusNotifierWatcher (StatusNotifierItem)", reason)

@@ -22,7 +22,11 @@ PROBE_TIMEOUT_S = 1.0
 class WatcherProbe:
     """``answer()``: True (a watcher), False (none), None (not known yet, or the bus did not answer)."""
 
-    def __init__(self, bus: str = "SESSION") -> None:
+    def __init__(self, bus: str | None = None) -> None:
+        if bus is None:
+            from ..dbus_connection import session_bus_address
+
+            bus = session_bus_address() or "SESSION"
         self._answer: bool | None = None
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._ask, args=(bus,), name="sni-probe", daemon=True)
