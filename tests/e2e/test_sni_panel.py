@@ -249,6 +249,27 @@ def test_an_xembed_tray_and_a_statusnotifier_panel_take_turns_one_icon_at_a_time
     wait_for(app.running, 15, "a running entry after clicking the docked icon")
 
 
+def test_started_under_a_statusnotifier_panel_it_docks_in_the_xembed_tray_when_the_panel_goes(sni):
+    """KDE-like start (a watcher from the first moment, an XEmbed tray too): our item only, no docked icon;
+    the watcher goes: Qt's icon docks (Qt chooses XEmbed then, with no watcher); it comes back: one icon."""
+    bus, screen, panel, app = sni
+    screen.start_tray()
+    panel.start_watcher()
+    app.start()
+    panel.wait_registered(app.pid, what="the item, a watcher being there at start-up")
+
+    def docked() -> list[int]:
+        return screen.search("--onlyvisible", "--classname", "timecrowd-tray")
+
+    assert not docked(), "a docked icon beside the item: two icons"
+    panel.stop_watcher()
+    wait_for(docked, 30, "Qt's icon docked in the XEmbed tray once the watcher left")
+    assert panel.items_of(app.pid) == []
+    panel.start_watcher()
+    panel.wait_registered(app.pid, what="the item again")
+    wait_for(lambda: not docked(), 15, "the docked icon to go when the item shows again")
+
+
 # What the X11 windows of the app are called (WM_CLASS, instance then class), under `python -m` too.
 X_CLASS = ("timecrowd-tray", "TimeCrowd Tray")
 
