@@ -57,6 +57,9 @@ class QMenuTree(QObject):
         self._menus: dict[int, QMenu] = {ROOT: menu}  # item id -> the QMenu it opens
         self._next = 1
         self._icons: dict[int, bytes] = {}      # QIcon.cacheKey() -> PNG
+        # The menu whose aboutToShow the panel's AboutToShow just gave: its "opened" that follows
+        # (KDE, GNOME send both for one opening) is the same opening, not a second one.
+        self._just_shown: int | None = None
         self._watch(menu)
 
     def close(self) -> None:
@@ -151,6 +154,9 @@ class QMenuTree(QObject):
         action = self._actions.get(item_id)
         if menu is None and action is None:
             return False
+        just_shown, self._just_shown = self._just_shown, None
+        if event_id == "opened" and just_shown == item_id:
+            return True  # told already by AboutToShow
         if event_id == "clicked" and action is not None and menu is None:
             if action.isEnabled():
                 QTimer.singleShot(0, action.trigger)  # after the panel has its answer
@@ -167,6 +173,7 @@ class QMenuTree(QObject):
         if menu is None:
             return item_id in self._actions
         menu.aboutToShow.emit()
+        self._just_shown = item_id
         return True
 
     def _png(self, icon: object) -> bytes:
