@@ -154,17 +154,18 @@ def run_app(args: argparse.Namespace) -> int:
     # QSystemTrayIcon stands in while no StatusNotifierItem panel is there); elsewhere Qt's icon.
     sni: Any = None
     icon: QSystemTrayIcon | None = None
-    if _own_status_notifier_item(QApplication.platformName()):
+    own_item = _own_status_notifier_item(QApplication.platformName())
+    if not own_item or (probe is not None and probe.answer() is False):  # no panel of that kind: Qt's, now
+        icon = QSystemTrayIcon(painter.icon(first))
+        icon.setToolTip(APP_NAME)
+        icon.show()
+    if own_item:  # after Qt's icon is up: nothing of it is on that icon's way
         from .ui.sni_icon import SniTrayIcon
 
         sni = SniTrayIcon()
         sni.setIcon(painter.icon(first))
         sni.setToolTip(APP_NAME)
         sni.show()
-    if sni is None or (probe is not None and probe.answer() is False):  # no panel of that kind: Qt's, now
-        icon = QSystemTrayIcon(painter.icon(first))
-        icon.setToolTip(APP_NAME)
-        icon.show()
     app.processEvents()
     from .ui.i18n import Translations  # nothing translated is shown before this
 

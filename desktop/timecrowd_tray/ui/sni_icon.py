@@ -88,6 +88,7 @@ class SniTrayIcon(QObject):
         ``registration_changed(None)``: a QSystemTrayIcon stands in then."""
         try:
             await asyncio.wait_for(self.server.open(), OPEN_TIMEOUT)
+            self._send_pixmaps()  # drawn now, not at start-up: the icon a panel will read
             await asyncio.wait_for(self.item.start(), OPEN_TIMEOUT)
         except asyncio.CancelledError:
             raise
@@ -113,6 +114,11 @@ class SniTrayIcon(QObject):
 
     def setIcon(self, icon: QIcon) -> None:  # noqa: N802
         self._icon = icon
+        if self.server.unique_name:  # on the bus: the panel gets the new pixels (else start() sends them)
+            self._send_pixmaps()
+
+    def _send_pixmaps(self) -> None:
+        icon = self._icon
         self.item.set_pixmaps(tuple(argb_pixmap(icon, size) for size in PIXMAP_SIZES) if not icon.isNull() else ())
 
     def icon(self) -> QIcon:
