@@ -178,6 +178,9 @@ def run_app(args: argparse.Namespace) -> int:
     setup_logging(bool(getattr(args, "debug", False)))
     log.info("tray icon %s", "shown" if icon is not None else
              "set up (our StatusNotifierItem: it connects once the loop runs)")
+    if probe is not None:
+        log.info("tray: StatusNotifierWatcher probe: %s", f"answer {probe.answer()} in {probe.took_s * 1000:.0f} ms"
+                 if probe.took_s is not None else "no answer yet at the first icon")
     from .platform.instance.claim import HandedOver, claim_single_instance
     from .platform.instance.errors import InstanceError
 
@@ -217,6 +220,13 @@ def run_app(args: argparse.Namespace) -> int:
                                                                     thread_name_prefix="worker"))
 
     app.setWindowIcon(QIcon(str(icon_path("app"))))
+    if icon is None and probe is not None and probe.answer() is False:
+        # The probe answered since the first icon (Qt's start-up races it): no StatusNotifierItem
+        # panel, so Qt's icon goes up now rather than once the loop runs.
+        icon = QSystemTrayIcon(painter.icon(first))
+        icon.setToolTip(APP_NAME)
+        icon.show()
+        log.info("tray icon shown (no StatusNotifierWatcher: Qt's icon)")
     tray = TrayController(store, painter=painter, tray_icon=icon, sni=sni)
     if started_at is not None:
         preview = _preview_state(api_base)

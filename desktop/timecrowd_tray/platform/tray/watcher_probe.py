@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from .sni_item import WATCHER
 
@@ -29,6 +30,8 @@ class WatcherProbe:
             bus = session_bus_address() or "SESSION"
         self._answer: bool | None = None
         self._done = threading.Event()
+        self._started = time.monotonic()
+        self.took_s: float | None = None  # how long the answer took (for the log)
         self._thread = threading.Thread(target=self._ask, args=(bus,), name="sni-probe", daemon=True)
         self._thread.start()
 
@@ -54,4 +57,5 @@ class WatcherProbe:
         except Exception as exc:  # noqa: BLE001 - no bus, or a slow one: the loop finds out later
             log.debug("tray: the StatusNotifierWatcher probe had no answer (%r)", exc)
         finally:
+            self.took_s = time.monotonic() - self._started
             self._done.set()
