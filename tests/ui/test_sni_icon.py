@@ -186,10 +186,13 @@ def test_a_bus_that_goes_away_is_said(qtbot, aloop):
             run_async(qtbot, sni.start())
             qtbot.waitUntil(lambda: sni.registered is True, timeout=10_000)
             private.stop()
-            qtbot.waitUntil(lambda: sni.registered is None, timeout=10_000)
+            # The daemon may first say the watcher left (then the bus's end changes nothing more):
+            # either way the item is unregistered, and the connection knows the bus is gone.
+            qtbot.waitUntil(lambda: sni.registered is None and sni.server.lost, timeout=10_000)
         finally:
             _stop(watcher)
-        assert said[-1] == (None, "the session bus went away") and sni.server.lost
+        assert said[-1][0] is None and said[-1][1] in ("the session bus went away",) + tuple(
+            why for _ok, why in said if why.startswith("the StatusNotifierWatcher left"))
     finally:
         private.stop()
 

@@ -84,9 +84,13 @@ class BusConnection:
         if receiver is not None:
             receiver.add_done_callback(self._receiver_ended)
 
-    def _receiver_ended(self, _task: asyncio.Future[Any]) -> None:
+    def _receiver_ended(self, task: asyncio.Future[Any]) -> None:
+        # Its EOFError is expected when the bus goes: taken here, not left to be reported (and logged
+        # from a finaliser at some garbage collection) as an exception nobody retrieved.
+        ended_by = None if task.cancelled() else task.exception()
         if self.closed:
             return
+        log.debug("D-Bus: the receiver ended (%r)", ended_by)
         self.closed = self.lost = True
         log.warning("D-Bus: the %s bus went away", self.bus.lower() if self.bus.isupper() else "private")
         try:
