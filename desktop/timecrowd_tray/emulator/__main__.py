@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with EmulatorServer(EmulatorState.seeded(), host=args.host, port=args.port) as server:
         print(f"TimeCrowd emulator listening on {server.url}", flush=True)
+        # Not a secret: the emulator's fixed demo token (emulator/seed.py), accepted by
+        # this loopback emulator only, printed so that `timecrowd-tray login` can be tried against it.
         print(f"Demo token: {DEMO_TOKEN}", flush=True)
         while not stop.wait(0.5):
             pass
