@@ -604,13 +604,13 @@ def help_texts() -> list[str]:
 
 
 def test_every_help_text_has_a_japanese_text_with_its_placeholders(japanese):
-    from timecrowd_tray.cli import config
+    from timecrowd_tray.cli import i18n_from_below
     from timecrowd_tray.cli.i18n_argparse import _argparse_text, _translated, argparse_speaks
 
     texts = help_texts()
     assert len(texts) > 60
-    # config's description lists the settings' own help texts (core/settings.py): each is marked in config.py
-    assert sorted(config.SETTING_HELP) == sorted(setting.help for setting in SCHEMA.values())
+    # config's description lists the settings' own help texts (core/settings.py): each is marked from below
+    assert sorted(i18n_from_below.SETTING_HELP) == sorted(setting.help for setting in SCHEMA.values())
     placeholders = re.compile(r"%\([a-z_]+\)[sdr]|%%")
     untranslated = []
     with argparse_speaks("ja"):

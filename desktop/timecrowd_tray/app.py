@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from . import APP_ID, APP_NAME, DESKTOP_FILE_ID
 
@@ -97,13 +97,11 @@ def run_app(args: argparse.Namespace) -> int:
     import os
 
     # Whether a StatusNotifierItem panel is there, asked on a thread while Qt loads (step 1 reads it).
-    probe = None
-    if _own_status_notifier_item(os.environ.get("QT_QPA_PLATFORM", "")):
-        from .platform.tray.watcher_probe import WatcherProbe
+    from .platform.tray.watcher_probe import WatcherProbe, own_item_wanted
 
-        probe = WatcherProbe()
+    probe = WatcherProbe() if own_item_wanted(os.environ.get("QT_QPA_PLATFORM", "")) else None
 
-    from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+    from PySide6.QtWidgets import QApplication
 
     from .core.settings import InvalidSetting
     from .platform.settings_store import API_BASE_ENV, SettingsStore, resolve_api_base
@@ -150,22 +148,9 @@ def run_app(args: argparse.Namespace) -> int:
         first = IconSpec(Look.RUNNING, minutes=minutes, dark_panel=panel_is_dark())
     else:
         first = IconSpec(Look.LOADING, dark_panel=panel_is_dark())
-    # On Linux with a session bus: our own StatusNotifierItem (it connects once the loop runs, and a
-    # QSystemTrayIcon stands in while no StatusNotifierItem panel is there); elsewhere Qt's icon.
-    sni: Any = None
-    icon: QSystemTrayIcon | None = None
-    own_item = _own_status_notifier_item(QApplication.platformName())
-    if not own_item or (probe is not None and probe.answer() is False):  # no panel of that kind: Qt's, now
-        icon = QSystemTrayIcon(painter.icon(first))
-        icon.setToolTip(APP_NAME)
-        icon.show()
-    if own_item:  # after Qt's icon is up: nothing of it is on that icon's way
-        from .ui.sni_icon import SniTrayIcon
+    from .ui.first_icon import FirstIcon
 
-        sni = SniTrayIcon()
-        sni.setIcon(painter.icon(first))
-        sni.setToolTip(APP_NAME)
-        sni.show()
+    first_icon = FirstIcon(painter.icon(first), probe, QApplication.platformName())
     app.processEvents()
     from .ui.i18n import Translations  # nothing translated is shown before this
 
@@ -176,11 +161,7 @@ def run_app(args: argparse.Namespace) -> int:
     from .logs import setup_logging
 
     setup_logging(bool(getattr(args, "debug", False)))
-    log.info("tray icon %s", "shown" if icon is not None else
-             "set up (our StatusNotifierItem: it connects once the loop runs)")
-    if probe is not None:
-        log.info("tray: StatusNotifierWatcher probe: %s", f"answer {probe.answer()} in {probe.took_s * 1000:.0f} ms"
-                 if probe.took_s is not None else "no answer yet at the first icon")
+    first_icon.log()
     from .platform.instance.claim import HandedOver, claim_single_instance
     from .platform.instance.errors import InstanceError
 
@@ -189,13 +170,11 @@ def run_app(args: argparse.Namespace) -> int:
         # it ends); it is taken before the service, the poller and the outbox exist.
         instance_lock = claim_single_instance("activate")
     except HandedOver:
-        if icon is not None:
-            icon.hide()
+        first_icon.hide()
         print(f"{APP_NAME} is already running: its task palette was opened.", flush=True)
         return EXIT_OK
     except InstanceError as exc:  # another app holds the lock but does not answer, or an untrusted lock file
-        if icon is not None:
-            icon.hide()
+        first_icon.hide()
         print(f"{APP_ID}: {exc}", file=sys.stderr, flush=True)
         return EXIT_ERROR
     log.info("single instance: this is the app (%s)", instance_lock.path)
@@ -220,14 +199,8 @@ def run_app(args: argparse.Namespace) -> int:
                                                                     thread_name_prefix="worker"))
 
     app.setWindowIcon(QIcon(str(icon_path("app"))))
-    if icon is None and probe is not None and probe.answer() is False:
-        # The probe answered since the first icon (Qt's start-up races it): no StatusNotifierItem
-        # panel, so Qt's icon goes up now rather than once the loop runs.
-        icon = QSystemTrayIcon(painter.icon(first))
-        icon.setToolTip(APP_NAME)
-        icon.show()
-        log.info("tray icon shown (no StatusNotifierWatcher: Qt's icon)")
-    tray = TrayController(store, painter=painter, tray_icon=icon, sni=sni)
+    first_icon.catch_up()
+    tray = TrayController(store, painter=painter, tray_icon=first_icon.qt, sni=first_icon.sni)
     if started_at is not None:
         preview = _preview_state(api_base)
         if preview is not None:
@@ -243,19 +216,6 @@ def run_app(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             pass
     return runner.exit_code
-
-
-def _own_status_notifier_item(platform_name: str) -> bool:
-    """Whether the icon is our own StatusNotifierItem: Linux, a real display, a session bus
-    (``TIMECROWD_TRAY_SNI=0`` leaves it to Qt's QSystemTrayIcon: README, troubleshooting)."""
-    import os
-
-    if not sys.platform.startswith("linux") or platform_name in ("offscreen", "minimal") or \
-            os.environ.get("TIMECROWD_TRAY_SNI", "1") == "0":
-        return False
-    from .platform.tray.dbus_objects import session_bus_configured
-
-    return session_bus_configured()
 
 
 def _peek_running(api_base: str | None) -> float | None:

@@ -521,20 +521,20 @@ def test_the_first_make_demo_says_it_is_setting_up_before_installing(tmp_path):
 
 
 def test_the_icon_is_our_own_status_notifier_item_only_on_a_linux_display_with_a_session_bus(monkeypatch, tmp_path):
-    from timecrowd_tray import app as app_module
+    from timecrowd_tray.platform.tray import watcher_probe
 
-    monkeypatch.setattr(app_module.sys, "platform", "linux")
+    monkeypatch.setattr(watcher_probe.sys, "platform", "linux")
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
     monkeypatch.delenv("TIMECROWD_TRAY_SNI", raising=False)
-    assert app_module._own_status_notifier_item("xcb") and app_module._own_status_notifier_item("wayland")
-    assert not app_module._own_status_notifier_item("offscreen")
+    assert watcher_probe.own_item_wanted("xcb") and watcher_probe.own_item_wanted("wayland")
+    assert not watcher_probe.own_item_wanted("offscreen")
     monkeypatch.setenv("TIMECROWD_TRAY_SNI", "0")  # README: leave the icon to Qt
-    assert not app_module._own_status_notifier_item("xcb")
+    assert not watcher_probe.own_item_wanted("xcb")
     monkeypatch.delenv("TIMECROWD_TRAY_SNI")
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS")
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))  # no bus socket there
-    assert not app_module._own_status_notifier_item("xcb")
+    assert not watcher_probe.own_item_wanted("xcb")
     (tmp_path / "bus").touch()
-    assert app_module._own_status_notifier_item("xcb")
-    monkeypatch.setattr(app_module.sys, "platform", "darwin")
-    assert not app_module._own_status_notifier_item("cocoa")
+    assert watcher_probe.own_item_wanted("xcb")
+    monkeypatch.setattr(watcher_probe.sys, "platform", "darwin")
+    assert not watcher_probe.own_item_wanted("cocoa")

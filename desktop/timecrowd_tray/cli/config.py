@@ -30,25 +30,6 @@ from .output import err, out
 APP_TIMEOUT_S = 3.0
 
 
-#: The settings' own help texts (``Setting.help`` in core/settings.py), marked for the catalog: ``config``'s
-#: description lists them, translated when the help is laid out. A test checks that every key's is here.
-SETTING_HELP: tuple[str, ...] = (
-    N_("TimeCrowd server URL (https, or http on loopback)"),
-    N_("global shortcut: start/stop the timer"),
-    N_("global shortcut: open the task palette"),
-    N_("seconds between checks of the running entry"),
-    N_("ask for a comment when the timer stops"),
-    N_("also notify on your own starts/stops (errors and changes made elsewhere are always shown)"),
-    N_("user interface language: system, ja or en"),
-    N_("start TimeCrowd Tray at login"),
-    N_("ask what to do with the time away after this many minutes without input (0: off)"),
-    N_("remind to start the timer after this many active minutes not tracking (0: off)"),
-    N_("working hours for reminders, such as 09:00-18:00"),
-    N_("working days for reminders, such as mon-fri"),
-    N_("offer to end a timer running longer than this many hours (0: only across the night)"),
-)
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     from ..core.settings import SCHEMA
     from .i18n_argparse import HelpList, HelpText

@@ -152,13 +152,17 @@ class SniTrayIcon(QObject):
         self._menu = menu
         if menu is None:
             return
+        self._tree = QMenuTree(menu, changed=lambda ids: self._exported_menu().items_changed(ids),
+                               layout_changed=lambda parent: self._exported_menu().layout_changed(parent), parent=self)
         if self._dbus_menu is None:
-            self._dbus_menu = DBusMenu(self.server, _NoMenu(), MENU_PATH)
-        dbus_menu = self._dbus_menu
-        self._tree = QMenuTree(menu, changed=dbus_menu.items_changed, layout_changed=dbus_menu.layout_changed,
-                               parent=self)
-        dbus_menu.tree = self._tree
-        dbus_menu.layout_changed(0)
+            self._dbus_menu = DBusMenu(self.server, self._tree, MENU_PATH)
+        else:
+            self._dbus_menu.tree = self._tree
+            self._dbus_menu.layout_changed(0)
+
+    def _exported_menu(self) -> DBusMenu:
+        assert self._dbus_menu is not None  # set right after the tree that calls this
+        return self._dbus_menu
 
     def contextMenu(self) -> QMenu | None:  # noqa: N802
         return self._menu
@@ -200,19 +204,3 @@ class SniTrayIcon(QObject):
 
     def _notification_failed(self, title: str, message: str) -> None:
         print(f"{title}: {message}", file=sys.stderr, flush=True)
-
-
-class _NoMenu:
-    """The dbusmenu's tree before a menu is set: only an empty root."""
-
-    def children(self, item_id: int) -> list[int] | None:
-        return [] if item_id == 0 else None
-
-    def item_properties(self, item_id: int) -> dict[str, tuple[str, object]] | None:
-        return {"children-display": ("s", "submenu")} if item_id == 0 else None
-
-    def event(self, item_id: int, event_id: str) -> bool:
-        return item_id == 0
-
-    def about_to_show(self, item_id: int) -> bool:
-        return item_id == 0

@@ -82,9 +82,7 @@ class TrayPresence(QObject):
             self._sni_started = True
             import asyncio
 
-            task = asyncio.ensure_future(self._sni.start())
-            task.add_done_callback(lambda t: t.cancelled() or t.exception() is None or
-                                   log.error("tray: starting the StatusNotifierItem failed: %r", t.exception()))
+            asyncio.ensure_future(self._sni.start())  # its failures end in registration_changed(None)
 
     def _start_qt_icon(self) -> None:
         self._tray_available = QSystemTrayIcon.isSystemTrayAvailable()

@@ -299,49 +299,40 @@ class TrayView(QObject):
         """A new QSystemTrayIcon, with the same picture, tooltip and menu (Qt chooses XEmbed, or its own
         StatusNotifierItem, only when an icon is created). Our item stays on the bus meanwhile: it
         registers with the next watcher by itself."""
+        new = QSystemTrayIcon(self)
+        new.setIcon(self.tray.icon())
+        new.setToolTip(self.tray.toolTip())
+        if self.menu is not None:
+            new.setContextMenu(self.menu)
+        new.activated.connect(self.activated.emit)
+        self._switch_to(new, f"tray: icon created again ({reason})")
+        return new
+
+    def use_sni(self, reason: str) -> None:
+        """Show through our StatusNotifierItem again (a watcher lists it): the QSystemTrayIcon goes."""
+        if self.sni is not None and self.tray is not self.sni:
+            self._switch_to(self.sni, f"tray: the icon shows as our StatusNotifierItem again ({reason})")
+
+    def _switch_to(self, new: Any, said: str) -> None:
+        """``new`` is the icon from now on; a QSystemTrayIcon that was up goes (our item, which keeps its
+        menu, stays on the bus for the next watcher)."""
         old = self.tray
         if old is not self.sni:
             old.activated.disconnect(self.activated.emit)
             old.hide()
             old.setContextMenu(None)
         self.x11_window.release()
-        new = QSystemTrayIcon(self)
-        new.setIcon(old.icon())
-        new.setToolTip(old.toolTip())
-        if self.menu is not None:
-            new.setContextMenu(self.menu)
-        new.activated.connect(self.activated.emit)
         self.tray = new
+        if new is self.sni:
+            self._spec = None
+            self.render()  # it was not kept up to date while the other icon showed
         new.show()
         if old is not self.sni:
             old.setIcon(QIcon())
             old.deleteLater()
         self.icon_generation += 1
-        log.info("tray: icon created again (%s)", reason)
+        log.info("%s", said)
         self.icon_replaced.emit(new)
-        return new
-
-    def use_sni(self, reason: str) -> None:
-        """Show through our StatusNotifierItem again (a watcher lists it): the QSystemTrayIcon goes."""
-        sni = self.sni
-        if sni is None or self.tray is sni:
-            return
-        old = self.tray
-        old.activated.disconnect(self.activated.emit)
-        old.hide()
-        old.setContextMenu(None)
-        self.x11_window.release()
-        self.tray = sni
-        if self.menu is not None:
-            sni.setContextMenu(self.menu)
-        self._spec = None
-        self.render()
-        sni.show()
-        old.setIcon(QIcon())
-        old.deleteLater()
-        self.icon_generation += 1
-        log.info("tray: the icon shows as our StatusNotifierItem again (%s)", reason)
-        self.icon_replaced.emit(sni)
 
     # -- tests and diagnostics ------------------------------------------------------------------------
 

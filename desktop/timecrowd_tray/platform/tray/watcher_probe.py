@@ -10,6 +10,8 @@ bus while Qt starts up, and the UI thread only looks at the answer when it has o
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 
@@ -18,6 +20,17 @@ from .sni_item import WATCHER
 log = logging.getLogger(__name__)
 
 PROBE_TIMEOUT_S = 1.0
+
+
+def own_item_wanted(platform_name: str) -> bool:
+    """Whether the icon is our own StatusNotifierItem: Linux, a real display, a session bus
+    (``TIMECROWD_TRAY_SNI=0`` leaves it to Qt's QSystemTrayIcon: README, troubleshooting)."""
+    if not sys.platform.startswith("linux") or platform_name in ("offscreen", "minimal") or \
+            os.environ.get("TIMECROWD_TRAY_SNI", "1") == "0":
+        return False
+    from ..dbus_connection import session_bus_configured
+
+    return session_bus_configured()
 
 
 class WatcherProbe:
