@@ -98,7 +98,10 @@ class SniPanel:
     def start_watcher(self) -> None:
         self._watcher = subprocess.Popen(["status-notifier-watcher"], env=self.env(), stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL)
-        wait_for(lambda: self.owner(WATCHER), 15, "status-notifier-watcher to own its bus name")
+        # The Haskell watcher owns its name a moment before it exports its object: until then a call
+        # on it is answered UnknownObject. Ready means it answers.
+        wait_for(lambda: self.watcher_property("ProtocolVersion") is not None, 15,
+                 "status-notifier-watcher to answer on its bus name")
 
     def stop_watcher(self) -> None:
         _stop(self._watcher)
@@ -108,14 +111,23 @@ class SniPanel:
     def start_host(self) -> None:
         self._host = subprocess.Popen(["gtk-sni-tray-standalone", "--top", "--end", "-s", "32"], env=self.env(),
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda: get_property(self._conn, WATCHER, WATCHER_PATH, WATCHER, "IsStatusNotifierHostRegistered"),
-                 20, "the GTK host to register with the watcher")
+        wait_for(lambda: self.watcher_property("IsStatusNotifierHostRegistered"), 20,
+                 "the GTK host to register with the watcher")
 
     def stop(self) -> None:
         _stop(self._host)
         _stop(self._watcher)
         self._host = self._watcher = None
         self._conn.close()
+
+    def watcher_property(self, name: str) -> Any:
+        """The watcher's property ``name``; None while there is no watcher, or none that answers yet."""
+        from jeepney.wrappers import DBusErrorResponse
+
+        try:
+            return get_property(self._conn, WATCHER, WATCHER_PATH, WATCHER, name)
+        except DBusErrorResponse:
+            return None
 
     def owner(self, name: str) -> str:
         try:
