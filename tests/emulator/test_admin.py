@@ -37,6 +37,13 @@ def test_faults_endpoint_rejects_garbage(api):
     assert api.post("/_emulator/faults", token=None, json={"fail_next": {"status": "x"}}).status_code == 400
 
 
+def test_a_fault_it_does_not_know_is_refused_and_nothing_is_applied(api, state):
+    response = api.post("/_emulator/faults", token=None, json={"outage": True, "fail_next": {"count": 2}})
+    assert response.status_code == 400
+    assert "'outage'" in response.json()["messages"][0]
+    assert state.faults.pending == 0  # the known key beside it was not applied either
+
+
 def test_admin_answers_loopback_only(make_api):
     remote = make_api(token=None, client=("10.1.2.3", 40000))
     assert remote.get("/_emulator/state").status_code == 403

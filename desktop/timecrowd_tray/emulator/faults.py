@@ -210,7 +210,14 @@ class Faults:
             }
 
     def apply_admin(self, body: dict[str, Any]) -> None:
-        """Apply a /_emulator/faults body (clear first, then the rest in order)."""
+        """Apply a /_emulator/faults body (clear first, then the rest in order).
+
+        A key it does not know is a ValueError before anything is applied: a misspelt fault that
+        did nothing would let a test pass for the wrong reason.
+        """
+        unknown = sorted(set(body) - ADMIN_KEYS - {"revoke_token"})
+        if unknown:
+            raise ValueError(f"unknown keys {', '.join(map(repr, unknown))} (known: {', '.join(sorted(ADMIN_KEYS))})")
         if body.get("clear"):
             self.clear()
         for key in ("latency", "stall"):
@@ -240,6 +247,12 @@ class Faults:
             spec = _spec(body["stall_after_headers_next"])
             self.stall_after_headers_next(count=_count(spec.get("count", 1)),
                                           seconds=_hold_seconds(spec.get("seconds", DEFAULT_HOLD)))
+
+
+#: The keys of a /_emulator/faults body that :meth:`Faults.apply_admin` applies (the admin route
+#: itself takes "revoke_token").
+ADMIN_KEYS = frozenset({"clear", "latency", "stall", "fail_next", "drop_next", "malformed_next", "blackhole_next",
+                        "huge_next", "stall_after_headers_next"})
 
 
 def _describe(fault: _Fault) -> dict[str, Any]:
