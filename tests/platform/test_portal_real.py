@@ -25,7 +25,14 @@ from timecrowd_tray.platform.hotkeys import (
 from timecrowd_tray.platform.hotkeys.portal import PortalBackend, PortalMissing
 from timecrowd_tray.ui.controls import fallback_hint, install_controls
 
-from support.portal_backend import BindAnswer, PortalFrontend, ShortcutsBackend, bare_bus_config, frontend_binary
+from support.portal_backend import (
+    BindAnswer,
+    PortalFrontend,
+    Recorded,
+    ShortcutsBackend,
+    bare_bus_config,
+    frontend_binary,
+)
 from support.sni_host import PrivateSessionBus
 from support.tools import require, require_all
 
@@ -331,6 +338,38 @@ def test_a_frontend_that_leaves_mid_bind_fails_the_bind_at_once(stack, app, qtbo
     stack.frontend.start()
     qtbot.waitUntil(lambda: len(stack.desktop.calls_to("BindShortcuts")) == 2, timeout=BIND_TIMEOUT_MS)
     assert app.wait_bound() == {"toggle": "Press CTRL+ALT+SHIFT+t"}
+
+
+class FrontendLeavingWithTheCall(ShortcutsBackend):
+    """Owns ``org.freedesktop.portal.Desktop``, tells its version, and gives no answer to CreateSession: it
+    goes away with that call unanswered (the real one hands a request to the desktop before answering it)."""
+
+    def _answer(self, message) -> None:
+        from jeepney.low_level import HeaderFields
+
+        if message.header.fields.get(HeaderFields.member) == "CreateSession":
+            self.calls.append(Recorded("CreateSession", tuple(message.body)))
+            return
+        super()._answer(message)
+
+
+def test_a_frontend_that_leaves_before_answering_the_call_fails_the_bind_at_once(tmp_path, monkeypatch, qloop, qtbot):
+    """Gone between taking the request and answering its call: the bus's NoReply is the frontend leaving
+    (told the same as a frontend that leaves before the Response), not a refusal."""
+    require("dbus-daemon", why="the portal tests need a private D-Bus bus")
+    with PrivateSessionBus(config_file=bare_bus_config(tmp_path)) as bus, \
+            FrontendLeavingWithTheCall(bus, name="org.freedesktop.portal.Desktop") as frontend:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+        app = App(qtbot)
+        try:
+            app.register(toggle="Ctrl+Alt+Shift+T")
+            qtbot.waitUntil(lambda: bool(frontend.calls_to("CreateSession")), timeout=BIND_TIMEOUT_MS)
+            frontend.stop()
+            assert app.wait_bound() == {}
+            ((name, exc),) = app.problems
+            assert name == "*" and type(exc) is HotkeyUnsupported and "left the session bus" in str(exc)
+        finally:
+            app.close()
 
 
 def test_the_frontend_is_started_by_the_bus_as_on_a_desktop(tmp_path, monkeypatch, qloop, qtbot):

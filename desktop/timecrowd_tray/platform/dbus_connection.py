@@ -1,10 +1,13 @@
 """One D-Bus connection on the asyncio loop (jeepney): calls, signal listeners, a bus name's owner.
 
-The idle sources (:mod:`.idle.dbus_link`) and the tray's own StatusNotifierItem
-(:mod:`.tray.dbus_objects`, which also answers calls) each hold one. Nothing blocks the UI
-thread: every call is awaited on the qasync loop and bounded by :data:`CALL_TIMEOUT`. ``bus`` is
-``"SESSION"``, ``"SYSTEM"`` or a bus address (the tests' private buses). No bus, or no answer,
-is :class:`BusUnavailable`; an error reply is :class:`MethodError`.
+The idle sources (:mod:`.idle.dbus_link`), the tray's own StatusNotifierItem
+(:mod:`.tray.dbus_objects`, which also answers calls) and the Wayland shortcuts
+(:mod:`.hotkeys.portal`) each hold one. Nothing blocks the UI thread: every call is awaited on
+the qasync loop and bounded by :data:`CALL_TIMEOUT`, or by the longer bound a caller gives.
+``bus`` is ``"SESSION"``, ``"SYSTEM"`` or a bus address (the tests' private buses). No bus, or
+no answer, is :class:`BusUnavailable` (:class:`CallTimeout` for a bus there but no answer in
+time); an error reply is :class:`MethodError`. A listener can be stopped (:class:`Listener`),
+its match rule taken off the bus.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ FAILED = "org.freedesktop.DBus.Error.Failed"
 
 class BusUnavailable(Exception):
     """No bus, or it (or the service called) did not answer."""
+
+
+class CallTimeout(BusUnavailable):
+    """The bus is there, but the call had no answer within its bound."""
 
 
 class MethodError(Exception):
@@ -77,7 +84,7 @@ class BusConnection:
             raise BusUnavailable("jeepney is not installed") from None
         try:
             self._conn = await asyncio.wait_for(open_dbus_connection(self.bus), CALL_TIMEOUT)
-        except (OSError, KeyError, ValueError, TimeoutError) as exc:
+        except (OSError, EOFError, KeyError, ValueError, TimeoutError) as exc:  # EOFError: gone while authenticating
             raise BusUnavailable(f"no {self.bus.lower()} bus ({exc})") from None
         self._router = DBusRouter(self._conn)
         receiver = getattr(self._router, "_rcv_task", None)  # jeepney's reader: it ends when the bus goes
@@ -122,25 +129,43 @@ class BusConnection:
             self._conn = None
 
     async def call(self, destination: str, path: str, interface: str, member: str,
-                   signature: str | None = None, body: tuple[Any, ...] = ()) -> tuple[Any, ...]:
-        """The reply's body; :class:`MethodError` for an error reply, :class:`BusUnavailable` for none."""
-        if self._router is None:
-            raise BusUnavailable("not connected")
+                   signature: str | None = None, body: tuple[Any, ...] = (),
+                   timeout: float = CALL_TIMEOUT) -> tuple[Any, ...]:
+        """The reply's body; :class:`MethodError` for an error reply, :class:`BusUnavailable` for none
+        within ``timeout`` seconds."""
         from jeepney import DBusAddress, new_method_call
-        from jeepney.low_level import HeaderFields, MessageType
 
         message = new_method_call(DBusAddress(path, bus_name=destination, interface=interface), member,
                                   signature, body)
+        return await self.send_and_reply(message, timeout)
+
+    async def send_and_reply(self, message: Any, timeout: float = CALL_TIMEOUT) -> tuple[Any, ...]:
+        """:meth:`call` for a method call already built (a jeepney Message)."""
+        if self._router is None:
+            raise BusUnavailable("not connected")
         from jeepney.io.common import RouterClosed
+        from jeepney.low_level import HeaderFields, MessageType
 
         try:
-            reply = await asyncio.wait_for(self._router.send_and_get_reply(message), CALL_TIMEOUT)
+            reply = await asyncio.wait_for(self._router.send_and_get_reply(message), timeout)
         except (TimeoutError, OSError, ConnectionError, EOFError, RouterClosed) as exc:
-            raise BusUnavailable(f"{destination} did not answer {member} ({exc or type(exc).__name__})") from None
+            fields = message.header.fields
+            unanswered = CallTimeout if isinstance(exc, TimeoutError) else BusUnavailable
+            raise unanswered(f"{fields.get(HeaderFields.destination)} did not answer "
+                             f"{fields.get(HeaderFields.member)} ({exc or type(exc).__name__})") from None
         if reply.header.message_type is MessageType.error:
             name = str(reply.header.fields.get(HeaderFields.error_name, FAILED))
             raise MethodError(name, str(reply.body[0]) if reply.body else "")
         return tuple(reply.body)
+
+    async def send(self, message: Any) -> None:
+        """Send ``message`` now, no reply awaited (:class:`BusUnavailable` when it cannot be)."""
+        if self._router is None or self.closed:
+            raise BusUnavailable("not connected")
+        try:
+            await self._router.send(message)
+        except (OSError, ConnectionError) as exc:
+            raise BusUnavailable(f"a message was not sent ({exc!r})") from None
 
     async def name_owner(self, name: str) -> str:
         """The unique name owning ``name`` now, or "" (nobody)."""
@@ -155,9 +180,10 @@ class BusConnection:
         (answer,) = await self.call(BUS, BUS_PATH, BUS, "RequestName", "su", (name, 4))  # DO_NOT_QUEUE
         return int(answer) in (1, 4)  # primary owner, or already the owner
 
-    async def listen(self, rule: Any, handler: Callable[[Any], None]) -> None:
+    async def listen(self, rule: Any, handler: Callable[[Any], None]) -> Listener:
         """``handler(message)`` for each message matching the jeepney MatchRule ``rule``, from now on
-        (the rule is added to the bus before this returns)."""
+        (the rule is added to the bus before this returns) until the :class:`Listener` returned is
+        stopped, or the connection closed."""
         queue: asyncio.Queue[Any] = asyncio.Queue(64)
         handle = self._router.filter(rule, queue=queue)
         try:
@@ -167,29 +193,31 @@ class BusConnection:
             raise
 
         async def pump() -> None:
-            with handle:
-                while True:
-                    message = await queue.get()
-                    try:
-                        handler(message)
-                    except Exception:  # noqa: BLE001 - one bad signal must not end the listener
-                        log.exception("D-Bus: handling a signal failed")
+            while True:
+                message = await queue.get()
+                try:
+                    handler(message)
+                except Exception:  # noqa: BLE001 - one bad signal must not end the listener
+                    log.exception("D-Bus: handling a signal failed")
 
-        self.spawn(pump())
+        # The filter is the Listener's to close: a task cancelled before its first step never runs a
+        # ``with`` of its own, and its filter would be left behind.
+        return Listener(self, rule, handle, self.spawn(pump()))
 
-    async def watch_name(self, name: str, changed: Callable[[str, str], None]) -> None:
+    async def watch_name(self, name: str, changed: Callable[[str, str], None]) -> Listener:
         """``changed(old_owner, new_owner)`` whenever ``name`` changes hands ("" for nobody)."""
         from jeepney import MatchRule
 
         rule = MatchRule(type="signal", sender=BUS, interface=BUS, member="NameOwnerChanged", path=BUS_PATH)
         rule.add_arg_condition(0, name)
-        await self.listen(rule, lambda message: changed(str(message.body[1]), str(message.body[2])))
+        return await self.listen(rule, lambda message: changed(str(message.body[1]), str(message.body[2])))
 
-    def spawn(self, coro: Any) -> None:
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
         """Run ``coro`` on the loop for the life of the connection (cancelled by :meth:`close`)."""
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
+        return task
 
     def send_soon(self, message: Any) -> None:
         """Send ``message`` from a task (returns at once; dropped if the bus is gone)."""
@@ -206,3 +234,34 @@ class BusConnection:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None and not self.closed:
             log.warning("D-Bus: a task failed: %r", task.exception())
+
+
+class Listener:
+    """One :meth:`BusConnection.listen`: :meth:`stop`, or the end of ``async with``, ends it and takes
+    its match rule off the bus (a listener for one reply's signal, say, is not left behind)."""
+
+    def __init__(self, conn: BusConnection, rule: Any, handle: Any, task: asyncio.Task[Any]) -> None:
+        self._conn = conn
+        self._rule = rule
+        self._handle = handle  # jeepney's filter: the messages matching the rule go to the task's queue
+        self._task = task
+        self._stopped = False
+
+    async def stop(self) -> None:
+        if self._stopped:  # a second RemoveMatch would take off the same rule added by another listener
+            return
+        self._stopped = True
+        self._task.cancel()  # the handler is not called again
+        self._handle.close()
+        if self._conn.closed:
+            return
+        try:
+            await self._conn.call(BUS, BUS_PATH, BUS, "RemoveMatch", "s", (self._rule.serialise(),))
+        except (BusUnavailable, MethodError) as exc:  # a bus going away takes its rules with it
+            log.debug("D-Bus: a match rule was not removed (%s)", exc)
+
+    async def __aenter__(self) -> Listener:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()

@@ -3,8 +3,9 @@
 Wayland lets no client grab keys; the desktop (KDE Plasma, recent GNOME,
 Hyprland...) binds shortcuts on the app's behalf through the portal, usually
 after showing the user a dialog where the keys can be changed. The messages are
-built with jeepney (PySide6's QtDBus cannot marshal ``a(sa{sv})``) and the
-connection runs on the asyncio loop (qasync in the app).
+built with jeepney (PySide6's QtDBus cannot marshal ``a(sa{sv})``) and sent on the
+app's one kind of D-Bus connection, :class:`~timecrowd_tray.platform.dbus_connection.BusConnection`,
+on the asyncio loop (qasync in the app).
 
 Flow: ``CreateSession`` -> Request::Response gives the session handle;
 ``BindShortcuts(session, [(id, {description, preferred_trigger})], "", {})``
@@ -23,13 +24,13 @@ reported through ``on_problem`` (``"*"``, a :class:`PortalMissing`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..dbus_connection import BusConnection, BusUnavailable, CallTimeout, MethodError
 from .base import HotkeyBackend, HotkeyConflict, HotkeyUnsupported, KeySequence, Registration
 from .keysyms import xdg_trigger
 
@@ -50,6 +51,9 @@ RESPONSE_SUCCESS, RESPONSE_CANCELLED, RESPONSE_OTHER = 0, 1, 2
 DISCOVERY_TIMEOUT = 25.0
 #: How long the desktop may take to answer a request: the user may be looking at its dialog.
 RESPONSE_TIMEOUT = 120.0
+
+#: A request whose frontend went away unanswered (its sessions die with it).
+LEFT_BEFORE_ANSWERING = "xdg-desktop-portal left the session bus before answering"
 
 #: What each of the app's shortcuts does, shown by the desktop's dialog.
 DESCRIPTIONS = {
@@ -135,16 +139,6 @@ def activated_rule():
     return MatchRule(type="signal", interface=SHORTCUTS_INTERFACE, member="Activated", path=PORTAL_PATH)
 
 
-def portal_owner_rule():
-    """The portal frontend coming, going or restarting (its sessions die with it)."""
-    from jeepney import MatchRule
-
-    rule = MatchRule(type="signal", sender="org.freedesktop.DBus", interface="org.freedesktop.DBus",
-                     member="NameOwnerChanged", path="/org/freedesktop/DBus")
-    rule.add_arg_condition(0, PORTAL_BUS_NAME)
-    return rule
-
-
 def _variant_value(value: Any) -> Any:
     # a{sv} values come back from jeepney as (signature, value)
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str):
@@ -190,12 +184,10 @@ class PortalBackend(HotkeyBackend):
             raise HotkeyUnsupported("jeepney is not installed") from None
         self._bus = bus
         self._loop = loop
-        self._conn: Any = None  # jeepney has no type hints
-        self._router: Any = None
+        self._conn: BusConnection | None = None  # opened by the first bind, on the loop
         self._session: str | None = None
+        self._session_lost = False  # a frontend that held our session went away (see _portal_changed)
         self._bind_task: asyncio.Task | None = None
-        self._listen_task: asyncio.Task | None = None
-        self._watch_task: asyncio.Task | None = None
         #: {id: the trigger the desktop reports} after the last successful bind.
         self.bound: dict[str, str] = {}
         #: The portal's GlobalShortcuts version, once a bind found it (None: not known, or not there).
@@ -215,10 +207,9 @@ class PortalBackend(HotkeyBackend):
         if self._closed:
             return
         self._closed = True
-        self._registered.clear()
-        for task in (self._bind_task, self._listen_task, self._watch_task):
-            if task is not None and not task.done():
-                task.cancel()
+        self._registered.clear()  # so a late Activated runs nothing
+        if self._bind_task is not None and not self._bind_task.done():
+            self._bind_task.cancel()
         if self._conn is not None and self._get_loop().is_running():  # no connection: no loop needed
             self.shutdown_done = self._get_loop().create_task(self._shutdown())
 
@@ -254,84 +245,87 @@ class PortalBackend(HotkeyBackend):
             if done is not None and not done.done():
                 done.set_result(dict(self.bound))
 
-    async def _ensure_connection(self) -> None:
-        if self._router is not None:
-            return
-        from jeepney import message_bus
-        from jeepney.io.asyncio import DBusRouter, Proxy, open_dbus_connection
-
+    async def _connection(self) -> BusConnection:
+        """The session bus, listening to our shortcuts and to the frontend coming and going."""
+        if self._conn is not None:
+            return self._conn
+        conn = BusConnection(self._bus)
         try:
-            self._conn = await open_dbus_connection(self._bus)
-        except (OSError, KeyError, EOFError, TimeoutError) as exc:  # KeyError: no bus address
-            raise PortalMissing(f"no D-Bus session bus, so no {SHORTCUTS_INTERFACE} ({exc!r})") from exc
-        self._router = DBusRouter(self._conn)
-        await Proxy(message_bus, self._router).AddMatch(activated_rule())
-        await Proxy(message_bus, self._router).AddMatch(portal_owner_rule())
-        self._listen_task = self._get_loop().create_task(self._listen())
-        self._watch_task = self._get_loop().create_task(self._watch_portal())
+            await conn.open()
+        except BusUnavailable as exc:
+            raise PortalMissing(f"no D-Bus session bus, so no {SHORTCUTS_INTERFACE} ({exc})") from None
+        self._conn = conn
+        await conn.listen(activated_rule(), self._on_activated)
+        await conn.watch_name(PORTAL_BUS_NAME, self._portal_changed)
+        return conn
 
-    async def _discover(self) -> int:
+    async def _discover(self, conn: BusConnection) -> int:
         """The portal's version; :class:`PortalMissing` when the bus says there is none, or none answers."""
         try:
-            reply = await asyncio.wait_for(self._router.send_and_get_reply(version_message()),
-                                           self.discovery_timeout)
-        except TimeoutError:
+            (value,) = await conn.send_and_reply(version_message(), self.discovery_timeout)
+        except CallTimeout:
             raise PortalMissing(f"{SHORTCUTS_INTERFACE} did not answer within {self.discovery_timeout:g} s") \
                 from None
-        from jeepney.low_level import HeaderFields, MessageType
+        except MethodError as exc:
+            raise PortalMissing(f"the desktop offers no {SHORTCUTS_INTERFACE} (the bus answered {exc.name})") \
+                from None
+        return int(_variant_value(value))
 
-        if reply.header.message_type != MessageType.method_return:
-            error = reply.header.fields.get(HeaderFields.error_name, "an error")
-            raise PortalMissing(f"the desktop offers no {SHORTCUTS_INTERFACE} (the bus answered {error})")
-        return int(_variant_value(reply.body[0]))
-
-    async def _call_with_response(self, make_message: Callable[[str], Any], timeout: float = RESPONSE_TIMEOUT
-                                  ) -> tuple[int, dict[str, Any]]:
+    async def _call_with_response(self, conn: BusConnection, make_message: Callable[[str], Any],
+                                  timeout: float = RESPONSE_TIMEOUT) -> tuple[int, dict[str, Any]]:
         """Send a portal call and wait for its Request::Response (the user may be looking at a dialog).
 
         The answer dies with the frontend: when it leaves the bus meanwhile, the wait ends at once.
         """
-        from jeepney import message_bus
-        from jeepney.io.asyncio import Proxy
-        from jeepney.wrappers import unwrap_msg
-
-        router = self._router
         token = new_token()
-        path = request_path(router.unique_name, token)
-        rule = response_rule(path)
-        bus = Proxy(message_bus, router)
-        await bus.AddMatch(rule)
-        try:
-            with router.filter(rule) as queue, router.filter(portal_owner_rule(), bufsize=4) as owners:
-                reply = await router.send_and_get_reply(make_message(token))
-                unwrap_msg(reply)  # raises DBusErrorResponse for an error reply
-                response = await _response_unless_portal_leaves(queue, owners, timeout)
-        finally:
-            await bus.RemoveMatch(rule)
-        code, results = response.body
+        loop = asyncio.get_running_loop()
+        response: asyncio.Future[Any] = loop.create_future()
+        left: asyncio.Future[None] = loop.create_future()
+
+        def frontend_changed(old_owner: str, _new_owner: str) -> None:
+            if old_owner:
+                _settle(left, None)
+
+        # Both listen before the call goes (a fast Response is not missed); both stop after the answer.
+        async with await conn.listen(response_rule(request_path(conn.unique_name, token)),
+                                     lambda message: _settle(response, message)), \
+                await conn.watch_name(PORTAL_BUS_NAME, frontend_changed):
+            # The frontend takes the request at once (the desktop's answer is the Response); bounded
+            # as the discovery, which dbus-daemon's own limit bounds.
+            try:
+                await conn.send_and_reply(make_message(token), DISCOVERY_TIMEOUT)
+            except MethodError:
+                # It went before answering even the call (it hands the request to the desktop first):
+                # the bus sends NameOwnerChanged before its NoReply, and the listener is woken before this
+                # task, so ``left`` is settled by now.
+                if left.done():
+                    raise HotkeyUnsupported(LEFT_BEFORE_ANSWERING) from None
+                raise
+            message = await _response_unless_portal_leaves(response, left, timeout)
+        code, results = message.body
         return int(code), dict(results)
 
     async def _bind(self) -> None:
         if self._closed:
             return
-        if self._session is not None:  # so a connection too
+        if self._session is not None and self._conn is not None:
             old, self._session = self._session, None
             self.bound = {}
-            await self._router.send(close_session_message(old))
+            await self._conn.send(close_session_message(old))
         if not self._registered:
             return
-        await self._ensure_connection()
+        conn = await self._connection()
         self.version = None
-        self.version = await self._discover()
+        self.version = await self._discover(conn)
         session_token = new_token("session")
         code, results = await self._call_with_response(
-            lambda token: create_session_message(token, session_token))
+            conn, lambda token: create_session_message(token, session_token))
         if code != RESPONSE_SUCCESS:
             raise HotkeyUnsupported(f"CreateSession answered {code}")
         session = self._session = str(_variant_value(results.get("session_handle")))
         shortcuts = [portal_shortcut(name, r.sequence) for name, r in self._registered.items()]
         code, results = await self._call_with_response(
-            lambda token: bind_shortcuts_message(session, shortcuts, token))
+            conn, lambda token: bind_shortcuts_message(session, shortcuts, token))
         if code == RESPONSE_CANCELLED:
             for name, r in self._registered.items():
                 self._report_problem(name, HotkeyUnsupported(f"{r.sequence.text}: the shortcut was not confirmed"))
@@ -345,72 +339,54 @@ class PortalBackend(HotkeyBackend):
                 self._report_problem(name, HotkeyConflict(f"{r.sequence.text} was not bound by the desktop "
                                                           "(already used, or refused)"))
 
-    async def _listen(self) -> None:
-        with self._router.filter(activated_rule(), bufsize=16) as queue:
-            while True:
-                message = await queue.get()
-                try:
-                    session, shortcut_id, *_rest = message.body
-                except ValueError:
-                    continue
-                if session == self._session:
-                    self._activate(shortcut_id)
+    def _on_activated(self, message: Any) -> None:
+        try:
+            session, shortcut_id, *_rest = message.body
+        except ValueError:
+            return
+        if session == self._session:
+            self._activate(shortcut_id)
 
-    async def _watch_portal(self) -> None:
-        lost = False  # a frontend that held our session went away
-        with self._router.filter(portal_owner_rule(), bufsize=4) as queue:
-            while True:
-                _name, _old, new_owner = (await queue.get()).body
-                self.version = None  # whoever owns the name now has still to be asked
-                if self._session is not None:  # it died with the old frontend
-                    self._session, self.bound, lost = None, {}, True
-                if not new_owner:
-                    if lost:
-                        log.warning("portal: xdg-desktop-portal left the session bus: the shortcuts are gone "
-                                    "until it comes back")
-                    continue
-                if lost and self._registered and not self._closed:
-                    log.info("portal: xdg-desktop-portal restarted: binding the shortcuts again")
-                    self._schedule_bind()
-                lost = False
+    def _portal_changed(self, _old_owner: str, new_owner: str) -> None:
+        """xdg-desktop-portal came, went or restarted: our session, if any, died with the old one."""
+        self.version = None  # whoever owns the name now has still to be asked
+        if self._session is not None:
+            self._session, self.bound, self._session_lost = None, {}, True
+        if not new_owner:
+            if self._session_lost:
+                log.warning("portal: xdg-desktop-portal left the session bus: the shortcuts are gone "
+                            "until it comes back")
+            return
+        if self._session_lost and self._registered and not self._closed:
+            log.info("portal: xdg-desktop-portal restarted: binding the shortcuts again")
+            self._schedule_bind()
+        self._session_lost = False
 
     async def _shutdown(self) -> None:
-        router, conn, session = self._router, self._conn, self._session
-        self._router = self._conn = self._session = None
-        try:
-            if session is not None and router is not None:
-                await router.send(close_session_message(session))
-        except Exception:  # noqa: BLE001 - best effort on the way out
-            log.debug("portal: closing the session failed", exc_info=True)
-        if router is not None:
-            # Stop the router's reader before the socket closes: left running, it dies on the
-            # closed socket with "Task exception was never retrieved".
-            with contextlib.suppress(Exception):
-                await router.__aexit__(None, None, None)
-        if conn is not None:
-            with contextlib.suppress(Exception):
-                await conn.close()
+        conn, session = self._conn, self._session
+        self._conn = self._session = None
+        if conn is None:
+            return
+        if session is not None:
+            try:
+                await conn.send(close_session_message(session))
+            except Exception:  # noqa: BLE001 - best effort on the way out
+                log.debug("portal: closing the session failed", exc_info=True)
+        await conn.close()  # its reader stopped before the socket closes
 
 
-async def _response_unless_portal_leaves(responses: asyncio.Queue, owners: asyncio.Queue, timeout: float) -> Any:
-    """The next Request::Response from ``responses``; :class:`HotkeyUnsupported` as soon as ``owners``
-    (NameOwnerChanged of the portal) says the frontend that was to answer left, or after ``timeout``."""
+def _settle(future: asyncio.Future[Any], value: Any) -> None:
+    if not future.done():
+        future.set_result(value)
 
-    async def frontend_left() -> None:
-        while True:
-            _name, old_owner, _new_owner = (await owners.get()).body
-            if old_owner:
-                return
 
-    response = asyncio.ensure_future(responses.get())
-    left = asyncio.ensure_future(frontend_left())
-    try:
-        done, _pending = await asyncio.wait({response, left}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        response.cancel()
-        left.cancel()
+async def _response_unless_portal_leaves(response: asyncio.Future[Any], left: asyncio.Future[None],
+                                         timeout: float) -> Any:
+    """The Request::Response ``response`` brings; :class:`HotkeyUnsupported` as soon as ``left`` says
+    the frontend that was to answer left the bus, or after ``timeout``."""
+    done, _pending = await asyncio.wait({response, left}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
     if response in done:
         return response.result()
     if left in done:
-        raise HotkeyUnsupported("xdg-desktop-portal left the session bus before answering")
+        raise HotkeyUnsupported(LEFT_BEFORE_ANSWERING)
     raise HotkeyUnsupported(f"the desktop did not answer within {timeout:g} s")
